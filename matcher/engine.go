@@ -1,0 +1,202 @@
+package matcher
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Token is one analysed word: Term is its normalised form (lower case,
+// accents folded, stemmed) and Word the text as written.
+type Token struct {
+	Term string
+	Word string
+}
+
+// Analyzer is the text analysis search uses, so that explanations speak the
+// same language as retrieval. The index package provides it.
+type Analyzer interface {
+	// Analyze splits text into tokens, dropping stop words.
+	Analyze(text string) []Token
+	// Related returns the normalised terms the thesaurus links to term
+	// (synonyms and close terms), without term itself; nil when none.
+	Related(term string) []string
+}
+
+// Query is what retrieval is asked: postings of Kind that could answer
+// Target, at most Limit of them, as of Now.
+type Query struct {
+	Target *Posting
+	Kind   Kind
+	Limit  int
+	Now    time.Time
+	// Exclude lists posting ids never to return (declined pairs).
+	Exclude []uint64
+}
+
+// Hit is one retrieved posting id with its raw text relevance.
+type Hit struct {
+	ID    uint64
+	Score float64
+}
+
+// Retriever finds candidate postings: the index package provides it. It
+// applies the hard filters (opposite kind, open, not expired, not the same
+// owner, within reach) and returns hits best first.
+type Retriever interface {
+	Retrieve(ctx context.Context, q Query) ([]Hit, error)
+}
+
+// Source reads what ranking needs from the system of record: the store
+// package provides it.
+type Source interface {
+	Posting(ctx context.Context, id uint64) (*Posting, error)
+	// Postings returns the postings with the given ids that exist, in the
+	// order given.
+	Postings(ctx context.Context, ids []uint64) ([]*Posting, error)
+	// ActiveMatches returns, for each posting id, how many active matches
+	// it is part of.
+	ActiveMatches(ctx context.Context, ids []uint64) (map[uint64]int, error)
+	// Declined returns the ids of the postings that were declined with id.
+	Declined(ctx context.Context, id uint64) ([]uint64, error)
+}
+
+// Engine proposes candidates for a posting: retrieve, re-check against the
+// store, explain, rank.
+type Engine struct {
+	Retriever Retriever
+	Source    Source
+	Analyzer  Analyzer
+	Scorer    Scorer
+	// Pool is how many hits are retrieved and ranked before the top ones
+	// are returned.
+	Pool int
+}
+
+// Candidates returns the best candidates for posting id, at most limit.
+func (e *Engine) Candidates(ctx context.Context, id uint64, limit int, now time.Time) ([]Ranked, error) {
+	target, err := e.Source.Posting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e.For(ctx, target, limit, now)
+}
+
+// For returns the best candidates for target, which need not be stored.
+func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.Time) ([]Ranked, error) {
+	var declined []uint64
+	if target.ID != 0 {
+		var err error
+		if declined, err = e.Source.Declined(ctx, target.ID); err != nil {
+			return nil, fmt.Errorf("candidates %d: %w", target.ID, err)
+		}
+	}
+	pool := max(e.Pool, limit)
+	hits, err := e.Retriever.Retrieve(ctx, Query{Target: target, Kind: target.Kind.Opposite(), Limit: pool, Now: now, Exclude: declined})
+	if err != nil {
+		return nil, fmt.Errorf("candidates %d: retrieve: %w", target.ID, err)
+	}
+	ids := make([]uint64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	posts, err := e.Source.Postings(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("candidates %d: %w", target.ID, err)
+	}
+	active, err := e.Source.ActiveMatches(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("candidates %d: %w", target.ID, err)
+	}
+	byID := make(map[uint64]*Posting, len(posts))
+	for _, p := range posts {
+		byID[p.ID] = p
+	}
+	skip := make(map[uint64]bool, len(declined))
+	for _, d := range declined {
+		skip[d] = true
+	}
+	want := e.analyse(target)
+	cands := make([]Candidate, 0, len(hits))
+	for _, h := range hits {
+		p := byID[h.ID]
+		// The index may lag the store by a moment: trust the store.
+		if p == nil || skip[p.ID] || p.Kind != target.Kind.Opposite() || p.StatusAt(now) != Open ||
+			(target.ProfileID != 0 && p.ProfileID == target.ProfileID) {
+			continue
+		}
+		if ok, _, _ := Reachable(target, p); !ok {
+			continue
+		}
+		terms, cov := MatchTerms(want, e.analyse(p), e.Analyzer)
+		cands = append(cands, Candidate{Posting: p, TextScore: h.Score, Coverage: cov, Terms: terms, Active: active[p.ID]})
+	}
+	ranked := e.Scorer.Rank(target, cands, now)
+	if len(ranked) > limit {
+		ranked = ranked[:limit]
+	}
+	return ranked, nil
+}
+
+func (e *Engine) analyse(p *Posting) []Token {
+	if e.Analyzer == nil {
+		return nil
+	}
+	toks := e.Analyzer.Analyze(p.Title + "\n" + p.Description)
+	for _, t := range p.Tags {
+		toks = append(toks, e.Analyzer.Analyze(t)...)
+	}
+	return toks
+}
+
+// MatchTerms finds which of want's distinct terms occur in have, directly
+// or through a related term, and returns them with the share of want's
+// distinct terms that were found.
+func MatchTerms(want, have []Token, a Analyzer) ([]TermMatch, float64) {
+	if len(want) == 0 {
+		return []TermMatch{}, 0
+	}
+	index := make(map[string]string, len(have)) // term → first surface form
+	for _, t := range have {
+		if _, ok := index[t.Term]; !ok {
+			index[t.Term] = t.Word
+		}
+	}
+	seen := map[string]bool{}
+	out := []TermMatch{}
+	distinct := 0
+	for _, t := range want {
+		if seen[t.Term] {
+			continue
+		}
+		seen[t.Term] = true
+		distinct++
+		if w, ok := index[t.Term]; ok {
+			via := ViaStem
+			if strings.EqualFold(w, t.Word) {
+				via = ViaExact
+			}
+			out = append(out, TermMatch{Word: t.Word, Other: w, Via: via})
+			continue
+		}
+		if a == nil {
+			continue
+		}
+		for _, r := range a.Related(t.Term) {
+			if w, ok := index[r]; ok {
+				out = append(out, TermMatch{Word: t.Word, Other: w, Via: ViaSynonym})
+				break
+			}
+		}
+	}
+	return out, float64(len(out)) / float64(distinct)
+}
+
+// Change is an entry of the store's outbox: posting PostingID was written
+// (created, updated or erased) and the index must catch up. Seq orders the
+// entries; an entry is removed only after the index has applied it.
+type Change struct {
+	Seq       uint64
+	PostingID uint64
+}

@@ -1,0 +1,43 @@
+package matcher
+
+import "time"
+
+// Hub is a portineria di comunità (or a time bank, a neighbourhood house):
+// the place whose operators look after a set of profiles.
+type Hub struct {
+	ID        uint64   `json:"id"`
+	Name      string   `json:"name"`
+	Area      string   `json:"area"`
+	Point     *Point   `json:"point,omitempty"`
+	Neighbors []uint64 `json:"neighbors"`
+	// ShareWithNeighbors lets operators of neighbouring hubs see this hub's
+	// postings among their candidates.
+	ShareWithNeighbors bool      `json:"share_with_neighbors"`
+	Created            time.Time `json:"created"`
+}
+
+// Validate checks a hub as written by an admin.
+func (h *Hub) Validate() error {
+	if err := text("name", h.Name, 2, 80); err != nil {
+		return err
+	}
+	if err := text("area", h.Area, 0, 60); err != nil {
+		return err
+	}
+	if h.Point != nil {
+		return h.Point.Validate()
+	}
+	return nil
+}
+
+// Event is one entry of the append-only audit trail: who did what, on
+// whose behalf, to which object.
+type Event struct {
+	ID         uint64    `json:"id"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor"`
+	OnBehalfOf uint64    `json:"on_behalf_of,omitempty"` // profile id
+	Action     string    `json:"action"`
+	Subject    string    `json:"subject"` // e.g. "posting/42"
+	Detail     string    `json:"detail,omitempty"`
+}

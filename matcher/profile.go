@@ -1,0 +1,150 @@
+package matcher
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// ProfileKind says whether a profile is a person or an organisation.
+type ProfileKind string
+
+// Profile kinds.
+const (
+	Resident     ProfileKind = "resident"
+	Organisation ProfileKind = "organisation"
+)
+
+// Contacts are private: shown only to the profile's hub operators and, once
+// both sides of a match accepted, to the counterpart.
+type Contacts struct {
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Consent records what the person agreed to, when, and how: by themselves
+// ("self") or read out by an operator who recorded verbal consent
+// ("operator").
+type Consent struct {
+	Text       string    `json:"text"`
+	Version    string    `json:"version"`
+	At         time.Time `json:"at"`
+	By         string    `json:"by"`
+	RecordedBy string    `json:"recorded_by,omitempty"`
+}
+
+// Consent origins.
+const (
+	ConsentSelf     = "self"
+	ConsentOperator = "operator"
+)
+
+// Profile is a resident or an organisation that posts offers and needs.
+type Profile struct {
+	ID        uint64      `json:"id"`
+	Kind      ProfileKind `json:"kind"`
+	Name      string      `json:"name"`
+	HubID     uint64      `json:"hub_id"`
+	Area      string      `json:"area"`
+	Point     *Point      `json:"point,omitempty"`
+	Languages []string    `json:"languages"`
+	Contacts  Contacts    `json:"contacts"`
+	Consent   Consent     `json:"consent"`
+	Story     string      `json:"story,omitempty"`
+	Created   time.Time   `json:"created"`
+	Updated   time.Time   `json:"updated"`
+}
+
+// Validate checks the fields a person fills in. The hub's existence is
+// checked by the store.
+func (p *Profile) Validate() error {
+	if p.Kind != Resident && p.Kind != Organisation {
+		return Invalid("kind", "error.profile.kind", "kind must be resident or organisation")
+	}
+	if err := text("name", p.Name, 2, 80); err != nil {
+		return err
+	}
+	if p.HubID == 0 {
+		return Invalid("hub_id", "error.profile.hub", "choose the hub (portineria) this profile belongs to")
+	}
+	if err := text("area", p.Area, 0, 60); err != nil {
+		return err
+	}
+	if p.Point != nil {
+		if err := p.Point.Validate(); err != nil {
+			return err
+		}
+	}
+	if err := languages(p.Languages); err != nil {
+		return err
+	}
+	if e := p.Contacts.Email; e != "" {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			return Invalid("contacts.email", "error.profile.email", "the email address is not valid")
+		}
+	}
+	if ph := p.Contacts.Phone; ph != "" && !validPhone(ph) {
+		return Invalid("contacts.phone", "error.profile.phone", "the phone number may contain digits, spaces, + and - only")
+	}
+	if strings.TrimSpace(p.Consent.Text) == "" {
+		return Invalid("consent.text", "error.profile.consent", "consent is required: record the text the person agreed to")
+	}
+	if p.Consent.By != ConsentSelf && p.Consent.By != ConsentOperator {
+		return Invalid("consent.by", "error.profile.consent_by", "consent.by must be self or operator")
+	}
+	return text("story", p.Story, 0, 2000)
+}
+
+func validPhone(s string) bool {
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '+' || r == '-' || r == '.' || r == '/':
+		default:
+			return false
+		}
+	}
+	return digits >= 6 && digits <= 15
+}
+
+// text checks a free-text field: valid UTF-8, trimmed length within bounds.
+func text(field, v string, minLen, maxLen int) error {
+	if !utf8.ValidString(v) {
+		return Invalid(field, "error.utf8", "%s is not valid UTF-8 text", field)
+	}
+	n := utf8.RuneCountInString(strings.TrimSpace(v))
+	if n < minLen {
+		if minLen == 1 || n == 0 {
+			return Invalid(field, "error.required", "%s is required", field)
+		}
+		return Invalid(field, "error.too_short", "%s must be at least %d characters", field, minLen).with("Min", minLen)
+	}
+	if n > maxLen {
+		return Invalid(field, "error.too_long", "%s must be at most %d characters", field, maxLen).with("Max", maxLen)
+	}
+	return nil
+}
+
+func (e *Error) with(k string, v any) *Error {
+	if e.Args == nil {
+		e.Args = map[string]any{}
+	}
+	e.Args[k] = v
+	return e
+}
+
+// languages checks ISO 639-1 style codes ("it", "fr", "ar").
+func languages(list []string) error {
+	if len(list) > 10 {
+		return Invalid("languages", "error.languages", "at most 10 languages")
+	}
+	for _, l := range list {
+		if len(l) < 2 || len(l) > 3 || strings.ToLower(l) != l || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz") != "" {
+			return Invalid("languages", "error.languages", "languages are two-letter lowercase codes such as it, en, fr, ar")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,321 @@
+package matcher
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Feature names, as they appear in a Breakdown.
+const (
+	FText         = "text"
+	FCategory     = "category"
+	FProximity    = "proximity"
+	FAvailability = "availability"
+	FLanguage     = "language"
+	FMode         = "mode"
+	FFreshness    = "freshness"
+	FLoad         = "load"
+)
+
+// Features lists the feature names in display order.
+var Features = []string{FText, FCategory, FProximity, FAvailability, FLanguage, FMode, FFreshness, FLoad}
+
+// Weights are the relative importance of each feature. They need not sum to
+// one: the score divides by their sum, so it always lies in [0,1]. They come
+// from configuration; DefaultWeights are the tuned defaults.
+type Weights struct {
+	Text         float64 `json:"text"`
+	Category     float64 `json:"category"`
+	Proximity    float64 `json:"proximity"`
+	Availability float64 `json:"availability"`
+	Language     float64 `json:"language"`
+	Mode         float64 `json:"mode"`
+	Freshness    float64 `json:"freshness"`
+	Load         float64 `json:"load"`
+}
+
+// DefaultWeights favour what was written, then category and distance.
+func DefaultWeights() Weights {
+	return Weights{Text: 0.50, Category: 0.12, Proximity: 0.12, Availability: 0.07,
+		Language: 0.05, Mode: 0.03, Freshness: 0.03, Load: 0.08}
+}
+
+func (w Weights) get(f string) float64 {
+	switch f {
+	case FText:
+		return w.Text
+	case FCategory:
+		return w.Category
+	case FProximity:
+		return w.Proximity
+	case FAvailability:
+		return w.Availability
+	case FLanguage:
+		return w.Language
+	case FMode:
+		return w.Mode
+	case FFreshness:
+		return w.Freshness
+	case FLoad:
+		return w.Load
+	}
+	return 0
+}
+
+// Validate rejects negative weights and an all-zero set.
+func (w Weights) Validate() error {
+	sum := 0.0
+	for _, f := range Features {
+		v := w.get(f)
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return Invalid("weights."+f, "error.weights", "weights must be non-negative numbers")
+		}
+		sum += v
+	}
+	if sum == 0 {
+		return Invalid("weights", "error.weights", "at least one weight must be positive")
+	}
+	return nil
+}
+
+// Factor is one feature's part in a score: its value in [0,1], its weight
+// (normalised so all weights sum to one) and the product. Key and Args name
+// a human reason in the translation catalogs ("vicino a te: 1,2 km").
+type Factor struct {
+	Value        float64        `json:"value"`
+	Weight       float64        `json:"weight"`
+	Contribution float64        `json:"contribution"`
+	Key          string         `json:"key"`
+	Args         map[string]any `json:"args,omitempty"`
+}
+
+// Breakdown maps feature names to their factors; contributions sum to the score.
+type Breakdown map[string]Factor
+
+// TermMatch is a word of one posting found in the other: Word as written in
+// the posting being matched, Other as written in the candidate, and Via how
+// they met ("exact" for the same word, "stem" for the same stem,
+// "synonym" through the thesaurus).
+type TermMatch struct {
+	Word  string `json:"word"`
+	Other string `json:"other"`
+	Via   string `json:"via"`
+}
+
+// Ways two words can meet.
+const (
+	ViaExact   = "exact"
+	ViaStem    = "stem"
+	ViaSynonym = "synonym"
+	ViaFuzzy   = "fuzzy"
+)
+
+// Candidate is a retrieved posting with what retrieval knows about it.
+type Candidate struct {
+	Posting *Posting
+	// TextScore is the raw relevance from the index (BM25); the scorer
+	// normalises it within the candidate set.
+	TextScore float64
+	// Coverage is the share of the target's distinct terms found in the
+	// candidate, in [0,1].
+	Coverage float64
+	Terms    []TermMatch
+	// Active is the number of active matches the candidate already has.
+	Active int
+}
+
+// Ranked is a scored candidate.
+type Ranked struct {
+	Posting   *Posting    `json:"posting"`
+	Score     float64     `json:"score"`
+	Breakdown Breakdown   `json:"breakdown"`
+	Terms     []TermMatch `json:"terms"`
+}
+
+// Scorer ranks candidates with a weighted sum of features.
+type Scorer struct {
+	Weights Weights
+	// FreshDays is the half-life, in days, of the freshness feature.
+	FreshDays float64
+}
+
+// NewScorer returns a Scorer with w, or the defaults when w is zero.
+func NewScorer(w Weights) Scorer {
+	if w == (Weights{}) {
+		w = DefaultWeights()
+	}
+	return Scorer{Weights: w, FreshDays: 30}
+}
+
+// Rank scores every candidate against target and returns them best first;
+// ties break on the lower id so the order is deterministic.
+func (s Scorer) Rank(target *Posting, cands []Candidate, now time.Time) []Ranked {
+	maxText := 0.0
+	for _, c := range cands {
+		maxText = math.Max(maxText, c.TextScore)
+	}
+	out := make([]Ranked, 0, len(cands))
+	for _, c := range cands {
+		out = append(out, s.Score(target, c, maxText, now))
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Posting.ID < out[j].Posting.ID
+	})
+	return out
+}
+
+// Score computes one candidate's score; maxText is the best raw text score
+// in its set (0 when unknown).
+func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Time) Ranked {
+	sum := 0.0
+	for _, f := range Features {
+		sum += s.Weights.get(f)
+	}
+	if sum == 0 {
+		sum = 1
+	}
+	b := Breakdown{}
+	total := 0.0
+	put := func(f string, v float64, key string, args map[string]any) {
+		v = clamp01(v)
+		w := s.Weights.get(f) / sum
+		b[f] = Factor{Value: round4(v), Weight: round4(w), Contribution: round4(v * w), Key: key, Args: args}
+		total += v * w
+	}
+	cand := c.Posting
+
+	// Text: half relative BM25 (how this candidate compares with the best
+	// one), half coverage (how much of what was asked it speaks of).
+	rel := 0.0
+	if maxText > 0 {
+		rel = c.TextScore / maxText
+	}
+	words := make([]string, 0, len(c.Terms))
+	for _, t := range c.Terms {
+		words = append(words, t.Word)
+	}
+	put(FText, 0.5*rel+0.5*c.Coverage, "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
+
+	switch {
+	case target.Category == "" || cand.Category == "":
+		put(FCategory, 0.5, "reason.category.unknown", nil)
+	case target.Category == cand.Category:
+		put(FCategory, 1, "reason.category.same", map[string]any{"Category": cand.Category})
+	default:
+		put(FCategory, 0, "reason.category.other", map[string]any{"Category": cand.Category})
+	}
+
+	ok, km, remote := Reachable(target, cand)
+	switch {
+	case !ok:
+		put(FProximity, 0, "reason.proximity.far", map[string]any{"Km": round1(km)})
+	case km >= 0 && !remote:
+		put(FProximity, 1-km/min(radius(target), radius(cand))*0.8, "reason.proximity.near", map[string]any{"Km": round1(km)})
+	case km < 0 && !remote:
+		put(FProximity, 0.8, "reason.proximity.area", map[string]any{"Area": cand.Area})
+	default:
+		put(FProximity, 0.7, "reason.proximity.remote", nil)
+	}
+
+	switch {
+	case len(target.Slots) == 0 || len(cand.Slots) == 0:
+		put(FAvailability, 0.5, "reason.availability.unknown", nil)
+	default:
+		overlap := OverlapMinutes(target.Slots, cand.Slots)
+		need := 0
+		for _, sl := range target.Slots {
+			need += sl.Minutes()
+		}
+		days := sharedDays(target.Slots, cand.Slots)
+		if overlap == 0 {
+			put(FAvailability, 0, "reason.availability.none", nil)
+		} else {
+			put(FAvailability, math.Min(1, 0.5+float64(overlap)/float64(max(need, 1))), "reason.availability.days",
+				map[string]any{"Days": strings.Join(days, ", ")})
+		}
+	}
+
+	shared := sharedLanguages(target.Languages, cand.Languages)
+	switch {
+	case len(target.Languages) == 0 || len(cand.Languages) == 0:
+		put(FLanguage, 0.5, "reason.language.unknown", nil)
+	case len(shared) == 0:
+		put(FLanguage, 0, "reason.language.none", nil)
+	default:
+		put(FLanguage, 1, "reason.language.shared", map[string]any{"Languages": strings.Join(shared, ", ")})
+	}
+
+	switch {
+	case target.Mode == cand.Mode:
+		put(FMode, 1, "reason.mode.same", map[string]any{"Mode": string(cand.Mode)})
+	case target.Mode == Either || cand.Mode == Either:
+		put(FMode, 0.8, "reason.mode.compatible", map[string]any{"Mode": string(cand.Mode)})
+	default:
+		put(FMode, 0, "reason.mode.different", map[string]any{"Mode": string(cand.Mode)})
+	}
+
+	age := now.Sub(cand.Updated)
+	if cand.Updated.IsZero() || age < 0 {
+		age = now.Sub(cand.Created)
+	}
+	days := math.Max(0, age.Hours()/24)
+	put(FFreshness, math.Pow(0.5, days/math.Max(1, s.FreshDays)), "reason.freshness", map[string]any{"Days": int(days)})
+
+	capacity := max(cand.Capacity, 1)
+	put(FLoad, 1-float64(c.Active)/float64(capacity), "reason.load", map[string]any{"Active": c.Active, "Capacity": capacity})
+
+	terms := c.Terms
+	if terms == nil {
+		terms = []TermMatch{}
+	}
+	return Ranked{Posting: cand, Score: round4(clamp01(total)), Breakdown: b, Terms: terms}
+}
+
+func sharedDays(a, b []Slot) []string {
+	var out []string
+	for d := 1; d <= 7; d++ {
+		var x, y []Slot
+		for _, s := range a {
+			if s.Day == d {
+				x = append(x, s)
+			}
+		}
+		for _, s := range b {
+			if s.Day == d {
+				y = append(y, s)
+			}
+		}
+		if OverlapMinutes(x, y) > 0 {
+			out = append(out, DayName(d))
+		}
+	}
+	return out
+}
+
+func sharedLanguages(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func clamp01(v float64) float64 {
+	if math.IsNaN(v) || v < 0 {
+		return 0
+	}
+	return math.Min(v, 1)
+}
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+func round1(v float64) float64 { return math.Round(v*10) / 10 }
