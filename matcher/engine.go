@@ -78,13 +78,17 @@ type Engine struct {
 func (e *Engine) Candidates(ctx context.Context, id uint64, limit int, now time.Time) ([]Ranked, error) {
 	target, err := e.Source.Posting(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("candidates %d: %w", id, err)
 	}
 	return e.For(ctx, target, limit, now)
 }
 
 // For returns the best candidates for target, which need not be stored.
+// A limit below one asks for nothing and returns an empty list.
 func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.Time) ([]Ranked, error) {
+	if limit < 1 {
+		return []Ranked{}, nil
+	}
 	var declined []uint64
 	if target.ID != 0 {
 		var err error
@@ -129,6 +133,7 @@ func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.T
 		if ok, _, _ := Reachable(target, p); !ok {
 			continue
 		}
+		skip[p.ID] = true // a hit listed twice is ranked once
 		terms, cov := MatchTerms(want, e.analyse(p), e.Analyzer)
 		cands = append(cands, Candidate{Posting: p, TextScore: h.Score, Coverage: cov, Terms: terms, Active: active[p.ID]})
 	}

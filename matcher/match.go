@@ -1,6 +1,9 @@
 package matcher
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // MatchState is where a match is in its lifecycle:
 //
@@ -128,8 +131,13 @@ func (m *Match) Apply(a Action, side Side, actor, note string, now time.Time) er
 		return Errorf(ECONFLICT, "error.match.transition", "cannot %s a match that is %s", a, from).
 			with("Action", string(a)).with("State", string(from))
 	}
-	if (a == Accept || a == Decline) && side != NeedSide && side != OfferSide {
+	if (a == Accept || a == Decline || side != "") && side != NeedSide && side != OfferSide {
 		return Invalid("side", "error.match.side", "side must be need or offer")
+	}
+	// Check the note before touching the state: a rejected action must
+	// leave the match as it was.
+	if err := text("note", note, 0, 2000); err != nil {
+		return err
 	}
 	switch a {
 	case Accept:
@@ -173,19 +181,16 @@ func (m *Match) Apply(a Action, side Side, actor, note string, now time.Time) er
 		}
 		m.State = MatchExpired
 	case Note:
-		if note == "" {
+		if strings.TrimSpace(note) == "" {
 			return Invalid("note", "error.required", "note is required")
 		}
 	default:
 		return Errorf(EINVALID, "error.match.unknown_action", "unknown action %q", a)
-	}
-	if err := text("note", note, 0, 2000); err != nil {
-		return err
 	}
 	m.Updated = now
 	m.History = append(m.History, MatchEvent{At: now, Action: a, Side: side, Actor: actor, From: from, To: m.State, Note: note})
 	return nil
 }
 
-// Connected reports whether contacts may be disclosed to the two sides.
+// Disclosed reports whether contacts may be disclosed to the two sides.
 func (m *Match) Disclosed() bool { return m.State == Connected || m.State == Done }

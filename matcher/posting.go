@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"math"
 	"strings"
 	"time"
 )
@@ -81,7 +82,8 @@ type Posting struct {
 	Updated       time.Time `json:"updated"`
 }
 
-// Owner is what a posting inherits from its profile at creation.
+// Inherit copies what a posting takes from its owner's profile at creation:
+// the owner and hub always, area, point and languages when not set.
 func (p *Posting) Inherit(owner *Profile) {
 	p.ProfileID = owner.ID
 	p.HubID = owner.HubID
@@ -103,7 +105,8 @@ func (p *Posting) Normalize(now time.Time) {
 	p.Title = strings.TrimSpace(p.Title)
 	p.Description = strings.TrimSpace(p.Description)
 	p.Category = strings.TrimSpace(strings.ToLower(p.Category))
-	tags := p.Tags[:0:0]
+	p.Area = strings.TrimSpace(p.Area)
+	tags := make([]string, 0, len(p.Tags))
 	seen := map[string]bool{}
 	for _, t := range p.Tags {
 		t = strings.ToLower(strings.TrimSpace(t))
@@ -148,7 +151,7 @@ func (p *Posting) Validate(categories []Category, now time.Time) error {
 	if p.ProfileID == 0 {
 		return Invalid("profile_id", "error.posting.profile", "profile_id is required: whose offer or need is this?")
 	}
-	if err := text("title", p.Title, 3, 120); err != nil {
+	if err := text("title", p.Title, 2, 120); err != nil {
 		return err
 	}
 	if err := text("description", p.Description, 0, 4000); err != nil {
@@ -183,7 +186,7 @@ func (p *Posting) Validate(categories []Category, now time.Time) error {
 	default:
 		return Invalid("mode", "error.posting.mode", "mode must be in_person, remote or either")
 	}
-	if p.MaxDistanceKm < 0 || p.MaxDistanceKm > MaxDistanceKm {
+	if math.IsNaN(p.MaxDistanceKm) || p.MaxDistanceKm < 0 || p.MaxDistanceKm > MaxDistanceKm {
 		return Invalid("max_distance_km", "error.posting.distance", "max_distance_km must be between 0 and %g", MaxDistanceKm).with("Max", MaxDistanceKm)
 	}
 	if p.Capacity < 1 || p.Capacity > MaxCapacity {
@@ -234,8 +237,8 @@ const (
 	Renew  Transition = "renew"
 )
 
-// Apply changes the posting's status. Renew reopens a posting for another
-// DefaultTTL from now.
+// Apply changes the posting's status. Renew reopens a posting until at
+// least DefaultTTL from now.
 func (p *Posting) Apply(t Transition, now time.Time) error {
 	st := p.StatusAt(now)
 	bad := func() error {
@@ -263,7 +266,10 @@ func (p *Posting) Apply(t Transition, now time.Time) error {
 			return bad()
 		}
 		p.Status = Open
-		p.Expires = now.Add(DefaultTTL)
+		// Renewing never shortens a longer expiry the person chose.
+		if e := now.Add(DefaultTTL); p.Expires.Before(e) {
+			p.Expires = e
+		}
 	default:
 		return Errorf(EINVALID, "error.posting.unknown_transition", "unknown action %q", t)
 	}

@@ -154,7 +154,10 @@ func NewScorer(w Weights) Scorer {
 func (s Scorer) Rank(target *Posting, cands []Candidate, now time.Time) []Ranked {
 	maxText := 0.0
 	for _, c := range cands {
-		maxText = math.Max(maxText, c.TextScore)
+		// math.Max would let one NaN poison every candidate's text score.
+		if finite(c.TextScore) && c.TextScore > maxText {
+			maxText = c.TextScore
+		}
 	}
 	out := make([]Ranked, 0, len(cands))
 	for _, c := range cands {
@@ -171,19 +174,37 @@ func (s Scorer) Rank(target *Posting, cands []Candidate, now time.Time) []Ranked
 
 // Score computes one candidate's score; maxText is the best raw text score
 // in its set (0 when unknown).
+//
+// A zero Scorer behaves like NewScorer(Weights{}); weights that are
+// negative, NaN or infinite count as zero, so the score stays in [0,1] and
+// the contributions sum to it even with unvalidated configuration.
 func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Time) Ranked {
+	weights := s.Weights
+	if weights == (Weights{}) {
+		weights = DefaultWeights()
+	}
+	weight := func(f string) float64 {
+		if v := weights.get(f); finite(v) && v > 0 {
+			return v
+		}
+		return 0
+	}
 	sum := 0.0
 	for _, f := range Features {
-		sum += s.Weights.get(f)
+		sum += weight(f)
 	}
-	if sum == 0 {
+	if sum == 0 || !finite(sum) {
 		sum = 1
+	}
+	halfLife := s.FreshDays
+	if !(halfLife > 0) {
+		halfLife = 30
 	}
 	b := Breakdown{}
 	total := 0.0
 	put := func(f string, v float64, key string, args map[string]any) {
 		v = clamp01(v)
-		w := s.Weights.get(f) / sum
+		w := weight(f) / sum
 		b[f] = Factor{Value: round4(v), Weight: round4(w), Contribution: round4(v * w), Key: key, Args: args}
 		total += v * w
 	}
@@ -192,14 +213,14 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	// Text: half relative BM25 (how this candidate compares with the best
 	// one), half coverage (how much of what was asked it speaks of).
 	rel := 0.0
-	if maxText > 0 {
-		rel = c.TextScore / maxText
+	if maxText > 0 && finite(maxText) {
+		rel = clamp01(c.TextScore / maxText)
 	}
 	words := make([]string, 0, len(c.Terms))
 	for _, t := range c.Terms {
 		words = append(words, t.Word)
 	}
-	put(FText, 0.5*rel+0.5*c.Coverage, "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
+	put(FText, 0.5*rel+0.5*clamp01(c.Coverage), "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
 
 	switch {
 	case target.Category == "" || cand.Category == "":
@@ -210,16 +231,26 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 		put(FCategory, 0, "reason.category.other", map[string]any{"Category": cand.Category})
 	}
 
+	// Proximity: 1 at the same point falling to 0.2 at the edge of the
+	// smaller radius; 0.8 for the same area with no points; 0.7 remote. When
+	// both could also meet remotely, being near never scores below remote,
+	// so a closer candidate never ranks under a farther one.
+	const remoteValue = 0.7
 	ok, km, remote := Reachable(target, cand)
+	bothRemote := canRemote(target.Mode) && canRemote(cand.Mode)
 	switch {
 	case !ok:
-		put(FProximity, 0, "reason.proximity.far", map[string]any{"Km": round1(km)})
+		put(FProximity, 0, "reason.proximity.far", kmArgs(km))
 	case km >= 0 && !remote:
-		put(FProximity, 1-km/min(radius(target), radius(cand))*0.8, "reason.proximity.near", map[string]any{"Km": round1(km)})
+		v := 1 - 0.8*km/min(radius(target), radius(cand))
+		if bothRemote {
+			v = math.Max(v, remoteValue)
+		}
+		put(FProximity, v, "reason.proximity.near", kmArgs(km))
 	case km < 0 && !remote:
 		put(FProximity, 0.8, "reason.proximity.area", map[string]any{"Area": cand.Area})
 	default:
-		put(FProximity, 0.7, "reason.proximity.remote", nil)
+		put(FProximity, remoteValue, "reason.proximity.remote", nil)
 	}
 
 	switch {
@@ -227,10 +258,7 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 		put(FAvailability, 0.5, "reason.availability.unknown", nil)
 	default:
 		overlap := OverlapMinutes(target.Slots, cand.Slots)
-		need := 0
-		for _, sl := range target.Slots {
-			need += sl.Minutes()
-		}
+		need := OverlapMinutes(target.Slots, target.Slots) // its weekly minutes, each counted once
 		days := sharedDays(target.Slots, cand.Slots)
 		if overlap == 0 {
 			put(FAvailability, 0, "reason.availability.none", nil)
@@ -264,7 +292,7 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 		age = now.Sub(cand.Created)
 	}
 	days := math.Max(0, age.Hours()/24)
-	put(FFreshness, math.Pow(0.5, days/math.Max(1, s.FreshDays)), "reason.freshness", map[string]any{"Days": int(days)})
+	put(FFreshness, math.Pow(0.5, days/halfLife), "reason.freshness", map[string]any{"Days": int(days)})
 
 	capacity := max(cand.Capacity, 1)
 	put(FLoad, 1-float64(c.Active)/float64(capacity), "reason.load", map[string]any{"Active": c.Active, "Capacity": capacity})
@@ -309,6 +337,17 @@ func sharedLanguages(a, b []string) []string {
 	}
 	return out
 }
+
+// kmArgs is the Km argument of a proximity reason, or nil when the
+// distance is unknown (km < 0, or NaN, which JSON cannot encode).
+func kmArgs(km float64) map[string]any {
+	if !(km >= 0) || math.IsInf(km, 0) {
+		return nil
+	}
+	return map[string]any{"Km": round1(km)}
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func clamp01(v float64) float64 {
 	if math.IsNaN(v) || v < 0 {

@@ -3,6 +3,7 @@ package matcher
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -72,31 +73,40 @@ func (s *Slot) UnmarshalJSON(b []byte) error {
 	if err1 != nil || err2 != nil {
 		return Invalid("slots", "error.slot.time", "slot times are written HH:MM, from 00:00 to 24:00")
 	}
-	*s = Slot{Day: day, From: from, To: to}
+	parsed := Slot{Day: day, From: from, To: to}
+	if err := parsed.Validate(); err != nil {
+		return err // e.g. "to" not after "from"
+	}
+	*s = parsed
 	return nil
 }
 
 func clock(min int) string { return fmt.Sprintf("%02d:%02d", min/60, min%60) }
 
+// parseClock reads exactly HH:MM with two ASCII digits on each side (no
+// signs or spaces, which fmt.Sscanf would accept), from 00:00 to 24:00.
 func parseClock(v string) (int, error) {
-	var h, m int
-	if len(v) != 5 || v[2] != ':' {
+	if len(v) != 5 || v[2] != ':' || !isDigit(v[0]) || !isDigit(v[1]) || !isDigit(v[3]) || !isDigit(v[4]) {
 		return 0, fmt.Errorf("bad time %q", v)
 	}
-	if _, err := fmt.Sscanf(v, "%2d:%2d", &h, &m); err != nil {
-		return 0, err
-	}
-	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+	h := int(v[0]-'0')*10 + int(v[1]-'0')
+	m := int(v[3]-'0')*10 + int(v[4]-'0')
+	if m > 59 || h > 24 || (h == 24 && m != 0) {
 		return 0, fmt.Errorf("bad time %q", v)
 	}
 	return h*60 + m, nil
 }
 
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
 // OverlapMinutes returns how many minutes per week two sets of slots share.
+// Slots that overlap within one set are merged first, so a minute is never
+// counted twice.
 func OverlapMinutes(a, b []Slot) int {
 	total := 0
-	for _, x := range a {
-		for _, y := range b {
+	mb := mergeSlots(b)
+	for _, x := range mergeSlots(a) {
+		for _, y := range mb {
 			if x.Day != y.Day {
 				continue
 			}
@@ -107,4 +117,30 @@ func OverlapMinutes(a, b []Slot) int {
 		}
 	}
 	return total
+}
+
+// mergeSlots returns the valid slots of list sorted by day and start, with
+// overlapping or touching slots of the same day joined into one.
+func mergeSlots(list []Slot) []Slot {
+	out := make([]Slot, 0, len(list))
+	for _, s := range list {
+		if s.Validate() == nil {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(x, y Slot) int {
+		if x.Day != y.Day {
+			return x.Day - y.Day
+		}
+		return x.From - y.From
+	})
+	merged := out[:0]
+	for _, s := range out {
+		if n := len(merged); n > 0 && merged[n-1].Day == s.Day && s.From <= merged[n-1].To {
+			merged[n-1].To = max(merged[n-1].To, s.To)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
 }

@@ -1,0 +1,415 @@
+package matcher_test
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// checkRanked asserts the invariants every scored candidate keeps: score in
+// [0,1], one factor per feature with value in [0,1], normalised weights
+// summing to one and contributions summing to the score (within rounding).
+func checkRanked(tb testing.TB, r matcher.Ranked) {
+	tb.Helper()
+	if math.IsNaN(r.Score) || r.Score < 0 || r.Score > 1 {
+		tb.Fatalf("score %v outside [0,1]", r.Score)
+	}
+	if len(r.Breakdown) != len(matcher.Features) {
+		tb.Fatalf("breakdown has %d factors, want %d: %v", len(r.Breakdown), len(matcher.Features), r.Breakdown)
+	}
+	var sumW, sumC float64
+	for _, f := range matcher.Features {
+		fac, ok := r.Breakdown[f]
+		if !ok {
+			tb.Fatalf("breakdown lacks %s", f)
+		}
+		if math.IsNaN(fac.Value) || fac.Value < 0 || fac.Value > 1 || fac.Weight < 0 || fac.Contribution < 0 {
+			tb.Fatalf("factor %s = %+v", f, fac)
+		}
+		if fac.Key == "" {
+			tb.Fatalf("factor %s has no reason key", f)
+		}
+		sumW += fac.Weight
+		sumC += fac.Contribution
+	}
+	if math.Abs(sumW-1) > 1e-3 {
+		tb.Fatalf("weights sum to %v", sumW)
+	}
+	if math.Abs(sumC-r.Score) > 1e-3 {
+		tb.Fatalf("contributions sum to %v, score is %v", sumC, r.Score)
+	}
+	if r.Terms == nil {
+		tb.Fatal("Terms is nil")
+	}
+	if _, err := json.Marshal(r.Breakdown); err != nil {
+		tb.Fatalf("breakdown does not encode: %v", err)
+	}
+}
+
+func randomPosting(r *rand.Rand, kind matcher.Kind, id uint64) *matcher.Posting {
+	pick := func(n int) int { return r.IntN(n) }
+	p := &matcher.Posting{ID: id, Kind: kind, ProfileID: id + 1000, Status: matcher.Open, Expires: now.Add(time.Hour)}
+	p.Category = []string{"", "scuola", "casa", "digitale"}[pick(4)]
+	p.Area = []string{"", "Aurora", "Barriera", "aurora"}[pick(4)]
+	switch pick(5) {
+	case 0:
+	case 1:
+		p.Point = &matcher.Point{Lat: math.NaN(), Lon: baseLon} // garbage a validator would catch
+	default:
+		p.Point = north(r.Float64()*20 - 10)
+	}
+	p.Mode = []matcher.Mode{matcher.InPerson, matcher.Remote, matcher.Either, ""}[pick(4)]
+	p.MaxDistanceKm = []float64{0, -1, 1, 3, 10, 50, math.NaN()}[pick(7)]
+	for range pick(4) {
+		from := pick(24*60+30) - 10
+		p.Slots = append(p.Slots, matcher.Slot{Day: pick(9), From: from, To: from + pick(600) - 60})
+	}
+	for _, l := range []string{"it", "en", "fr", "ar"} {
+		if pick(3) == 0 {
+			p.Languages = append(p.Languages, l)
+		}
+	}
+	p.Capacity = pick(7) - 1
+	if pick(6) > 0 {
+		p.Created = now.Add(-time.Duration(r.Float64()*400*24) * time.Hour)
+	}
+	if pick(2) == 0 {
+		p.Updated = now.Add(time.Duration((r.Float64()*2-1.9)*200*24) * time.Hour)
+	}
+	return p
+}
+
+func randomWeights(r *rand.Rand) matcher.Weights {
+	v := func() float64 {
+		switch r.IntN(8) {
+		case 0:
+			return 0
+		case 1:
+			return -r.Float64() // unvalidated configuration
+		default:
+			return r.Float64()
+		}
+	}
+	return matcher.Weights{Text: v(), Category: v(), Proximity: v(), Availability: v(),
+		Language: v(), Mode: v(), Freshness: v(), Load: v()}
+}
+
+// TestScoreProperties scores many random candidates, including garbage
+// inputs, with random weights and checks the invariants and the order.
+func TestScoreProperties(t *testing.T) {
+	r := rand.New(rand.NewPCG(2025, 3))
+	for round := range 300 {
+		s := matcher.NewScorer(randomWeights(r))
+		if round%10 == 0 {
+			s = matcher.Scorer{}
+		}
+		target := randomPosting(r, matcher.Need, 0)
+		var cands []matcher.Candidate
+		for i := range r.IntN(12) {
+			c := matcher.Candidate{
+				Posting:   randomPosting(r, matcher.Offer, uint64(i+1)),
+				TextScore: r.Float64()*20 - 2,
+				Coverage:  r.Float64()*1.4 - 0.2,
+				Active:    r.IntN(8) - 1,
+			}
+			switch r.IntN(20) {
+			case 0:
+				c.TextScore = math.NaN()
+			case 1:
+				c.TextScore = math.Inf(1)
+			case 2:
+				c.Coverage = math.NaN()
+			}
+			cands = append(cands, c)
+		}
+		ranked := s.Rank(target, cands, now)
+		if len(ranked) != len(cands) {
+			t.Fatalf("round %d: %d ranked from %d candidates", round, len(ranked), len(cands))
+		}
+		for i, rk := range ranked {
+			checkRanked(t, rk)
+			if i > 0 {
+				prev := ranked[i-1]
+				if prev.Score < rk.Score || (prev.Score == rk.Score && prev.Posting.ID > rk.Posting.ID) {
+					t.Fatalf("round %d: out of order at %d: %v/%d before %v/%d",
+						round, i, prev.Score, prev.Posting.ID, rk.Score, rk.Posting.ID)
+				}
+			}
+		}
+	}
+}
+
+// TestScoreBetter compares a candidate with a better variant of itself that
+// differs in one thing: the better one must score higher on that feature
+// and overall.
+func TestScoreBetter(t *testing.T) {
+	base := func() (*matcher.Posting, matcher.Candidate) {
+		target := posting(matcher.Need, 1, 10)
+		target.Slots = []matcher.Slot{{Day: 2, From: 540, To: 720}}
+		cand := posting(matcher.Offer, 2, 20)
+		cand.Point = north(2)
+		cand.Category = "casa"
+		cand.Languages = []string{"fr"}
+		cand.Slots = []matcher.Slot{{Day: 3, From: 540, To: 720}}
+		cand.Updated = now.Add(-60 * 24 * time.Hour)
+		cand.Mode = matcher.Either
+		return target, matcher.Candidate{Posting: cand, TextScore: 2, Coverage: 0.2, Active: 2}
+	}
+	tests := []struct {
+		name    string
+		feature string
+		better  func(target *matcher.Posting, c *matcher.Candidate)
+		equalOK bool // the feature may tie (but never be lower)
+	}{
+		{"closer", matcher.FProximity, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Point = north(0.5) }, false},
+		{"closer, both either", matcher.FProximity, func(tg *matcher.Posting, c *matcher.Candidate) {
+			tg.Mode = matcher.Either
+			c.Posting.Point = north(0.5)
+		}, false},
+		{"same category", matcher.FCategory, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Category = "scuola" }, false},
+		{"category unknown beats other", matcher.FCategory, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Category = "" }, false},
+		{"shares a language", matcher.FLanguage, func(_ *matcher.Posting, c *matcher.Candidate) {
+			c.Posting.Languages = []string{"fr", "it"}
+		}, false},
+		{"overlapping slots", matcher.FAvailability, func(_ *matcher.Posting, c *matcher.Candidate) {
+			c.Posting.Slots = []matcher.Slot{{Day: 2, From: 600, To: 660}}
+		}, false},
+		{"more overlap", matcher.FAvailability, func(_ *matcher.Posting, c *matcher.Candidate) {
+			c.Posting.Slots = []matcher.Slot{{Day: 3, From: 540, To: 720}, {Day: 2, From: 540, To: 600}}
+		}, false},
+		{"less loaded", matcher.FLoad, func(_ *matcher.Posting, c *matcher.Candidate) { c.Active = 0 }, false},
+		{"fresher", matcher.FFreshness, func(_ *matcher.Posting, c *matcher.Candidate) {
+			c.Posting.Updated = now.Add(-24 * time.Hour)
+		}, false},
+		{"higher text relevance", matcher.FText, func(_ *matcher.Posting, c *matcher.Candidate) { c.TextScore = 4 }, false},
+		{"more coverage", matcher.FText, func(_ *matcher.Posting, c *matcher.Candidate) { c.Coverage = 0.9 }, false},
+		{"same mode", matcher.FMode, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Mode = matcher.InPerson }, false},
+	}
+	s := matcher.NewScorer(matcher.Weights{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target, worse := base()
+			_, better := base()
+			tt.better(target, &better)
+			rw := s.Score(target, worse, 4, now)
+			rb := s.Score(target, better, 4, now)
+			checkRanked(t, rw)
+			checkRanked(t, rb)
+			fw, fb := rw.Breakdown[tt.feature].Value, rb.Breakdown[tt.feature].Value
+			if fb < fw || (fb == fw && !tt.equalOK) {
+				t.Errorf("%s: better %v, worse %v", tt.feature, fb, fw)
+			}
+			if rb.Score <= rw.Score {
+				t.Errorf("score: better %v <= worse %v\nbetter %v\nworse %v", rb.Score, rw.Score, rb.Breakdown, rw.Breakdown)
+			}
+		})
+	}
+}
+
+// Being near must never score below meeting remotely: with both sides able
+// to do either, a candidate at the edge of the radius used to score 0.23
+// while one 10 km away scored 0.7 as remote.
+func TestScoreProximityNeverBelowRemote(t *testing.T) {
+	s := matcher.NewScorer(matcher.Weights{})
+	target := posting(matcher.Need, 1, 10)
+	target.Mode = matcher.Either
+	prev := 2.0
+	for _, km := range []float64{0, 0.5, 1, 2, 2.9, 3.5, 10, 40} {
+		c := posting(matcher.Offer, 2, 20)
+		c.Mode, c.Point = matcher.Either, north(km)
+		v := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[matcher.FProximity].Value
+		if v > prev {
+			t.Errorf("proximity at %v km = %v, more than %v nearer", km, v, prev)
+		}
+		if v < 0.7 {
+			t.Errorf("proximity at %v km = %v, below remote", km, v)
+		}
+		prev = v
+	}
+}
+
+// Availability is the overlap as a share of the target's weekly minutes; a
+// slot written twice must not halve it.
+func TestScoreAvailability(t *testing.T) {
+	s := matcher.NewScorer(matcher.Weights{})
+	mon := func(from, to int) matcher.Slot { return matcher.Slot{Day: 1, From: from, To: to} }
+	tests := []struct {
+		name         string
+		target, cand []matcher.Slot
+		want         float64
+	}{
+		{"unknown", nil, []matcher.Slot{mon(540, 720)}, 0.5},
+		{"none", []matcher.Slot{mon(540, 720)}, []matcher.Slot{mon(720, 900)}, 0},
+		{"a third", []matcher.Slot{mon(540, 720)}, []matcher.Slot{mon(540, 600)}, 0.8333},
+		{"a third, target slot twice", []matcher.Slot{mon(540, 720), mon(540, 720)}, []matcher.Slot{mon(540, 600)}, 0.8333},
+		{"half or more is full", []matcher.Slot{mon(540, 720)}, []matcher.Slot{mon(600, 690)}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+			target.Slots, c.Slots = tt.target, tt.cand
+			if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[matcher.FAvailability].Value; got != tt.want {
+				t.Errorf("availability = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScoreReasons(t *testing.T) {
+	s := matcher.NewScorer(matcher.Weights{})
+	target := posting(matcher.Need, 1, 10)
+	tests := []struct {
+		name    string
+		edit    func(c *matcher.Posting)
+		feature string
+		key     string
+		args    map[string]any
+	}{
+		{"near", func(c *matcher.Posting) { c.Point = north(1) }, matcher.FProximity, "reason.proximity.near", map[string]any{"Km": 1.0}},
+		{"far", func(c *matcher.Posting) { c.Point = north(12) }, matcher.FProximity, "reason.proximity.far", map[string]any{"Km": 12.0}},
+		{"far, distance unknown", func(c *matcher.Posting) { c.Point, c.Area = nil, "Barriera" }, matcher.FProximity, "reason.proximity.far", nil},
+		{"area", func(c *matcher.Posting) { c.Point = nil }, matcher.FProximity, "reason.proximity.area", map[string]any{"Area": "Aurora"}},
+		{"category", func(c *matcher.Posting) {}, matcher.FCategory, "reason.category.same", map[string]any{"Category": "scuola"}},
+		{"languages", func(c *matcher.Posting) { c.Languages = []string{"en", "it"} }, matcher.FLanguage, "reason.language.shared", map[string]any{"Languages": "it"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := posting(matcher.Offer, 2, 20)
+			tt.edit(c)
+			f := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[tt.feature]
+			if f.Key != tt.key || !reflect.DeepEqual(f.Args, tt.args) {
+				t.Errorf("%s = %s %v, want %s %v", tt.feature, f.Key, f.Args, tt.key, tt.args)
+			}
+		})
+	}
+}
+
+func TestNewScorer(t *testing.T) {
+	t.Run("zero means defaults", func(t *testing.T) {
+		s := matcher.NewScorer(matcher.Weights{})
+		if s.Weights != matcher.DefaultWeights() || s.FreshDays != 30 {
+			t.Errorf("NewScorer(zero) = %+v", s)
+		}
+	})
+	t.Run("keeps given weights", func(t *testing.T) {
+		w := matcher.Weights{Category: 1}
+		s := matcher.NewScorer(w)
+		if s.Weights != w {
+			t.Errorf("Weights = %+v, want %+v", s.Weights, w)
+		}
+		target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Score; got != 1 {
+			t.Errorf("category-only score of same category = %v, want 1", got)
+		}
+		c.Category = "casa"
+		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Score; got != 0 {
+			t.Errorf("category-only score of other category = %v, want 0", got)
+		}
+	})
+	t.Run("zero Scorer scores like the default", func(t *testing.T) {
+		target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+		cand := matcher.Candidate{Posting: c, TextScore: 1, Coverage: 0.5}
+		got := matcher.Scorer{}.Score(target, cand, 2, now)
+		want := matcher.NewScorer(matcher.Weights{}).Score(target, cand, 2, now)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("zero Scorer = %v, want %v", got, want)
+		}
+	})
+	t.Run("freshness half-life", func(t *testing.T) {
+		s := matcher.NewScorer(matcher.Weights{})
+		target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+		c.Updated = now.Add(-30 * 24 * time.Hour)
+		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[matcher.FFreshness].Value; got != 0.5 {
+			t.Errorf("freshness after one half-life = %v, want 0.5", got)
+		}
+	})
+}
+
+func TestWeightsValidate(t *testing.T) {
+	tests := []struct {
+		name  string
+		w     matcher.Weights
+		field string
+	}{
+		{"defaults", matcher.DefaultWeights(), ""},
+		{"one positive", matcher.Weights{Load: 0.1}, ""},
+		{"all zero", matcher.Weights{}, "weights"},
+		{"negative text", matcher.Weights{Text: -0.1, Category: 1}, "weights.text"},
+		{"negative category", matcher.Weights{Category: -1, Text: 1}, "weights.category"},
+		{"negative proximity", matcher.Weights{Proximity: -1, Text: 1}, "weights.proximity"},
+		{"negative availability", matcher.Weights{Availability: -1, Text: 1}, "weights.availability"},
+		{"negative language", matcher.Weights{Language: -1, Text: 1}, "weights.language"},
+		{"negative mode", matcher.Weights{Mode: -1, Text: 1}, "weights.mode"},
+		{"negative freshness", matcher.Weights{Freshness: -1, Text: 1}, "weights.freshness"},
+		{"negative load", matcher.Weights{Load: -1, Text: 1}, "weights.load"},
+		{"NaN", matcher.Weights{Text: math.NaN()}, "weights.text"},
+		{"infinite", matcher.Weights{Load: math.Inf(1)}, "weights.load"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkValid(t, tt.w.Validate(), tt.field)
+		})
+	}
+}
+
+func TestRank(t *testing.T) {
+	s := matcher.NewScorer(matcher.Weights{})
+	target := posting(matcher.Need, 1, 10)
+	mk := func(id uint64, text float64) matcher.Candidate {
+		return matcher.Candidate{Posting: posting(matcher.Offer, id, 100+id), TextScore: text}
+	}
+	t.Run("ties broken by id", func(t *testing.T) {
+		cands := []matcher.Candidate{mk(9, 1), mk(3, 1), mk(7, 1), mk(5, 1)}
+		for range 5 {
+			rand.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+			got := ids(s.Rank(target, cands, now))
+			if want := []uint64{3, 5, 7, 9}; !reflect.DeepEqual(got, want) {
+				t.Fatalf("Rank = %v, want %v", got, want)
+			}
+		}
+	})
+	t.Run("best first", func(t *testing.T) {
+		got := ids(s.Rank(target, []matcher.Candidate{mk(1, 1), mk(2, 5), mk(3, 3), mk(4, 5)}, now))
+		if want := []uint64{2, 4, 3, 1}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("Rank = %v, want %v", got, want)
+		}
+	})
+	t.Run("best text gets full relevance", func(t *testing.T) {
+		r := s.Rank(target, []matcher.Candidate{mk(1, 2), mk(2, 8)}, now)
+		if v := r[0].Breakdown[matcher.FText].Value; v != 0.5 {
+			t.Errorf("text of best = %v, want 0.5 (relevance 1, no coverage)", v)
+		}
+		if v := r[1].Breakdown[matcher.FText].Value; v != 0.125 {
+			t.Errorf("text of quarter = %v, want 0.125", v)
+		}
+	})
+	t.Run("one NaN text score spoils no other", func(t *testing.T) {
+		nan := mk(1, math.NaN())
+		nan.Coverage = 0.5
+		r := s.Rank(target, []matcher.Candidate{nan, mk(2, 8)}, now)
+		if r[0].Posting.ID != 2 || r[0].Breakdown[matcher.FText].Value != 0.5 {
+			t.Errorf("best = %d with text %v", r[0].Posting.ID, r[0].Breakdown[matcher.FText].Value)
+		}
+		if v := r[1].Breakdown[matcher.FText].Value; v != 0.25 {
+			t.Errorf("NaN candidate lost its coverage: text %v, want 0.25", v)
+		}
+	})
+	t.Run("empty", func(t *testing.T) {
+		if got := s.Rank(target, nil, now); got == nil || len(got) != 0 {
+			t.Errorf("Rank(nil) = %#v, want empty", got)
+		}
+	})
+}
+
+func ids(rs []matcher.Ranked) []uint64 {
+	out := make([]uint64, len(rs))
+	for i, r := range rs {
+		out[i] = r.Posting.ID
+	}
+	return out
+}
