@@ -1,0 +1,434 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// Store is what the index reads from the system of record (store.DB
+// implements it).
+type Store interface {
+	// Changes returns up to limit outbox entries, oldest first.
+	Changes(ctx context.Context, limit int) ([]matcher.Change, error)
+	// DoneChanges deletes those outbox entries.
+	DoneChanges(ctx context.Context, cs []matcher.Change) error
+	// PendingChanges counts the outbox entries.
+	PendingChanges(ctx context.Context) (int, error)
+	// Postings returns the postings with the given ids that exist, in the
+	// order given; a missing id was erased.
+	Postings(ctx context.Context, ids []uint64) ([]*matcher.Posting, error)
+	// ScanPostings calls fn with every posting, in chunks of batch, outside
+	// any transaction.
+	ScanPostings(ctx context.Context, batch int, fn func([]*matcher.Posting) error) error
+}
+
+// Options tune the index. The zero value is usable.
+type Options struct {
+	// BatchSize is how many outbox entries one Sync step applies in one
+	// bleve batch; default 500.
+	BatchSize int
+	// RebuildBatch is how many postings a rebuild indexes per batch;
+	// default 1000.
+	RebuildBatch int
+	// Now is the clock Search uses to hide expired postings; default
+	// time.Now.
+	Now func() time.Time
+}
+
+// ErrClosed is returned by an Index used after Close.
+var ErrClosed = errors.New("index: closed")
+
+// Index is the bleve index of postings, kept in step with a Store.
+type Index struct {
+	dir  string
+	st   Store
+	opts Options
+	log  *slog.Logger
+	im   *mapping.IndexMappingImpl
+	an   *analyzer
+	wake chan struct{}
+
+	// syncMu serialises Sync and Rebuild: while a rebuild scans the store
+	// the outbox must not be drained into the old index, or the new one
+	// could miss a change.
+	syncMu sync.Mutex
+
+	// mu guards idx. Searches hold it for reading, so a rebuild's swap
+	// waits for them and they never see a closed index.
+	mu  sync.RWMutex
+	idx bleve.Index // nil once closed
+}
+
+// Open opens the index in dir (e.g. "data/index.bleve"), rebuilding it
+// from st when it is missing, unreadable or of another MappingVersion, and
+// then applies the changes pending in the outbox.
+func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Logger) (*Index, error) {
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.RebuildBatch <= 0 {
+		opts.RebuildBatch = 1000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	im, err := buildMapping()
+	if err != nil {
+		return nil, err
+	}
+	a := im.AnalyzerNamed(analyzerName)
+	if a == nil {
+		return nil, fmt.Errorf("index: analyzer %s missing", analyzerName)
+	}
+	ix := &Index{dir: dir, st: st, opts: opts, log: log, im: im, an: newAnalyzer(a), wake: make(chan struct{}, 1)}
+
+	// Leftovers of a rebuild that crashed: the live index is dir (or
+	// nothing), never these.
+	for _, p := range []string{dir + ".new", dir + ".old"} {
+		if err := os.RemoveAll(p); err != nil {
+			return nil, fmt.Errorf("index: remove %s: %w", p, err)
+		}
+	}
+
+	idx, why := ix.openExisting()
+	if idx != nil {
+		ix.idx = idx
+	} else {
+		log.Info("index: rebuilding", "dir", dir, "reason", why)
+		ix.syncMu.Lock()
+		err := ix.rebuildLocked(ctx)
+		ix.syncMu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if _, err := ix.Sync(ctx); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// openExisting opens dir when it holds an index of MappingVersion; else it
+// returns nil and why not.
+func (ix *Index) openExisting() (bleve.Index, string) {
+	idx, err := bleve.Open(ix.dir)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		return nil, "missing"
+	}
+	if err != nil {
+		ix.log.Warn("index: unreadable, will rebuild", "dir", ix.dir, "err", err)
+		return nil, "unreadable"
+	}
+	raw, err := idx.GetInternal(versionKey)
+	v, perr := strconv.Atoi(string(raw))
+	switch {
+	case err != nil:
+		ix.log.Warn("index: cannot read mapping version, will rebuild", "dir", ix.dir, "err", err)
+	case perr != nil:
+		ix.log.Warn("index: no mapping version, will rebuild", "dir", ix.dir)
+	case v > MappingVersion:
+		// A newer binary built it; this one cannot read its fields
+		// reliably, and the store is the truth either way.
+		ix.log.Warn("index: built by a newer version, will rebuild", "dir", ix.dir, "version", v, "want", MappingVersion)
+	case v < MappingVersion:
+		ix.log.Info("index: mapping changed, will rebuild", "dir", ix.dir, "version", v, "want", MappingVersion)
+	default:
+		return idx, ""
+	}
+	if cerr := idx.Close(); cerr != nil {
+		ix.log.Warn("index: close before rebuild", "dir", ix.dir, "err", cerr)
+	}
+	return nil, "version"
+}
+
+// Close closes the index. Stop Run first.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx == nil {
+		return nil
+	}
+	err := ix.idx.Close()
+	ix.idx = nil
+	if err != nil {
+		return fmt.Errorf("index: close: %w", err)
+	}
+	return nil
+}
+
+// Rebuild builds a new index from every posting in the store and swaps it
+// in for the current one, then applies the outbox. Searches keep using the
+// old index until the swap; changes written meanwhile stay in the outbox
+// and reach the new index right after it.
+func (ix *Index) Rebuild(ctx context.Context) error {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	if ix.closed() {
+		return ErrClosed
+	}
+	if err := ix.rebuildLocked(ctx); err != nil {
+		return err
+	}
+	_, err := ix.syncLocked(ctx)
+	return err
+}
+
+func (ix *Index) closed() bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.idx == nil
+}
+
+// rebuildLocked builds dir+".new" and swaps it in; syncMu is held.
+func (ix *Index) rebuildLocked(ctx context.Context) error {
+	start := time.Now()
+	tmp := ix.dir + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("index: rebuild: %w", err)
+	}
+	n, err := ix.build(ctx, tmp)
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return fmt.Errorf("index: rebuild: %w", err)
+	}
+	if err := ix.swap(tmp); err != nil {
+		return fmt.Errorf("index: rebuild: %w", err)
+	}
+	ix.log.Info("index: rebuilt", "dir", ix.dir, "total", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// build writes a complete index of the store's postings at path and
+// closes it. The version is written last, so a crash part way leaves an
+// index that the next Open rejects.
+func (ix *Index) build(ctx context.Context, path string) (int, error) {
+	idx, err := bleve.New(path, ix.im)
+	if err != nil {
+		return 0, err
+	}
+	n, lastLog := 0, 0
+	err = ix.st.ScanPostings(ctx, ix.opts.RebuildBatch, func(ps []*matcher.Posting) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		b := idx.NewBatch()
+		for _, p := range ps {
+			if err := b.Index(docID(p.ID), docFor(p)); err != nil {
+				return fmt.Errorf("posting %d: %w", p.ID, err)
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			return err
+		}
+		n += len(ps)
+		if n-lastLog >= 5000 {
+			lastLog = n
+			ix.log.Info("index: rebuilding", "dir", ix.dir, "done", n)
+		}
+		return nil
+	})
+	if err == nil {
+		err = idx.SetInternal(versionKey, []byte(strconv.Itoa(MappingVersion)))
+	}
+	if cerr := idx.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	return n, err
+}
+
+// swap replaces dir with the index built at tmp and opens it. Between the
+// two renames dir does not exist; a crash there makes the next Open
+// rebuild, which is slow but correct.
+func (ix *Index) swap(tmp string) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx != nil {
+		if err := ix.idx.Close(); err != nil {
+			ix.log.Warn("index: close old index", "dir", ix.dir, "err", err)
+		}
+		ix.idx = nil
+	}
+	old := ix.dir + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return err
+	}
+	if err := os.Rename(ix.dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(tmp, ix.dir); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(old); err != nil {
+		ix.log.Warn("index: remove old index", "dir", old, "err", err)
+	}
+	idx, err := bleve.Open(ix.dir)
+	if err != nil {
+		return err
+	}
+	ix.idx = idx
+	return nil
+}
+
+// Sync applies the outbox to the index until it is empty and returns how
+// many outbox entries it applied. Entries are deleted only after bleve has
+// persisted the batch that applies them (scorch's Batch returns after the
+// segment is durable), so a crash at any point leaves them to redo.
+func (ix *Index) Sync(ctx context.Context) (int, error) {
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	return ix.syncLocked(ctx)
+}
+
+func (ix *Index) syncLocked(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		cs, err := ix.st.Changes(ctx, ix.opts.BatchSize)
+		if err != nil {
+			return total, fmt.Errorf("index: sync: %w", err)
+		}
+		if len(cs) == 0 {
+			return total, nil
+		}
+		if err := ix.apply(ctx, cs); err != nil {
+			return total, err
+		}
+		if err := ix.st.DoneChanges(ctx, cs); err != nil {
+			return total, fmt.Errorf("index: sync: %w", err)
+		}
+		total += len(cs)
+		if len(cs) < ix.opts.BatchSize {
+			return total, nil
+		}
+	}
+}
+
+// apply re-reads the postings named by cs and indexes them in one batch,
+// deleting those that no longer exist.
+func (ix *Index) apply(ctx context.Context, cs []matcher.Change) error {
+	ids := make([]uint64, 0, len(cs))
+	seen := make(map[uint64]bool, len(cs))
+	for _, c := range cs {
+		if !seen[c.PostingID] {
+			seen[c.PostingID] = true
+			ids = append(ids, c.PostingID)
+		}
+	}
+	ps, err := ix.st.Postings(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("index: sync: %w", err)
+	}
+	found := make(map[uint64]*matcher.Posting, len(ps))
+	for _, p := range ps {
+		if p != nil {
+			found[p.ID] = p
+		}
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return ErrClosed
+	}
+	b := ix.idx.NewBatch()
+	for _, id := range ids {
+		if p, ok := found[id]; ok {
+			if err := b.Index(docID(id), docFor(p)); err != nil {
+				return fmt.Errorf("index: sync: posting %d: %w", id, err)
+			}
+		} else {
+			b.Delete(docID(id))
+		}
+	}
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("index: sync: batch: %w", err)
+	}
+	return nil
+}
+
+// Notify wakes Run to sync soon; it never blocks. Call it after each write
+// to the store.
+func (ix *Index) Notify() {
+	select {
+	case ix.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run keeps the index in step with the store until ctx is done: it syncs
+// when notified and at least every second, backing off after errors.
+func (ix *Index) Run(ctx context.Context) {
+	const (
+		tick       = time.Second
+		maxBackoff = time.Minute
+	)
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	backoff := time.Duration(0)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ix.wake:
+		case <-t.C:
+		}
+		_, err := ix.Sync(ctx)
+		if err == nil {
+			backoff = 0
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		backoff = min(max(2*backoff, tick), maxBackoff)
+		ix.log.Error("index: sync failed", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+	}
+}
+
+// Ready reports whether the index is open and has applied every change
+// in the outbox.
+func (ix *Index) Ready(ctx context.Context) (bool, error) {
+	if ix.closed() {
+		return false, nil
+	}
+	n, err := ix.st.PendingChanges(ctx)
+	if err != nil {
+		return false, fmt.Errorf("index: ready: %w", err)
+	}
+	return n == 0, nil
+}
+
+// DocCount returns how many postings the index holds.
+func (ix *Index) DocCount() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return 0, ErrClosed
+	}
+	n, err := ix.idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("index: doc count: %w", err)
+	}
+	return n, nil
+}

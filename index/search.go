@@ -1,0 +1,121 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// SearchFilter narrows a Search; see matcher.SearchFilter. Size defaults
+// to 20, at most 100.
+type SearchFilter = matcher.SearchFilter
+
+// Search serves a search box: text is plain words, never query syntax
+// ("title:x +y AND (" are just words). Postings must contain every word of
+// text (after analysis) in the title, description or tags, and are ranked
+// by relevance; empty text lists all postings that pass the filter, newest
+// first. It returns one page of hits and the total number of matches.
+//
+// Status is as of now: an open or paused posting past its expiry counts
+// as expired, as matcher.Posting.StatusAt says.
+func (ix *Index) Search(ctx context.Context, text string, f SearchFilter) ([]matcher.Hit, uint64, error) {
+	size := f.Size
+	if size <= 0 {
+		size = 20
+	}
+	size = min(size, 100)
+	from := max(f.From, 0)
+
+	bq := bleve.NewBooleanQuery()
+	terms := ix.an.terms(text)
+	if len(terms) > 0 {
+		for _, term := range terms {
+			bq.AddMust(bleve.NewDisjunctionQuery(
+				termQ(fTitle, term, boostTitle),
+				termQ(fDescription, term, boostDescription),
+				termQ(fTags, term, boostTags)))
+		}
+	}
+	filters := ix.searchFilters(f)
+	bq.AddFilter(bleve.NewConjunctionQuery(filters...))
+
+	req := bleve.NewSearchRequestOptions(bq, size, from, false)
+	if len(terms) > 0 {
+		req.SortBy([]string{"-_score", "-" + fUpdated, "_id"})
+	} else {
+		req.SortBy([]string{"-" + fUpdated, "_id"})
+	}
+	res, err := ix.search(ctx, req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("index: search: %w", err)
+	}
+	hs, err := hits(res.Hits)
+	if err != nil {
+		return nil, 0, err
+	}
+	return hs, res.Total, nil
+}
+
+// searchFilters returns the filter clauses for f; there is always one.
+func (ix *Index) searchFilters(f SearchFilter) []query.Query {
+	now := float64(ix.opts.Now().Unix())
+	live, gone := after(fExpires, now), upTo(fExpires, now)
+	var qs []query.Query
+	switch st := f.Status; st {
+	case "", matcher.Open, matcher.Paused:
+		if st == "" {
+			st = matcher.Open
+		}
+		qs = append(qs, termQ(fStatus, string(st), 1), live)
+	case matcher.Expired:
+		qs = append(qs, bleve.NewDisjunctionQuery(
+			termQ(fStatus, string(matcher.Expired), 1),
+			bleve.NewConjunctionQuery(
+				bleve.NewDisjunctionQuery(termQ(fStatus, string(matcher.Open), 1), termQ(fStatus, string(matcher.Paused), 1)),
+				gone)))
+	default:
+		qs = append(qs, termQ(fStatus, string(st), 1))
+	}
+	if f.Kind != "" {
+		qs = append(qs, termQ(fKind, string(f.Kind), 1))
+	}
+	if c := strings.ToLower(strings.TrimSpace(f.Category)); c != "" {
+		qs = append(qs, termQ(fCategory, c, 1))
+	}
+	if a := normArea(f.Area); a != "" {
+		qs = append(qs, termQ(fArea, a, 1))
+	}
+	if f.HubID != 0 {
+		qs = append(qs, termQ(fHub, strconv.FormatUint(f.HubID, 10), 1))
+	}
+	return qs
+}
+
+// search runs req on the current index, holding it against a swap.
+func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return nil, ErrClosed
+	}
+	return ix.idx.SearchInContext(ctx, req)
+}
+
+func hits(dm search.DocumentMatchCollection) ([]matcher.Hit, error) {
+	out := make([]matcher.Hit, 0, len(dm))
+	for _, h := range dm {
+		id, err := strconv.ParseUint(h.ID, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("index: bad document id %q: %w", h.ID, err)
+		}
+		out = append(out, matcher.Hit{ID: id, Score: h.Score})
+	}
+	return out, nil
+}

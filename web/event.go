@@ -1,0 +1,62 @@
+package web
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+// listEvents shows the audit trail, optionally of one profile.
+func (s *Server) listEvents(c *gin.Context) {
+	profile, err := queryID(c, "profile_id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	after, err := queryID(c, "after")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	limit, err := queryInt(c, "limit", 100, 1, 1000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	evs, err := s.Store.Events(c.Request.Context(), profile, after, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if evs == nil {
+		evs = []matcher.Event{}
+	}
+	var next *uint64
+	if len(evs) == limit {
+		next = &evs[len(evs)-1].ID
+	}
+	c.JSON(http.StatusOK, gin.H{"items": evs, "next_after": next})
+}
+
+// backup streams a consistent copy of the store. Until accounts exist it
+// answers only clients on the loopback interface.
+func (s *Server) backup(c *gin.Context) {
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		s.fail(c, matcher.Errorf(matcher.EFORBIDDEN, "error.backup.loopback", "backups are served to this machine only"))
+		return
+	}
+	c.Header("Content-Type", "application/octet-stream")
+	c.Header("Content-Disposition", `attachment; filename="saperi-backup.db"`)
+	n, err := s.Store.Backup(c.Request.Context(), c.Writer)
+	if err != nil {
+		// Headers are gone; the client sees a short body. Log it.
+		s.log.ErrorContext(c.Request.Context(), "backup failed", "err", err, "bytes", n)
+		c.Abort()
+		return
+	}
+	s.log.InfoContext(c.Request.Context(), "backup served", "bytes", fmt.Sprint(n))
+}

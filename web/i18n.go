@@ -1,0 +1,99 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed locales/*.json
+var localeFS embed.FS
+
+// Languages the catalogs cover, the first being the default.
+var Languages = []string{"it", "en"}
+
+// Catalog holds the translations of every human-facing text.
+type Catalog struct {
+	bundle *i18n.Bundle
+}
+
+// NewCatalog loads the embedded catalogs.
+func NewCatalog() (*Catalog, error) {
+	b := i18n.NewBundle(language.Italian)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, l := range Languages {
+		if _, err := b.LoadMessageFileFS(localeFS, "locales/"+l+".json"); err != nil {
+			return nil, fmt.Errorf("web: load catalog %s: %w", l, err)
+		}
+	}
+	return &Catalog{bundle: b}, nil
+}
+
+// Keys returns the message ids of one language's catalog.
+func catalogKeys(lang string) (map[string]string, error) {
+	raw, err := fs.ReadFile(localeFS, "locales/"+lang+".json")
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	return m, json.Unmarshal(raw, &m)
+}
+
+// Localizer translates for one reader.
+type Localizer struct {
+	lang string
+	loc  *i18n.Localizer
+}
+
+// For returns a localizer for the given preferences (a "lang" query
+// parameter, an Accept-Language header), best first.
+func (c *Catalog) For(prefs ...string) *Localizer {
+	loc := i18n.NewLocalizer(c.bundle, prefs...)
+	_, tag, _ := loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: "problem.internal"})
+	return &Localizer{lang: tag.String(), loc: loc}
+}
+
+// Lang is the language chosen, e.g. "it".
+func (l *Localizer) Lang() string { return l.lang }
+
+// T translates key with args; when the key is missing it returns fallback
+// (and the key itself when fallback is empty).
+func (l *Localizer) T(key string, args map[string]any, fallback string) string {
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: args})
+	if err != nil || s == "" {
+		if fallback != "" {
+			return fallback
+		}
+		return key
+	}
+	return s
+}
+
+// field translates a field name for messages ("title" → "titolo").
+func (l *Localizer) field(name string) string {
+	if name == "" {
+		return ""
+	}
+	return l.T("field."+name, nil, name)
+}
+
+const localizerKey = "saperi.localizer"
+
+// localize picks the reader's language: ?lang=, then Accept-Language.
+func (s *Server) localize(c *gin.Context) {
+	c.Set(localizerKey, s.catalog.For(strings.TrimSpace(c.Query("lang")), c.GetHeader("Accept-Language")))
+	c.Next()
+}
+
+func loc(c *gin.Context) *Localizer {
+	if v, ok := c.Get(localizerKey); ok {
+		return v.(*Localizer)
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+type proposeInput struct {
+	NeedID  uint64 `json:"need_id"`
+	OfferID uint64 `json:"offer_id"`
+	Note    string `json:"note"`
+}
+
+type actionInput struct {
+	Side matcher.Side `json:"side"`
+	Note string       `json:"note"`
+}
+
+// proposeMatch records an operator's proposal of offer for need, scored
+// and explained as the engine would.
+func (s *Server) proposeMatch(c *gin.Context) {
+	var in proposeInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	now := s.Now().UTC()
+	need, err := s.postingRef(ctx, "need_id", in.NeedID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	offer, err := s.postingRef(ctx, "offer_id", in.OfferID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	r, err := s.Engine.Explain(ctx, need, offer, now)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := matcher.NewMatch(need, offer, r, matcher.ByOperator, actor(c), now)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if in.Note != "" {
+		if err := m.Apply(matcher.Note, "", actor(c), in.Note, now); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if err := s.Store.CreateMatch(ctx, m, s.event(c, "match.propose", need.ProfileID)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/matches/"+strconv.FormatUint(m.ID, 10))
+	c.JSON(http.StatusCreated, s.viewMatch(ctx, loc(c), m))
+}
+
+// postingRef loads a posting named in a request body; a missing one is the
+// caller's mistake, so EINVALID on that field rather than ENOTFOUND.
+func (s *Server) postingRef(ctx context.Context, field string, id uint64) (*matcher.Posting, error) {
+	if id == 0 {
+		return nil, invalid(field, "error.required", field+" is required", nil)
+	}
+	p, err := s.Store.Posting(ctx, id)
+	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+		return nil, invalid(field, "error.not_found.posting", "unknown posting", map[string]any{"ID": id})
+	}
+	return p, err
+}
+
+func (s *Server) getMatch(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	m, err := s.Store.Match(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.viewMatch(ctx, loc(c), m))
+}
+
+func (s *Server) postingMatches(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	if _, err := s.Store.Posting(ctx, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.Store.MatchesOf(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]matchView, 0, len(list))
+	for _, m := range list {
+		items = append(items, s.viewMatch(ctx, loc(c), m))
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// matchAction applies accept, decline, withdraw, complete or a note.
+func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := pathID(c, "id")
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		var in actionInput
+		if c.Request.ContentLength != 0 {
+			if err := decode(c, &in); err != nil {
+				s.fail(c, err)
+				return
+			}
+		}
+		ctx := c.Request.Context()
+		now := s.Now().UTC()
+		var onBehalf uint64
+		m, err := s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
+			switch in.Side {
+			case matcher.NeedSide:
+				onBehalf = m.NeedProfileID
+			case matcher.OfferSide:
+				onBehalf = m.OfferProfileID
+			}
+			return m.Apply(a, in.Side, actor(c), in.Note, now)
+		}, s.event(c, "match."+string(a), 0))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		_ = onBehalf
+		if m.State == matcher.Connected {
+			s.Index.Notify() // the need became matched
+		}
+		c.JSON(http.StatusOK, s.viewMatch(ctx, loc(c), m))
+	}
+}
+
+// viewMatch adds reasons and, once both sides accepted, both contacts.
+func (s *Server) viewMatch(ctx context.Context, l *Localizer, m *matcher.Match) matchView {
+	b, reasons := viewBreakdown(l, m.Breakdown)
+	v := matchView{Match: m, Breakdown: b, Reasons: reasons}
+	if !m.Disclosed() {
+		return v
+	}
+	need, err1 := s.Store.Profile(ctx, m.NeedProfileID)
+	offer, err2 := s.Store.Profile(ctx, m.OfferProfileID)
+	if err1 != nil || err2 != nil {
+		return v // an erased profile has no contacts to show
+	}
+	v.Contacts = &struct {
+		Need  party `json:"need"`
+		Offer party `json:"offer"`
+	}{
+		Need:  party{ProfileID: need.ID, Name: need.Name, Contacts: need.Contacts},
+		Offer: party{ProfileID: offer.ID, Name: offer.Name, Contacts: offer.Contacts},
+	}
+	return v
+}

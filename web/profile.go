@@ -1,0 +1,152 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+type consentInput struct {
+	Text       string `json:"text"`
+	Version    string `json:"version"`
+	By         string `json:"by"`
+	RecordedBy string `json:"recorded_by"`
+}
+
+type profileInput struct {
+	Kind      matcher.ProfileKind `json:"kind"`
+	Name      string              `json:"name"`
+	HubID     uint64              `json:"hub_id"`
+	Area      string              `json:"area"`
+	Point     *matcher.Point      `json:"point"`
+	Languages []string            `json:"languages"`
+	Contacts  matcher.Contacts    `json:"contacts"`
+	Consent   consentInput        `json:"consent"`
+	Story     string              `json:"story"`
+}
+
+// profilePatch changes only the fields present.
+type profilePatch struct {
+	Name      *string           `json:"name"`
+	HubID     *uint64           `json:"hub_id"`
+	Area      *string           `json:"area"`
+	Point     *matcher.Point    `json:"point"`
+	Languages *[]string         `json:"languages"`
+	Contacts  *matcher.Contacts `json:"contacts"`
+	Story     *string           `json:"story"`
+}
+
+func (s *Server) createProfile(c *gin.Context) {
+	var in profileInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	now := s.Now().UTC()
+	p := &matcher.Profile{Kind: in.Kind, Name: in.Name, HubID: in.HubID, Area: in.Area, Point: in.Point,
+		Languages: in.Languages, Contacts: in.Contacts, Story: in.Story, Created: now, Updated: now,
+		Consent: matcher.Consent{Text: in.Consent.Text, Version: in.Consent.Version, At: now,
+			By: in.Consent.By, RecordedBy: in.Consent.RecordedBy}}
+	if p.Languages == nil {
+		p.Languages = []string{}
+	}
+	if err := p.Validate(); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Store.CreateProfile(ctx, p, s.event(c, "profile.create", 0)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/profiles/"+strconv.FormatUint(p.ID, 10))
+	c.JSON(http.StatusCreated, viewProfile(p, true))
+}
+
+func (s *Server) getProfile(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.Store.Profile(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, viewProfile(p, false))
+}
+
+func (s *Server) listProfiles(c *gin.Context) {
+	hub, err := queryID(c, "hub_id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	after, err := queryID(c, "after")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	limit, err := queryInt(c, "limit", 50, 1, 500)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	list, err := s.Store.Profiles(c.Request.Context(), hub, after, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	items := make([]profileView, 0, len(list))
+	for _, p := range list {
+		items = append(items, viewProfile(p, false))
+	}
+	var next *uint64
+	if len(list) == limit {
+		next = &list[len(list)-1].ID
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_after": next})
+}
+
+func (s *Server) updateProfile(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in profilePatch
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	now := s.Now().UTC()
+	p, err := s.Store.UpdateProfile(c.Request.Context(), id, func(p *matcher.Profile) error {
+		setIf(&p.Name, in.Name)
+		setIf(&p.HubID, in.HubID)
+		setIf(&p.Area, in.Area)
+		setIf(&p.Languages, in.Languages)
+		setIf(&p.Contacts, in.Contacts)
+		setIf(&p.Story, in.Story)
+		if in.Point != nil {
+			p.Point = in.Point
+		}
+		p.Updated = now
+		return p.Validate()
+	}, s.event(c, "profile.update", id))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.Index.Notify()
+	c.JSON(http.StatusOK, viewProfile(p, true))
+}
+
+// setIf sets *dst to *src when src is present.
+func setIf[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}

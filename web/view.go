@@ -1,0 +1,111 @@
+package web
+
+import (
+	"sort"
+	"time"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// profileView is a profile as the API shows it: contacts only when the
+// reader may see them (the person who just typed them in, or the
+// counterpart of a connected match).
+type profileView struct {
+	ID        uint64              `json:"id"`
+	Kind      matcher.ProfileKind `json:"kind"`
+	Name      string              `json:"name"`
+	HubID     uint64              `json:"hub_id"`
+	Area      string              `json:"area"`
+	Point     *matcher.Point      `json:"point,omitempty"`
+	Languages []string            `json:"languages"`
+	Consent   matcher.Consent     `json:"consent"`
+	Story     string              `json:"story,omitempty"`
+	Contacts  *matcher.Contacts   `json:"contacts,omitempty"`
+	Created   time.Time           `json:"created"`
+	Updated   time.Time           `json:"updated"`
+}
+
+func viewProfile(p *matcher.Profile, withContacts bool) profileView {
+	v := profileView{ID: p.ID, Kind: p.Kind, Name: p.Name, HubID: p.HubID, Area: p.Area, Point: p.Point,
+		Languages: p.Languages, Consent: p.Consent, Story: p.Story, Created: p.Created, Updated: p.Updated}
+	if v.Languages == nil {
+		v.Languages = []string{}
+	}
+	if withContacts {
+		c := p.Contacts
+		v.Contacts = &c
+	}
+	return v
+}
+
+// factorView is a breakdown factor with its reason in the reader's language.
+type factorView struct {
+	matcher.Factor
+	Reason string `json:"reason"`
+}
+
+// candidateView is one ranked candidate.
+type candidateView struct {
+	Posting   *matcher.Posting      `json:"posting"`
+	Score     float64               `json:"score"`
+	Breakdown map[string]factorView `json:"breakdown"`
+	Terms     []matcher.TermMatch   `json:"terms"`
+	// Reasons are the factors that speak for the candidate, strongest
+	// first, in plain words.
+	Reasons []string `json:"reasons"`
+}
+
+func viewBreakdown(l *Localizer, b matcher.Breakdown) (map[string]factorView, []string) {
+	out := make(map[string]factorView, len(b))
+	type pro struct {
+		c float64
+		r string
+	}
+	var pros []pro
+	for name, f := range b {
+		r := l.T(f.Key, f.Args, f.Key)
+		out[name] = factorView{Factor: f, Reason: r}
+		if f.Value >= 0.6 && f.Weight > 0 {
+			pros = append(pros, pro{f.Contribution, r})
+		}
+	}
+	sort.SliceStable(pros, func(i, j int) bool {
+		if pros[i].c != pros[j].c {
+			return pros[i].c > pros[j].c
+		}
+		return pros[i].r < pros[j].r
+	})
+	reasons := make([]string, 0, len(pros))
+	for _, p := range pros {
+		reasons = append(reasons, p.r)
+	}
+	return out, reasons
+}
+
+func viewCandidate(l *Localizer, r matcher.Ranked) candidateView {
+	b, reasons := viewBreakdown(l, r.Breakdown)
+	terms := r.Terms
+	if terms == nil {
+		terms = []matcher.TermMatch{}
+	}
+	return candidateView{Posting: r.Posting, Score: r.Score, Breakdown: b, Terms: terms, Reasons: reasons}
+}
+
+// party is one side of a connected match as the other side sees it.
+type party struct {
+	ProfileID uint64           `json:"profile_id"`
+	Name      string           `json:"name"`
+	Contacts  matcher.Contacts `json:"contacts"`
+}
+
+// matchView is a match with its reasons and, once both sides accepted, the
+// contacts of both parties.
+type matchView struct {
+	*matcher.Match
+	Breakdown map[string]factorView `json:"breakdown"`
+	Reasons   []string              `json:"reasons"`
+	Contacts  *struct {
+		Need  party `json:"need"`
+		Offer party `json:"offer"`
+	} `json:"contacts,omitempty"`
+}
