@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/saperi/saperi/index"
+	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi/store"
+)
+
+// app is the wired core every command works with: the store, the index
+// derived from it, and the matcher engine over both.
+type app struct {
+	db     *store.DB
+	ix     *index.Index
+	engine *matcher.Engine
+	log    *slog.Logger
+}
+
+// engineConfig tunes ranking.
+type engineConfig struct {
+	Weights string
+	Pool    int
+}
+
+func (f *flags) engine(c *engineConfig) {
+	f.str(&c.Weights, "weights", "SAPERI_WEIGHTS", "", "ranking weights over the defaults, e.g. text=0.5,proximity=0.2 (features: "+
+		"text, category, proximity, availability, language, mode, freshness, load)")
+	f.int(&c.Pool, "pool", "SAPERI_POOL", 100, "how many retrieved candidates are ranked per request")
+}
+
+// storePath and indexPath are where the data folder keeps things.
+func storePath(data string) string { return filepath.Join(data, "saperi.db") }
+func indexPath(data string) string { return filepath.Join(data, "index.bleve") }
+
+// openApp opens the store and the index (rebuilding the index when it is
+// missing, corrupt or of an older mapping) and builds the engine.
+func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger) (*app, error) {
+	w, err := parseWeights(ec.Weights)
+	if err != nil {
+		return nil, err
+	}
+	if ec.Pool < 1 || ec.Pool > 1000 {
+		return nil, usageError{fmt.Errorf("--pool %d: use a number from 1 to 1000", ec.Pool)}
+	}
+	db, err := store.Open(storePath(data))
+	if err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", data, err)
+	}
+	ix, err := index.Open(ctx, indexPath(data), db, index.Options{}, log)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open index in %s: %w", data, err), db.Close())
+	}
+	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: matcher.NewScorer(w), Pool: ec.Pool}
+	return &app{db: db, ix: ix, engine: eng, log: log}, nil
+}
+
+func (a *app) Close() error {
+	return errors.Join(a.ix.Close(), a.db.Close())
+}

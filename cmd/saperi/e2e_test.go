@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// binary is the saperi binary built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "saperi-bin-*")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "saperi")
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build saperi: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a running saperi serve.
+type proc struct {
+	cmd  *exec.Cmd
+	base string
+	out  *bytes.Buffer
+}
+
+// start runs `saperi serve` on a free loopback port and waits until it
+// answers /readyz.
+func start(tb testing.TB, data string, extra ...string) *proc {
+	tb.Helper()
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "warn"}, extra...)
+	cmd := exec.Command(binary, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var errBuf bytes.Buffer
+	cmd.Stderr = &errBuf
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	p := &proc{cmd: cmd, out: &bytes.Buffer{}}
+	tb.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			p.out.WriteString(line + "\n")
+			if _, url, ok := strings.Cut(line, "listening on "); ok {
+				found <- url
+			}
+		}
+	}()
+	select {
+	case p.base = <-found:
+	case <-time.After(60 * time.Second):
+		tb.Fatalf("saperi did not start: %s", errBuf.String())
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(p.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("saperi never became ready: %v %s", err, errBuf.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (p *proc) kill(tb testing.TB) {
+	tb.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		tb.Fatal(err)
+	}
+	_ = p.cmd.Wait()
+}
+
+func postJSON(url string, body any, out any) (int, error) {
+	raw, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	if out != nil && resp.StatusCode < 300 {
+		if err := json.Unmarshal(b, out); err != nil {
+			return resp.StatusCode, err
+		}
+	}
+	return resp.StatusCode, nil
+}
+
+func getJSON(tb testing.TB, url string, out any) int {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+			tb.Fatalf("GET %s: %v", url, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// TestKillNineLosesNothing writes from many goroutines, kills the server
+// with SIGKILL mid-stream, restarts it and checks that every write that
+// was acknowledged is in the store and findable through search, once.
+func TestKillNineLosesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary")
+	}
+	data := t.TempDir()
+	p := start(t, data, "--demo=false")
+	var hub, prof struct{ ID uint64 }
+	if st, err := postJSON(p.base+"/api/v1/hubs", map[string]any{"name": "Portineria di prova"}, &hub); err != nil || st != 201 {
+		t.Fatalf("hub: %d %v", st, err)
+	}
+	if st, err := postJSON(p.base+"/api/v1/profiles", map[string]any{"kind": "resident", "name": "Persona di prova", "hub_id": hub.ID,
+		"consent": map[string]string{"text": "ok", "by": "self"}}, &prof); err != nil || st != 201 {
+		t.Fatalf("profile: %d %v", st, err)
+	}
+
+	type ack struct {
+		id    uint64
+		token string
+	}
+	var acked []ack
+	const rounds, writers = 3, 8
+	for round := 0; round < rounds; round++ {
+		var (
+			mu   sync.Mutex
+			wg   sync.WaitGroup
+			stop = make(chan struct{})
+		)
+		for g := 0; g < writers; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					token := fmt.Sprintf("r%dw%dn%dq", round, g, i)
+					var out struct{ ID uint64 }
+					st, err := postJSON(p.base+"/api/v1/postings", map[string]any{"kind": "offer", "profile_id": prof.ID,
+						"title": "Offro aiuto numero " + token, "mode": "remote"}, &out)
+					if err != nil {
+						return // the server is gone
+					}
+					if st == 201 {
+						mu.Lock()
+						acked = append(acked, ack{out.ID, token})
+						mu.Unlock()
+					}
+				}
+			}(g)
+		}
+		time.Sleep(time.Duration(300+200*round) * time.Millisecond)
+		p.kill(t)
+		close(stop)
+		wg.Wait()
+		p = start(t, data, "--demo=false")
+	}
+	if len(acked) < 20 {
+		t.Fatalf("only %d writes were acknowledged: the test did not exercise anything", len(acked))
+	}
+	seen := map[uint64]bool{}
+	for _, a := range acked {
+		if seen[a.id] {
+			t.Fatalf("id %d acknowledged twice", a.id)
+		}
+		seen[a.id] = true
+		var got struct{ Title string }
+		if st := getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d", p.base, a.id), &got); st != 200 || !strings.Contains(got.Title, a.token) {
+			t.Fatalf("acknowledged posting %d (%s) lost: %d %q", a.id, a.token, st, got.Title)
+		}
+		var res struct {
+			Items []struct{ ID uint64 }
+			Total int
+		}
+		getJSON(t, p.base+"/api/v1/search?q="+a.token, &res)
+		if res.Total != 1 || len(res.Items) != 1 || res.Items[0].ID != a.id {
+			t.Fatalf("acknowledged posting %d (%s) not findable once by search: %+v", a.id, a.token, res)
+		}
+	}
+	// No duplicates in the store: every title appears once.
+	titles := map[string]int{}
+	after := uint64(0)
+	for {
+		var page struct {
+			Items []struct {
+				ID    uint64
+				Title string
+			}
+			NextAfter *uint64 `json:"next_after"`
+		}
+		getJSON(t, fmt.Sprintf("%s/api/v1/postings?limit=500&after=%d", p.base, after), &page)
+		for _, it := range page.Items {
+			titles[it.Title]++
+			if titles[it.Title] > 1 {
+				t.Fatalf("duplicate posting %q", it.Title)
+			}
+		}
+		if page.NextAfter == nil {
+			break
+		}
+		after = *page.NextAfter
+	}
+	t.Logf("%d acknowledged writes over %d kills, %d postings stored", len(acked), rounds, len(titles))
+}
+
+// TestServeDemoAndShutdown starts with the demo data, asks for candidates
+// as the README does, and stops gracefully on SIGTERM.
+func TestServeDemoAndShutdown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary")
+	}
+	data := t.TempDir()
+	p := start(t, data)
+	if !strings.Contains(p.out.String(), "Loaded demo data") || !strings.Contains(p.out.String(), "/api/openapi.json") {
+		t.Fatalf("start-up output:\n%s", p.out.String())
+	}
+	var needs struct {
+		Items []struct{ ID uint64 }
+	}
+	getJSON(t, p.base+"/api/v1/postings?kind=need&limit=50", &needs)
+	if len(needs.Items) < 30 {
+		t.Fatalf("demo has %d needs", len(needs.Items))
+	}
+	withCandidates := 0
+	for _, n := range needs.Items {
+		var c struct {
+			Items []struct {
+				Score     float64
+				Breakdown map[string]any
+			}
+		}
+		if st := getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d/candidates?limit=3", p.base, n.ID), &c); st != 200 {
+			t.Fatalf("candidates status %d", st)
+		}
+		if len(c.Items) > 0 {
+			withCandidates++
+			if len(c.Items[0].Breakdown) != 8 {
+				t.Fatalf("breakdown %v", c.Items[0].Breakdown)
+			}
+		}
+	}
+	if withCandidates < len(needs.Items)/2 {
+		t.Fatalf("only %d of %d demo needs have candidates", withCandidates, len(needs.Items))
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no graceful shutdown within 30s")
+	}
+}
+
+// TestBackupWhileServing takes a hot backup through the running server
+// and opens it as a store.
+func TestBackupWhileServing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary")
+	}
+	data := t.TempDir()
+	p := start(t, data)
+	dst := filepath.Join(t.TempDir(), "copy.db")
+	addr := strings.TrimPrefix(p.base, "http://")
+	var out, errOut bytes.Buffer
+	if code := Main(context.Background(), []string{"backup", "--data", data, "--addr", addr, dst}, &out, &errOut); code != 0 {
+		t.Fatalf("backup exit %d: %s %s", code, out.String(), errOut.String())
+	}
+	p.kill(t)
+	restored := t.TempDir()
+	raw, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(storePath(restored), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	q := start(t, restored, "--demo=false")
+	var list struct{ Items []any }
+	getJSON(t, q.base+"/api/v1/postings?limit=500", &list)
+	if len(list.Items) < 100 {
+		t.Fatalf("restored store has %d postings", len(list.Items))
+	}
+	var res struct{ Total int }
+	getJSON(t, q.base+"/api/v1/search?q=computer", &res)
+	if res.Total == 0 {
+		t.Fatal("restored store: the index was not rebuilt")
+	}
+}

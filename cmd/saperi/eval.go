@@ -1,0 +1,355 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// evalDoc is one offer of an evaluation corpus.
+type evalDoc struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Text  string `json:"text"`
+}
+
+// evalQuery is one need of an evaluation set, with the ids of the offers
+// that answer it.
+type evalQuery struct {
+	QID      string   `json:"qid"`
+	Query    string   `json:"query"`
+	Relevant []string `json:"relevant"`
+	Hard     bool     `json:"hard"`
+}
+
+// Scores are the mean retrieval metrics over a set of queries.
+type Scores struct {
+	N        int     `json:"n"`
+	NDCG10   float64 `json:"ndcg10"`
+	Recall10 float64 `json:"recall10"`
+	MRR      float64 `json:"mrr"`
+}
+
+// EvalReport is what `saperi eval --json` prints.
+type EvalReport struct {
+	Queries int    `json:"queries"`
+	All     Scores `json:"all"`
+	Hard    Scores `json:"hard"`
+	Latency struct {
+		P50 float64 `json:"p50"`
+		P99 float64 `json:"p99"`
+	} `json:"latency_ms"`
+}
+
+func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var (
+		c        common
+		ec       engineConfig
+		corpus   string
+		queries  string
+		asJSON   bool
+		keep     bool
+		failures int
+	)
+	f := newFlags("eval", "", "Measure need → offer match quality. The corpus is loaded as offers and each query\n"+
+		"runs as a need through the same store, index and matcher the server uses, in a temporary\n"+
+		"data folder (--data is ignored unless --keep). Prints nDCG@10, recall@10 and MRR (over the\n"+
+		"top 100) for all queries and for those marked hard, and the per-query latency.", stdout)
+	f.common(&c)
+	f.engine(&ec)
+	f.str(&corpus, "corpus", "", "../shared/eval/esco-occupations-it.corpus.json", "corpus file: a JSON array of {id, title, text}")
+	f.str(&queries, "queries", "", "../shared/eval/esco-occupations-it.dev.queries.jsonl", "queries file: JSON lines of {qid, query, relevant, hard}")
+	f.bool(&asJSON, "json", "", false, "print one JSON object on stdout")
+	f.bool(&keep, "keep", "", false, "build the evaluation store in --data instead of a temporary folder, and keep it")
+	f.int(&failures, "show-misses", "", 0, "print this many queries whose relevant offer was not in the top 10")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	docs, err := readCorpus(corpus)
+	if err != nil {
+		return err
+	}
+	qs, err := readQueries(queries)
+	if err != nil {
+		return err
+	}
+	dir := c.Data
+	if !keep {
+		if dir, err = os.MkdirTemp("", "saperi-eval-*"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if _, err := os.Stat(storePath(dir)); err == nil {
+		return usageError{fmt.Errorf("--keep: %s already has a store; choose an empty --data folder", dir)}
+	}
+	a, err := openApp(ctx, dir, ec, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	now := time.Now().UTC()
+	fmt.Fprintf(stderr, "eval: loading %d offers…\n", len(docs))
+	offerOf, needer, err := loadEvalCorpus(ctx, a, docs, now)
+	if err != nil {
+		return err
+	}
+	if _, err := a.ix.Sync(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "eval: running %d queries…\n", len(qs))
+
+	var all, hard []queryResult
+	lat := make([]float64, 0, len(qs))
+	var misses []string
+	for i, q := range qs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		need := evalNeed(q.Query, needer, now)
+		if err := a.db.CreatePosting(ctx, need, matcher.Event{At: now, Actor: "eval"}); err != nil {
+			return fmt.Errorf("query %s: %w", q.QID, err)
+		}
+		start := time.Now()
+		ranked, err := a.engine.Candidates(ctx, need.ID, 100, now)
+		lat = append(lat, float64(time.Since(start).Microseconds())/1000)
+		if err != nil {
+			return fmt.Errorf("query %s: %w", q.QID, err)
+		}
+		ids := make([]string, len(ranked))
+		for j, r := range ranked {
+			ids[j] = offerOf[r.Posting.ID]
+		}
+		res := score(ids, q.Relevant)
+		all = append(all, res)
+		if q.Hard {
+			hard = append(hard, res)
+		}
+		if res.recall10 == 0 && len(misses) < failures {
+			misses = append(misses, fmt.Sprintf("  %s %q → %s", q.QID, q.Query, strings.Join(topTitles(ranked, 3), " | ")))
+		}
+		if (i+1)%250 == 0 {
+			fmt.Fprintf(stderr, "eval: %d/%d queries\n", i+1, len(qs))
+		}
+	}
+	var rep EvalReport
+	rep.Queries = len(qs)
+	rep.All, rep.Hard = mean(all), mean(hard)
+	rep.Latency.P50, rep.Latency.P99 = percentile(lat, 50), percentile(lat, 99)
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		return enc.Encode(rep)
+	}
+	fmt.Fprintf(stdout, "queries %d (offers %d)\n", rep.Queries, len(docs))
+	fmt.Fprintf(stdout, "%-5s %5s  %-8s %-9s %-6s\n", "set", "n", "nDCG@10", "recall@10", "MRR")
+	for _, r := range []struct {
+		name string
+		s    Scores
+	}{{"all", rep.All}, {"hard", rep.Hard}} {
+		fmt.Fprintf(stdout, "%-5s %5d  %.4f   %.4f    %.4f\n", r.name, r.s.N, r.s.NDCG10, r.s.Recall10, r.s.MRR)
+	}
+	fmt.Fprintf(stdout, "latency per query: p50 %.2f ms, p99 %.2f ms\n", rep.Latency.P50, rep.Latency.P99)
+	if len(misses) > 0 {
+		fmt.Fprintln(stdout, "misses:")
+		fmt.Fprintln(stdout, strings.Join(misses, "\n"))
+	}
+	return nil
+}
+
+func topTitles(r []matcher.Ranked, n int) []string {
+	var out []string
+	for i := 0; i < len(r) && i < n; i++ {
+		out = append(out, r[i].Posting.Title)
+	}
+	return out
+}
+
+// loadEvalCorpus stores every document as a remote offer of one
+// organisation and creates the profile the needs belong to. It returns the
+// corpus id of each offer's posting id.
+func loadEvalCorpus(ctx context.Context, a *app, docs []evalDoc, now time.Time) (map[uint64]string, uint64, error) {
+	hub := &matcher.Hub{Name: "Valutazione", Neighbors: []uint64{}, Created: now}
+	if err := a.db.CreateHub(ctx, hub); err != nil {
+		return nil, 0, err
+	}
+	ev := matcher.Event{At: now, Actor: "eval"}
+	mk := func(name string, kind matcher.ProfileKind) (*matcher.Profile, error) {
+		p := &matcher.Profile{Kind: kind, Name: name, HubID: hub.ID, Languages: []string{"it"}, Created: now, Updated: now,
+			Consent: matcher.Consent{Text: "evaluation data", Version: "eval", At: now, By: matcher.ConsentSelf}}
+		return p, a.db.CreateProfile(ctx, p, ev)
+	}
+	offerer, err := mk("Offerte di valutazione", matcher.Organisation)
+	if err != nil {
+		return nil, 0, err
+	}
+	needer, err := mk("Richieste di valutazione", matcher.Resident)
+	if err != nil {
+		return nil, 0, err
+	}
+	posts := make([]*matcher.Posting, len(docs))
+	for i, d := range docs {
+		title, rest := splitTitle(d.Title, 120)
+		p := &matcher.Posting{Kind: matcher.Offer, Title: title, Description: strings.TrimSpace(rest + " " + d.Text),
+			Mode: matcher.Remote, Created: now, Updated: now}
+		p.Inherit(offerer)
+		p.Normalize(now)
+		if utf8.RuneCountInString(p.Description) > 4000 {
+			p.Description = string([]rune(p.Description)[:4000])
+		}
+		posts[i] = p
+	}
+	if err := a.db.ImportPostings(ctx, posts, ev); err != nil {
+		return nil, 0, err
+	}
+	offerOf := make(map[uint64]string, len(docs))
+	for i, p := range posts {
+		offerOf[p.ID] = docs[i].ID
+	}
+	return offerOf, needer.ID, nil
+}
+
+// splitTitle keeps a title within max runes, cutting at a "/" or a space;
+// the rest goes to the description.
+func splitTitle(t string, max int) (string, string) {
+	r := []rune(strings.TrimSpace(t))
+	if len(r) <= max {
+		return string(r), ""
+	}
+	cut := max
+	for i := max; i > max/2; i-- {
+		if r[i] == '/' || r[i] == ' ' {
+			cut = i
+			break
+		}
+	}
+	return strings.TrimSpace(string(r[:cut])), strings.TrimSpace(strings.TrimLeft(string(r[cut:]), "/"))
+}
+
+func evalNeed(text string, owner uint64, now time.Time) *matcher.Posting {
+	title, rest := splitTitle(text, 120)
+	p := &matcher.Posting{Kind: matcher.Need, ProfileID: owner, Title: title, Description: rest,
+		Mode: matcher.Remote, Languages: []string{"it"}, Created: now, Updated: now}
+	p.Normalize(now)
+	return p
+}
+
+type queryResult struct{ ndcg10, recall10, rr float64 }
+
+// score computes nDCG@10 (binary gain), recall@10 and the reciprocal rank
+// of the first relevant id in ranked.
+func score(ranked, relevant []string) queryResult {
+	rel := make(map[string]bool, len(relevant))
+	for _, r := range relevant {
+		rel[r] = true
+	}
+	var res queryResult
+	dcg, found := 0.0, 0
+	for i, id := range ranked {
+		if !rel[id] {
+			continue
+		}
+		if res.rr == 0 {
+			res.rr = 1 / float64(i+1)
+		}
+		if i < 10 {
+			dcg += 1 / math.Log2(float64(i+2))
+			found++
+		}
+	}
+	idcg := 0.0
+	for i := 0; i < len(rel) && i < 10; i++ {
+		idcg += 1 / math.Log2(float64(i+2))
+	}
+	if idcg > 0 {
+		res.ndcg10 = dcg / idcg
+	}
+	if len(rel) > 0 {
+		res.recall10 = float64(found) / float64(len(rel))
+	}
+	return res
+}
+
+func mean(rs []queryResult) Scores {
+	s := Scores{N: len(rs)}
+	if len(rs) == 0 {
+		return s
+	}
+	for _, r := range rs {
+		s.NDCG10 += r.ndcg10
+		s.Recall10 += r.recall10
+		s.MRR += r.rr
+	}
+	n := float64(len(rs))
+	s.NDCG10, s.Recall10, s.MRR = round4(s.NDCG10/n), round4(s.Recall10/n), round4(s.MRR/n)
+	return s
+}
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+
+func percentile(v []float64, p float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return math.Round(s[max(0, min(i, len(s)-1))]*100) / 100
+}
+
+func readCorpus(path string) ([]evalDoc, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	var docs []evalDoc
+	if err := json.Unmarshal(raw, &docs); err != nil {
+		return nil, fmt.Errorf("corpus %s: not a JSON array of {id, title, text}: %w", path, err)
+	}
+	if len(docs) == 0 {
+		return nil, fmt.Errorf("corpus %s is empty", path)
+	}
+	return docs, nil
+}
+
+func readQueries(path string) ([]evalQuery, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("queries: %w", err)
+	}
+	defer fh.Close()
+	var qs []evalQuery
+	sc := bufio.NewScanner(fh)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var q evalQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			return nil, fmt.Errorf("queries %s line %d: %w", path, line, err)
+		}
+		qs = append(qs, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if len(qs) == 0 {
+		return nil, errors.New("queries: no queries in " + path)
+	}
+	return qs, nil
+}

@@ -1,0 +1,135 @@
+// Command saperi runs the Saperi service and its maintenance commands.
+//
+// This is the only package that wires concrete types together: the bbolt
+// store, the bleve index, the matcher engine and the Gin server.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the service (default)", runServe},
+		{"seed", "load the demo data into an empty store", runSeed},
+		{"reindex", "rebuild the search index from the store", runReindex},
+		{"backup", "write a consistent copy of the store to a file", runBackup},
+		{"eval", "measure need → offer match quality on an evaluation set", runEval},
+		{"health", "check that a running server answers (for container health checks)", runHealth},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Main runs the subcommand named by args[0] (serve when none) and returns
+// the process exit code: 0 success, 1 failure, 2 usage error.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	name := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, args, stdout, stderr)
+		switch {
+		case err == nil:
+			return 0
+		case err == errHelp:
+			return 0
+		case isUsage(err):
+			fmt.Fprintf(stderr, "saperi %s: %v\nRun 'saperi %s --help' for usage.\n", name, err, name)
+			return 2
+		default:
+			fmt.Fprintf(stderr, "saperi %s: %v\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stderr, "saperi: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Saperi matches what people can offer with what people need.")
+	fmt.Fprintln(w, "\nUsage: saperi <command> [flags]")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes --data DIR (env SAPERI_DATA, default ./data) and --help.")
+}
+
+func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	var c common
+	fs := newFlags("version", "", "Print the version of this binary.", stdout)
+	fs.common(&c)
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "saperi %s\n", Version)
+	return nil
+}
+
+func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var (
+		c    common
+		addr string
+	)
+	f := newFlags("health", "", "Exit 0 when the server at --addr answers /healthz, 1 otherwise.", stdout)
+	f.common(&c)
+	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address of the server")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usageError{fmt.Errorf("--addr %q: %w", addr, err)}
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("server answered %s", resp.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}

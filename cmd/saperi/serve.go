@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/saperi/saperi/demo"
+	"github.com/saperi/saperi/web"
+)
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var (
+		c        common
+		ec       engineConfig
+		addr     string
+		seed     bool
+		shutdown time.Duration
+	)
+	f := newFlags("serve", "", "Run the Saperi service: the JSON API under /api/v1, its OpenAPI document at\n"+
+		"/api/openapi.json, /healthz, /readyz and /metrics. The store and the search index live in\n"+
+		"the data folder; on first start with an empty store the demo data is loaded.", stdout)
+	f.common(&c)
+	f.engine(&ec)
+	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
+	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, c.Data, ec, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	if seed {
+		if err := seedIfEmpty(ctx, a, stdout); err != nil {
+			return err
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
+		Registry: reg, Version: Version})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another saperi running? choose another --addr)", addr, err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); a.ix.Run(bg) }()
+
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)
+	fmt.Fprintf(stdout, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
+	fmt.Fprintf(stdout, "  API docs: %s/api/openapi.json\n", url)
+	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) {
+		fmt.Fprintf(stdout, "  WARNING:  there is no login yet and %s is reachable from other machines; anyone who can reach it can read and change all data\n", host)
+	} else {
+		fmt.Fprintln(stdout, "  There is no login yet, so it listens on this machine only (loopback).")
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "data", c.Data)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down", "timeout", shutdown)
+		sctx, cancel := context.WithTimeout(context.Background(), shutdown)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	stopBG()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// seedIfEmpty loads the demo data into a store with no postings.
+func seedIfEmpty(ctx context.Context, a *app, out io.Writer) error {
+	n, err := a.db.CountPostings(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	counts, err := demo.Seed(ctx, a.db, time.Now())
+	if err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	if _, err := a.ix.Sync(ctx); err != nil {
+		return fmt.Errorf("index demo data: %w", err)
+	}
+	fmt.Fprintf(out, "Loaded demo data: %d hubs, %d profiles, %d offers, %d needs.\n",
+		counts.Hubs, counts.Profiles, counts.Offers, counts.Needs)
+	return nil
+}
