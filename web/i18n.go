@@ -12,6 +12,10 @@ import (
 	"golang.org/x/text/language"
 )
 
+// localeFS holds the catalogs: one or more files per language, named
+// NAME.LANG.json (core.it.json, desk.en.json …), so that each feature keeps
+// its own texts.
+//
 //go:embed locales/*.json
 var localeFS embed.FS
 
@@ -28,21 +32,44 @@ func NewCatalog() (*Catalog, error) {
 	b := i18n.NewBundle(language.Italian)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	for _, l := range Languages {
-		if _, err := b.LoadMessageFileFS(localeFS, "locales/"+l+".json"); err != nil {
-			return nil, fmt.Errorf("web: load catalog %s: %w", l, err)
+		files, err := fs.Glob(localeFS, "locales/*."+l+".json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("web: no catalog for %s", l)
+		}
+		for _, f := range files {
+			if _, err := b.LoadMessageFileFS(localeFS, f); err != nil {
+				return nil, fmt.Errorf("web: load catalog %s: %w", f, err)
+			}
 		}
 	}
 	return &Catalog{bundle: b}, nil
 }
 
-// Keys returns the message ids of one language's catalog.
+// catalogKeys returns the messages of one language, from all its files; a
+// key defined in two files is an error.
 func catalogKeys(lang string) (map[string]string, error) {
-	raw, err := fs.ReadFile(localeFS, "locales/"+lang+".json")
+	files, err := fs.Glob(localeFS, "locales/*."+lang+".json")
 	if err != nil {
 		return nil, err
 	}
-	m := map[string]string{}
-	return m, json.Unmarshal(raw, &m)
+	all := map[string]string{}
+	for _, f := range files {
+		raw, err := fs.ReadFile(localeFS, f)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for k, v := range m {
+			if _, dup := all[k]; dup {
+				return nil, fmt.Errorf("%s: key %q is defined in another file too", f, k)
+			}
+			all[k] = v
+		}
+	}
+	return all, nil
 }
 
 // Localizer translates for one reader.

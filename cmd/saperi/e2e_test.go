@@ -41,7 +41,27 @@ func TestMain(m *testing.M) {
 type proc struct {
 	cmd  *exec.Cmd
 	base string
-	out  *bytes.Buffer
+	out  lockedBuffer // what it printed on stdout
+}
+
+func (p *proc) output() string { return p.out.String() }
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // start runs `saperi serve` on a free loopback port and waits until it
@@ -54,12 +74,12 @@ func start(tb testing.TB, data string, extra ...string) *proc {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var errBuf bytes.Buffer
+	var errBuf lockedBuffer
 	cmd.Stderr = &errBuf
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	p := &proc{cmd: cmd, out: &bytes.Buffer{}}
+	p := &proc{cmd: cmd}
 	tb.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -71,7 +91,7 @@ func start(tb testing.TB, data string, extra ...string) *proc {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			line := sc.Text()
-			p.out.WriteString(line + "\n")
+			_, _ = p.out.Write([]byte(line + "\n"))
 			if _, url, ok := strings.Cut(line, "listening on "); ok {
 				found <- url
 			}
@@ -257,8 +277,8 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	}
 	data := t.TempDir()
 	p := start(t, data)
-	if !strings.Contains(p.out.String(), "Loaded demo data") || !strings.Contains(p.out.String(), "/api/openapi.json") {
-		t.Fatalf("start-up output:\n%s", p.out.String())
+	if out := p.output(); !strings.Contains(out, "Loaded demo data") || !strings.Contains(out, "/api/openapi.json") {
+		t.Fatalf("start-up output:\n%s", out)
 	}
 	var needs struct {
 		Items []struct{ ID uint64 }

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/saperi/saperi/matcher"
+	"go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the version of the on-disk layout this package reads and
+// writes. Open refuses a file written with a newer version; a change to any
+// bucket's layout below needs a bump and a migration in Open.
+const SchemaVersion = 1
+
+// Buckets. Ids are bbolt sequences (NextSequence, starting at 1) written as
+// 8-byte big-endian integers, so keys sort in creation order; "a|b" is the
+// 16-byte concatenation of two such ids, so an index bucket is scanned by
+// the 8-byte prefix a. Records are JSON-encoded matcher types.
+var (
+	// meta: "version" → uint64 SchemaVersion;
+	// "posting_count" → uint64 number of postings.
+	metaBucket = []byte("meta")
+	// hubs: hub id → matcher.Hub.
+	hubBucket = []byte("hubs")
+	// categories: seq → matcher.Category, in display order.
+	categoryBucket = []byte("categories")
+	// profiles: profile id → matcher.Profile.
+	profileBucket = []byte("profiles")
+	// hub_profiles: hub id|profile id → empty. Follows Profile.HubID.
+	hubProfileBucket = []byte("hub_profiles")
+	// postings: posting id → matcher.Posting.
+	postingBucket = []byte("postings")
+	// profile_postings: profile id|posting id → empty. Profile ids of
+	// postings never change.
+	profilePostingBucket = []byte("profile_postings")
+	// hub_postings: hub id|posting id → empty. Follows Posting.HubID.
+	hubPostingBucket = []byte("hub_postings")
+	// matches: match id → matcher.Match.
+	matchBucket = []byte("matches")
+	// posting_matches: posting id|match id → matcher.MatchState as text, one
+	// entry for the need and one for the offer; kept equal to Match.State.
+	postingMatchBucket = []byte("posting_matches")
+	// declined: posting id|counterpart posting id → match id, both
+	// directions. Never deleted: a declined pair is never proposed again.
+	declinedBucket = []byte("declined")
+	// events: event id → matcher.Event. Append-only audit trail.
+	eventBucket = []byte("events")
+	// profile_events: profile id|event id → empty, for events with an
+	// OnBehalfOf profile.
+	profileEventBucket = []byte("profile_events")
+	// outbox: seq → posting id. One entry per write of a posting; the index
+	// re-reads the posting and deletes the entry (Changes, DoneChanges).
+	outboxBucket = []byte("outbox")
+)
+
+// buckets lists every bucket Open creates.
+var buckets = [][]byte{
+	metaBucket, hubBucket, categoryBucket, profileBucket, hubProfileBucket,
+	postingBucket, profilePostingBucket, hubPostingBucket, matchBucket,
+	postingMatchBucket, declinedBucket, eventBucket, profileEventBucket, outboxBucket,
+}
+
+// Keys of the meta bucket.
+var (
+	versionKey      = []byte("version")
+	postingCountKey = []byte("posting_count")
+)
+
+// Listing limits.
+const (
+	defaultLimit = 50
+	maxLimit     = 500
+)
+
+// DB is the bbolt-backed store. It is safe for concurrent use.
+type DB struct {
+	bolt *bbolt.DB
+	path string
+}
+
+// Open opens (creating it, with any missing parent directory) the store
+// file at path. A new file gets every bucket, the schema version and
+// matcher.DefaultCategories. Open waits at most a second for another
+// process holding the file.
+func Open(path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	b, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 1 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := b.Update(initSchema); err != nil {
+		_ = b.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &DB{bolt: b, path: path}, nil
+}
+
+// initSchema checks the schema version of an existing file, or lays out a
+// new one.
+func initSchema(tx *bbolt.Tx) error {
+	fresh := false
+	if meta := tx.Bucket(metaBucket); meta != nil {
+		v := meta.Get(versionKey)
+		if len(v) != 8 {
+			return fmt.Errorf("no schema version in the meta bucket: not a saperi store")
+		}
+		if ver := btoi(v); ver > SchemaVersion {
+			return fmt.Errorf("schema version %d is newer than this program's %d: use a newer saperi", ver, SchemaVersion)
+		}
+	} else {
+		fresh = true
+		if err := tx.ForEach(func(name []byte, _ *bbolt.Bucket) error {
+			return fmt.Errorf("bucket %q but no meta bucket: not a saperi store", name)
+		}); err != nil {
+			return err
+		}
+	}
+	for _, name := range buckets {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	if !fresh {
+		return nil
+	}
+	meta := tx.Bucket(metaBucket)
+	if err := meta.Put(versionKey, itob(SchemaVersion)); err != nil {
+		return fmt.Errorf("put schema version: %w", err)
+	}
+	if err := meta.Put(postingCountKey, itob(0)); err != nil {
+		return fmt.Errorf("put posting count: %w", err)
+	}
+	cats := tx.Bucket(categoryBucket)
+	for _, c := range matcher.DefaultCategories {
+		seq, err := cats.NextSequence()
+		if err != nil {
+			return fmt.Errorf("seed category %s: %w", c.ID, err)
+		}
+		if err := putJSON(cats, itob(seq), c); err != nil {
+			return fmt.Errorf("seed category %s: %w", c.ID, err)
+		}
+	}
+	return nil
+}
+
+// Close closes the file.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// Path returns the path the store was opened with.
+func (db *DB) Path() string { return db.path }
+
+// view runs fn in a read transaction unless ctx is already done.
+func (db *DB) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.View(fn)
+}
+
+// update runs fn in a write transaction unless ctx is already done.
+func (db *DB) update(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.bolt.Update(fn)
+}
+
+// itob encodes an id as an 8-byte big-endian key.
+func itob(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+// btoi decodes an 8-byte big-endian key.
+func btoi(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
+
+// pairKey encodes a|b as a 16-byte key.
+func pairKey(a, b uint64) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, a)
+	binary.BigEndian.PutUint64(k[8:], b)
+	return k
+}
+
+// scanPairs calls fn, in order of b, for every key a|b of bucket with b >
+// after, until fn returns stop or an error. v is valid only inside fn.
+func scanPairs(bucket *bbolt.Bucket, a, after uint64, fn func(b uint64, v []byte) (stop bool, err error)) error {
+	c := bucket.Cursor()
+	for k, v := c.Seek(pairKey(a, after)); k != nil && len(k) == 16 && btoi(k) == a; k, v = c.Next() {
+		b := btoi(k[8:])
+		if b <= after {
+			continue
+		}
+		stop, err := fn(b, v)
+		if err != nil || stop {
+			return err
+		}
+	}
+	return nil
+}
+
+// seekAfter positions c on the first 8-byte key greater than after.
+func seekAfter(c *bbolt.Cursor, after uint64) (k, v []byte) {
+	k, v = c.Seek(itob(after))
+	if k != nil && btoi(k) == after {
+		k, v = c.Next()
+	}
+	return k, v
+}
+
+// getUint reads a uint64 value, 0 when key is absent.
+func getUint(b *bbolt.Bucket, key []byte) uint64 {
+	v := b.Get(key)
+	if len(v) != 8 {
+		return 0
+	}
+	return btoi(v)
+}
+
+// putJSON encodes v under key.
+func putJSON(b *bbolt.Bucket, key []byte, v any) error {
+	buf, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, buf)
+}
+
+// getJSON decodes the record under id into v; it reports false when there
+// is none. Decoding copies, so v outlives the transaction.
+func getJSON(b *bbolt.Bucket, id uint64, v any) (bool, error) {
+	buf := b.Get(itob(id))
+	if buf == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(buf, v); err != nil {
+		return true, err
+	}
+	return true, nil
+}
+
+// clampLimit clamps a requested listing size.
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return defaultLimit
+	case n > maxLimit:
+		return maxLimit
+	}
+	return n
+}
+
+// immutable is the error for a callback that changed a field it may not.
+func immutable(field string) error {
+	return &matcher.Error{Code: matcher.EINVALID, Key: "error.immutable", Field: field,
+		Args: map[string]any{"Field": field}, Message: field + " cannot change after creation"}
+}

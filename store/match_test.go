@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// pair is a store with a need of one profile and two offers of another.
+type pair struct {
+	db            *DB
+	need, offer   *matcher.Posting
+	offer2        *matcher.Posting
+	asker, helper *matcher.Profile
+}
+
+func newPair(tb testing.TB) pair {
+	tb.Helper()
+	db := open(tb)
+	h := mustHub(tb, db, "Portineria Aurora")
+	asker := mustProfile(tb, db, h.ID, "Maria Rossi")
+	helper := mustProfile(tb, db, h.ID, "Giorgio Bianchi")
+	return pair{
+		db: db, asker: asker, helper: helper,
+		need:   mustPosting(tb, db, asker, matcher.Need, "Cerco aiuto con i compiti"),
+		offer:  mustPosting(tb, db, helper, matcher.Offer, "Ripetizioni di matematica"),
+		offer2: mustPosting(tb, db, helper, matcher.Offer, "Ripetizioni di inglese"),
+	}
+}
+
+// propose stores a new match of need and offer.
+func (p pair) propose(tb testing.TB, need, offer *matcher.Posting) (*matcher.Match, error) {
+	tb.Helper()
+	m, err := matcher.NewMatch(need, offer, matcher.Ranked{Score: 0.8}, matcher.ByOperator, "op1", t0.Add(time.Hour))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m, p.db.CreateMatch(context.Background(), m, matcher.Event{At: t0.Add(time.Hour), Actor: "op1"})
+}
+
+// apply performs a on match id through UpdateMatch.
+func (p pair) apply(tb testing.TB, id uint64, a matcher.Action, side matcher.Side) *matcher.Match {
+	tb.Helper()
+	now := t0.Add(2 * time.Hour)
+	m, err := p.db.UpdateMatch(context.Background(), id, func(m *matcher.Match) error {
+		return m.Apply(a, side, "op1", "", now)
+	}, matcher.Event{At: now, Actor: "op1", Action: "match." + string(a)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func TestMatchCreate(t *testing.T) {
+	p := newPair(t)
+	ctx := context.Background()
+	m, err := p.propose(t, p.need, p.offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID == 0 {
+		t.Fatal("no id assigned")
+	}
+	got, err := p.db.Match(ctx, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, m) {
+		t.Errorf("Match = %+v\nwant %+v", got, m)
+	}
+	evs, _ := p.db.Events(ctx, 0, 0, 0)
+	if last := evs[len(evs)-1]; last.Action != "match.propose" || last.Subject != "match/1" {
+		t.Errorf("event %+v, want match.propose of match/1", last)
+	}
+	for _, id := range []uint64{p.need.ID, p.offer.ID} {
+		ms, err := p.db.MatchesOf(ctx, id)
+		if err != nil || len(ms) != 1 || ms[0].ID != m.ID {
+			t.Errorf("MatchesOf(%d) = %v, %v; want [match %d]", id, ms, err, m.ID)
+		}
+	}
+
+	_, err = p.db.Match(ctx, 99)
+	wantCode(t, err, matcher.ENOTFOUND)
+	_, err = p.db.MatchesOf(ctx, 99)
+	wantCode(t, err, matcher.ENOTFOUND)
+}
+
+func TestMatchCreateRefused(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		edit func(*matcher.Match)
+		code string
+		key  string
+	}{
+		{"duplicate", func(*matcher.Match) {}, matcher.ECONFLICT, "error.match.exists"},
+		{"unknown need", func(m *matcher.Match) { m.NeedID = 99 }, matcher.ENOTFOUND, "error.not_found.posting"},
+		{"unknown offer", func(m *matcher.Match) { m.OfferID = 99 }, matcher.ENOTFOUND, "error.not_found.posting"},
+		{"kinds swapped", func(m *matcher.Match) { m.NeedID, m.OfferID = m.OfferID, m.NeedID }, matcher.EINVALID, "error.match.kinds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPair(t)
+			if _, err := p.propose(t, p.need, p.offer); err != nil {
+				t.Fatal(err)
+			}
+			before := countAll(t, p.db)
+			m, _ := matcher.NewMatch(p.need, p.offer, matcher.Ranked{}, matcher.ByEngine, "engine", t0)
+			tt.edit(m)
+			err := p.db.CreateMatch(ctx, m, matcher.Event{})
+			wantCode(t, err, tt.code)
+			if key := matcher.AsError(err).Key; key != tt.key {
+				t.Errorf("key = %q, want %q", key, tt.key)
+			}
+			if m.ID != 0 {
+				t.Errorf("refused match kept id %d", m.ID)
+			}
+			if after := countAll(t, p.db); after != before {
+				t.Errorf("counts %+v after a refused match, want %+v", after, before)
+			}
+		})
+	}
+}
+
+func TestMatchConnect(t *testing.T) {
+	p := newPair(t)
+	ctx := context.Background()
+	m, err := p.propose(t, p.need, p.offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.propose(t, p.need, p.offer2); err != nil {
+		t.Fatal(err)
+	}
+	active, err := p.db.ActiveMatches(ctx, []uint64{p.need.ID, p.offer.ID, p.offer2.ID, 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[uint64]int{p.need.ID: 2, p.offer.ID: 1, p.offer2.ID: 1}; !reflect.DeepEqual(active, want) {
+		t.Errorf("ActiveMatches = %v, want %v", active, want)
+	}
+
+	got := p.apply(t, m.ID, matcher.Accept, matcher.NeedSide)
+	if got.State != matcher.AcceptedNeed {
+		t.Fatalf("state %s after the need accepted", got.State)
+	}
+	if need, _ := p.db.Posting(ctx, p.need.ID); need.Status != matcher.Open {
+		t.Errorf("need is %s before both sides accepted, want open", need.Status)
+	}
+	old, _ := p.db.Changes(ctx, 0)
+	if err := p.db.DoneChanges(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+
+	got = p.apply(t, m.ID, matcher.Accept, matcher.OfferSide)
+	if got.State != matcher.Connected {
+		t.Fatalf("state %s after both sides accepted", got.State)
+	}
+	stored, _ := p.db.Match(ctx, m.ID)
+	if !reflect.DeepEqual(stored, got) || len(stored.History) != 3 {
+		t.Errorf("stored match %+v, want the returned one with 3 history entries", stored)
+	}
+	need, _ := p.db.Posting(ctx, p.need.ID)
+	if need.Status != matcher.Matched || !need.Updated.Equal(got.Updated) {
+		t.Errorf("need is %s, updated %v; want matched at %v", need.Status, need.Updated, got.Updated)
+	}
+	if offer, _ := p.db.Posting(ctx, p.offer.ID); offer.Status != matcher.Open {
+		t.Errorf("offer is %s, want still open", offer.Status)
+	}
+	cs, _ := p.db.Changes(ctx, 0)
+	if len(cs) != 1 || cs[0].PostingID != p.need.ID {
+		t.Errorf("changes %+v, want one for the need %d", cs, p.need.ID)
+	}
+	evs, _ := p.db.Events(ctx, 0, 0, 0)
+	if last := evs[len(evs)-1]; last.Action != "match.accept" || last.Subject != "match/1" {
+		t.Errorf("event %+v, want match.accept of match/1", last)
+	}
+	active, _ = p.db.ActiveMatches(ctx, []uint64{p.need.ID})
+	if active[p.need.ID] != 2 {
+		t.Errorf("active matches of the need = %d, want 2 (connected is active)", active[p.need.ID])
+	}
+
+	p.apply(t, m.ID, matcher.Complete, "")
+	active, _ = p.db.ActiveMatches(ctx, []uint64{p.need.ID, p.offer.ID})
+	if want := map[uint64]int{p.need.ID: 1}; !reflect.DeepEqual(active, want) {
+		t.Errorf("after done, ActiveMatches = %v, want %v", active, want)
+	}
+}
+
+func TestMatchDecline(t *testing.T) {
+	p := newPair(t)
+	ctx := context.Background()
+	m, err := p.propose(t, p.need, p.offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.apply(t, m.ID, matcher.Decline, matcher.OfferSide)
+
+	for _, tt := range []struct {
+		id   uint64
+		want []uint64
+	}{{p.need.ID, []uint64{p.offer.ID}}, {p.offer.ID, []uint64{p.need.ID}}, {p.offer2.ID, []uint64{}}} {
+		got, err := p.db.Declined(ctx, tt.id)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Declined(%d) = %v, %v; want %v", tt.id, got, err, tt.want)
+		}
+	}
+	active, _ := p.db.ActiveMatches(ctx, []uint64{p.need.ID, p.offer.ID})
+	if len(active) != 0 {
+		t.Errorf("ActiveMatches = %v after decline, want none", active)
+	}
+
+	_, err = p.propose(t, p.need, p.offer)
+	wantCode(t, err, matcher.ECONFLICT)
+	if key := matcher.AsError(err).Key; key != "error.match.declined" {
+		t.Errorf("key = %q, want error.match.declined", key)
+	}
+	if _, err := p.propose(t, p.need, p.offer2); err != nil {
+		t.Errorf("another offer for the same need: %v", err)
+	}
+}
+
+func TestMatchWithdrawThenPropose(t *testing.T) {
+	p := newPair(t)
+	m, err := p.propose(t, p.need, p.offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.apply(t, m.ID, matcher.Withdraw, "")
+	again, err := p.propose(t, p.need, p.offer)
+	if err != nil {
+		t.Fatalf("proposing again after a withdrawal: %v", err)
+	}
+	ms, _ := p.db.MatchesOf(context.Background(), p.offer.ID)
+	if len(ms) != 2 || ms[0].State != matcher.Withdrawn || ms[1].ID != again.ID {
+		t.Errorf("MatchesOf = %+v, want the withdrawn match then the new one", ms)
+	}
+}
+
+func TestMatchUpdateRefused(t *testing.T) {
+	ctx := context.Background()
+	errStop := errors.New("stop")
+	tests := []struct {
+		name string
+		fn   func(*matcher.Match) error
+		code string
+	}{
+		{"fn error", func(m *matcher.Match) error { m.State = matcher.Declined; return errStop }, matcher.EINTERNAL},
+		{"bad transition", func(m *matcher.Match) error { return m.Apply(matcher.Complete, "", "op1", "", t0) }, matcher.ECONFLICT},
+		{"id", func(m *matcher.Match) error { m.ID = 5; return nil }, matcher.EINVALID},
+		{"need", func(m *matcher.Match) error { m.NeedID = 5; return nil }, matcher.EINVALID},
+		{"offer", func(m *matcher.Match) error { m.OfferID = 5; return nil }, matcher.EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newPair(t)
+			m, err := p.propose(t, p.need, p.offer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := countAll(t, p.db)
+			got, err := p.db.UpdateMatch(ctx, m.ID, tt.fn, matcher.Event{})
+			wantCode(t, err, tt.code)
+			if (err == errStop) != (tt.name == "fn error") {
+				t.Errorf("error %v: want fn's own error back, unwrapped, exactly when fn failed", err)
+			}
+			stored, _ := p.db.Match(ctx, m.ID)
+			if got != nil || !reflect.DeepEqual(stored, m) {
+				t.Errorf("refused update returned %+v and left %+v", got, stored)
+			}
+			if after := countAll(t, p.db); after != before {
+				t.Errorf("counts %+v after a refused update, want %+v", after, before)
+			}
+			if d, _ := p.db.Declined(ctx, p.need.ID); len(d) != 0 {
+				t.Errorf("refused update recorded a declined pair: %v", d)
+			}
+		})
+	}
+
+	t.Run("not found", func(t *testing.T) {
+		db := open(t)
+		_, err := db.UpdateMatch(ctx, 7, func(*matcher.Match) error { return nil }, matcher.Event{})
+		wantCode(t, err, matcher.ENOTFOUND)
+	})
+}

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/saperi/saperi/matcher"
+	"go.etcd.io/bbolt"
+)
+
+// CreateProfile validates p, checks that its hub exists, assigns its ID and
+// stores it with an audit event: ev with Subject "profile/<id>",
+// OnBehalfOf the new id and Action "profile.create" unless set.
+func (db *DB) CreateProfile(ctx context.Context, p *matcher.Profile, ev matcher.Event) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		if !hubExists(tx, p.HubID) {
+			return unknownHub(p.HubID)
+		}
+		id, err := tx.Bucket(profileBucket).NextSequence()
+		if err != nil {
+			return fmt.Errorf("store: create profile: %w", err)
+		}
+		p.ID = id
+		if err := putProfile(tx, p, nil); err != nil {
+			return err
+		}
+		return addEvent(tx, profileEvent(ev, p.ID, "profile.create"))
+	})
+	if err != nil {
+		p.ID = 0
+	}
+	return err
+}
+
+// UpdateProfile reads profile id, lets fn change it and writes it back with
+// an audit event (Action "profile.update" unless set), all in one
+// transaction. An error from fn aborts the update and is returned as is.
+// When the hub, area, point or languages changed, every posting of the
+// profile gets an outbox entry so the index re-reads it; the postings
+// themselves keep the values they inherited.
+func (db *DB) UpdateProfile(ctx context.Context, id uint64, fn func(*matcher.Profile) error, ev matcher.Event) (*matcher.Profile, error) {
+	var p *matcher.Profile
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		if p, err = getProfile(tx, id); err != nil {
+			return err
+		}
+		old := snapshotProfile(p)
+		if err := fn(p); err != nil {
+			return err
+		}
+		if p.ID != id {
+			return immutable("id")
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if p.HubID != old.HubID && !hubExists(tx, p.HubID) {
+			return unknownHub(p.HubID)
+		}
+		if err := putProfile(tx, p, old); err != nil {
+			return err
+		}
+		if old.HubID != p.HubID || old.Area != p.Area || !samePoint(old.Point, p.Point) || !slices.Equal(old.Languages, p.Languages) {
+			if err := enqueueProfilePostings(tx, id); err != nil {
+				return err
+			}
+		}
+		return addEvent(tx, profileEvent(ev, id, "profile.update"))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Profile returns profile id.
+func (db *DB) Profile(ctx context.Context, id uint64) (*matcher.Profile, error) {
+	var p *matcher.Profile
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		p, err = getProfile(tx, id)
+		return err
+	})
+	return p, err
+}
+
+// Profiles returns profiles with id > after, by id, at most limit (default
+// 50, at most 500); hubID 0 lists every hub's.
+func (db *DB) Profiles(ctx context.Context, hubID uint64, after uint64, limit int) ([]*matcher.Profile, error) {
+	n := clampLimit(limit)
+	out := []*matcher.Profile{}
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		profiles := tx.Bucket(profileBucket)
+		add := func(id uint64, v []byte) (bool, error) {
+			p := &matcher.Profile{}
+			if err := json.Unmarshal(v, p); err != nil {
+				return false, fmt.Errorf("store: get profile %d: %w", id, err)
+			}
+			out = append(out, p)
+			return len(out) >= n, nil
+		}
+		if hubID != 0 {
+			return scanPairs(tx.Bucket(hubProfileBucket), hubID, after, func(id uint64, _ []byte) (bool, error) {
+				v := profiles.Get(itob(id))
+				if v == nil {
+					return false, nil
+				}
+				return add(id, v)
+			})
+		}
+		c := profiles.Cursor()
+		for k, v := seekAfter(c, after); k != nil; k, v = c.Next() {
+			if stop, err := add(btoi(k), v); err != nil || stop {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func getProfile(tx *bbolt.Tx, id uint64) (*matcher.Profile, error) {
+	p := &matcher.Profile{}
+	ok, err := getJSON(tx.Bucket(profileBucket), id, p)
+	if err != nil {
+		return nil, fmt.Errorf("store: get profile %d: %w", id, err)
+	}
+	if !ok {
+		return nil, matcher.NotFound("profile", id)
+	}
+	return p, nil
+}
+
+// putProfile writes p and keeps the hub index in step; old is the stored
+// version, nil for a new profile.
+func putProfile(tx *bbolt.Tx, p, old *matcher.Profile) error {
+	if err := putJSON(tx.Bucket(profileBucket), itob(p.ID), p); err != nil {
+		return fmt.Errorf("store: put profile %d: %w", p.ID, err)
+	}
+	idx := tx.Bucket(hubProfileBucket)
+	if old != nil && old.HubID != p.HubID {
+		if err := idx.Delete(pairKey(old.HubID, p.ID)); err != nil {
+			return fmt.Errorf("store: index profile %d: %w", p.ID, err)
+		}
+	}
+	if old == nil || old.HubID != p.HubID {
+		if err := idx.Put(pairKey(p.HubID, p.ID), nil); err != nil {
+			return fmt.Errorf("store: index profile %d: %w", p.ID, err)
+		}
+	}
+	return nil
+}
+
+// snapshotProfile copies the fields of p that UpdateProfile compares, so
+// that fn cannot change them through shared slices or pointers.
+func snapshotProfile(p *matcher.Profile) *matcher.Profile {
+	s := &matcher.Profile{ID: p.ID, HubID: p.HubID, Area: p.Area, Languages: slices.Clone(p.Languages)}
+	if p.Point != nil {
+		pt := *p.Point
+		s.Point = &pt
+	}
+	return s
+}
+
+func samePoint(a, b *matcher.Point) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func enqueueProfilePostings(tx *bbolt.Tx, profileID uint64) error {
+	return scanPairs(tx.Bucket(profilePostingBucket), profileID, 0, func(id uint64, _ []byte) (bool, error) {
+		return false, enqueue(tx, id)
+	})
+}
+
+func profileEvent(ev matcher.Event, id uint64, action string) matcher.Event {
+	if ev.Action == "" {
+		ev.Action = action
+	}
+	ev.Subject = fmt.Sprintf("profile/%d", id)
+	ev.OnBehalfOf = id
+	return ev
+}
+
+func unknownHub(id uint64) error {
+	return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_hub", Field: "hub_id",
+		Args: map[string]any{"ID": id}, Message: fmt.Sprintf("unknown hub %d", id)}
+}
