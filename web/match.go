@@ -132,21 +132,23 @@ func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
 		}
 		ctx := c.Request.Context()
 		now := s.Now().UTC()
-		var onBehalf uint64
-		m, err := s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
-			switch in.Side {
-			case matcher.NeedSide:
-				onBehalf = m.NeedProfileID
-			case matcher.OfferSide:
-				onBehalf = m.OfferProfileID
-			}
-			return m.Apply(a, in.Side, actor(c), in.Note, now)
-		}, s.event(c, "match."+string(a), 0))
+		// The audit trail records whose behalf an answer was given on.
+		cur, err := s.Store.Match(ctx, id)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		_ = onBehalf
+		ev := s.event(c, "match."+string(a), cur.NeedProfileID)
+		if in.Side == matcher.OfferSide {
+			ev.OnBehalfOf = cur.OfferProfileID
+		}
+		m, err := s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
+			return m.Apply(a, in.Side, actor(c), in.Note, now)
+		}, ev)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		if m.State == matcher.Connected {
 			s.Index.Notify() // the need became matched
 		}

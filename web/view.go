@@ -2,6 +2,7 @@ package web
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/saperi/saperi/matcher"
@@ -63,7 +64,7 @@ func viewBreakdown(l *Localizer, b matcher.Breakdown) (map[string]factorView, []
 	}
 	var pros []pro
 	for name, f := range b {
-		r := l.T(f.Key, f.Args, f.Key)
+		r := l.T(f.Key, l.args(f.Args), f.Key)
 		out[name] = factorView{Factor: f, Reason: r}
 		if f.Value >= 0.6 && f.Weight > 0 {
 			pros = append(pros, pro{f.Contribution, r})
@@ -108,4 +109,39 @@ type matchView struct {
 		Need  party `json:"need"`
 		Offer party `json:"offer"`
 	} `json:"contacts,omitempty"`
+}
+
+// args translates the codes a reason carries (day and language codes)
+// into words of the reader's language.
+func (l *Localizer) args(in map[string]any) map[string]any {
+	if len(in) == 0 {
+		return in
+	}
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		out[k] = v
+		s, ok := v.(string)
+		if !ok || s == "" {
+			continue
+		}
+		switch k {
+		case "Days":
+			out[k] = l.list("day.", s)
+		case "Languages":
+			out[k] = l.list("lang.", s)
+		case "Mode":
+			out[k] = l.T("mode."+s, nil, s)
+		}
+	}
+	return out
+}
+
+// list translates each code of a comma-separated list.
+func (l *Localizer) list(prefix, codes string) string {
+	parts := strings.Split(codes, ",")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		parts[i] = l.T(prefix+p, nil, p)
+	}
+	return strings.Join(parts, ", ")
 }
