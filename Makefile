@@ -24,3 +24,4 @@ test: fmt-check vet
 fuzz:
 	$(GO) test -run=^$$ -fuzz=FuzzDecode -fuzztime=60s ./web
 	$(GO) test -run=^$$ -fuzz=FuzzSlotUnmarshal -fuzztime=60s ./matcher
+	$(GO) test -run=^$$ -fuzz=FuzzAnalyze -fuzztime=60s ./index
