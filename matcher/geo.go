@@ -17,6 +17,12 @@ func (p Point) Validate() error {
 	return nil
 }
 
+// Approx rounds p to three decimals (about 100 m), so that a point given
+// with GPS precision never reveals a home.
+func (p Point) Approx() Point {
+	return Point{Lat: math.Round(p.Lat*1000) / 1000, Lon: math.Round(p.Lon*1000) / 1000}
+}
+
 const earthRadiusKm = 6371.0
 
 // DistanceKm returns the great-circle distance between a and b.

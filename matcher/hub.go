@@ -24,6 +24,13 @@ func (h *Hub) Validate() error {
 	if err := text("area", h.Area, 0, 60); err != nil {
 		return err
 	}
+	seen := map[uint64]bool{}
+	for _, n := range h.Neighbors {
+		if n == 0 || seen[n] || (h.ID != 0 && n == h.ID) {
+			return Invalid("neighbors", "error.hub.neighbors", "neighbors must be distinct ids of other hubs")
+		}
+		seen[n] = true
+	}
 	if h.Point != nil {
 		return h.Point.Validate()
 	}

@@ -102,20 +102,7 @@ func (p *Posting) Inherit(owner *Profile) {
 // Normalize fills defaults and tidies free text; call before Validate on
 // anything that came from outside.
 func (p *Posting) Normalize(now time.Time) {
-	p.Title = strings.TrimSpace(p.Title)
-	p.Description = strings.TrimSpace(p.Description)
-	p.Category = strings.TrimSpace(strings.ToLower(p.Category))
-	p.Area = strings.TrimSpace(p.Area)
-	tags := make([]string, 0, len(p.Tags))
-	seen := map[string]bool{}
-	for _, t := range p.Tags {
-		t = strings.ToLower(strings.TrimSpace(t))
-		if t != "" && !seen[t] {
-			seen[t] = true
-			tags = append(tags, t)
-		}
-	}
-	p.Tags = tags
+	p.Tidy()
 	if p.Mode == "" {
 		p.Mode = InPerson
 	}
@@ -133,6 +120,30 @@ func (p *Posting) Normalize(now time.Time) {
 	}
 	if p.Created.IsZero() {
 		p.Created = now
+	}
+}
+
+// Tidy trims free text, lower-cases and de-duplicates tags, rounds the
+// point and replaces nil lists, without filling defaults: a change that
+// empties a field must fail validation rather than quietly get a default.
+func (p *Posting) Tidy() {
+	p.Title = strings.TrimSpace(p.Title)
+	p.Description = strings.TrimSpace(p.Description)
+	p.Category = strings.TrimSpace(strings.ToLower(p.Category))
+	p.Area = strings.TrimSpace(p.Area)
+	tags := make([]string, 0, len(p.Tags))
+	seen := map[string]bool{}
+	for _, t := range p.Tags {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t != "" && !seen[t] {
+			seen[t] = true
+			tags = append(tags, t)
+		}
+	}
+	p.Tags = tags
+	if p.Point != nil {
+		pt := p.Point.Approx()
+		p.Point = &pt
 	}
 	if p.Slots == nil {
 		p.Slots = []Slot{}
@@ -309,8 +320,10 @@ func radius(p *Posting) float64 {
 }
 
 // PostingFilter selects postings in a listing. Zero fields do not filter.
-// Listings are ordered by id; After is the cursor (the last id seen).
+// Listings are ordered by id; After is the cursor (the last id seen). With
+// Now set, Status compares the status as of then (see StatusAt).
 type PostingFilter struct {
+	Now       time.Time
 	Kind      Kind
 	Status    Status
 	Category  string

@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -54,6 +55,22 @@ type Profile struct {
 	Story     string      `json:"story,omitempty"`
 	Created   time.Time   `json:"created"`
 	Updated   time.Time   `json:"updated"`
+}
+
+// Normalize tidies what a person typed: trimmed names, an approximate
+// point, no nil lists.
+func (p *Profile) Normalize() {
+	p.Name = strings.TrimSpace(p.Name)
+	p.Area = strings.TrimSpace(p.Area)
+	p.Contacts.Email = strings.TrimSpace(p.Contacts.Email)
+	p.Contacts.Phone = strings.TrimSpace(p.Contacts.Phone)
+	if p.Point != nil {
+		pt := p.Point.Approx()
+		p.Point = &pt
+	}
+	if p.Languages == nil {
+		p.Languages = []string{}
+	}
 }
 
 // Validate checks the fields a person fills in. The hub's existence is
@@ -111,11 +128,28 @@ func validPhone(s string) bool {
 }
 
 // text checks a free-text field: valid UTF-8, trimmed length within bounds.
+//
+// Control characters (other than line breaks and tabs) are refused, and
+// only visible characters count towards the minimum, so that a title made
+// of invisible marks is as empty as it looks.
 func text(field, v string, minLen, maxLen int) error {
 	if !utf8.ValidString(v) {
 		return Invalid(field, "error.utf8", "%s is not valid UTF-8 text", field)
 	}
+	visible := 0
+	for _, r := range v {
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+		case unicode.IsControl(r):
+			return Invalid(field, "error.control", "%s contains control characters", field)
+		case unicode.IsGraphic(r) && !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r):
+			visible++
+		}
+	}
 	n := utf8.RuneCountInString(strings.TrimSpace(v))
+	if visible < minLen {
+		n = visible
+	}
 	if n < minLen {
 		if minLen == 1 || n == 0 {
 			return Invalid(field, "error.required", "%s is required", field)

@@ -16,6 +16,12 @@ func (db *DB) CreateHub(ctx context.Context, h *matcher.Hub) error {
 	}
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(hubBucket)
+		for _, n := range h.Neighbors {
+			if !hubExists(tx, n) {
+				return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_hub", Field: "neighbors",
+					Args: map[string]any{"ID": n}, Message: fmt.Sprintf("unknown hub %d", n)}
+			}
+		}
 		id, err := b.NextSequence()
 		if err != nil {
 			return fmt.Errorf("store: create hub: %w", err)

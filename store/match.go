@@ -27,6 +27,15 @@ func (db *DB) CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Even
 		if need.Kind != matcher.Need || offer.Kind != matcher.Offer {
 			return matcher.Errorf(matcher.EINVALID, "error.match.kinds", "a match pairs a need with an offer")
 		}
+		// The caller checked both were open outside this transaction;
+		// one may have closed since.
+		for _, p := range []*matcher.Posting{need, offer} {
+			if st := p.StatusAt(m.Created); st != matcher.Open {
+				e := matcher.Errorf(matcher.ECONFLICT, "error.match.not_open", "posting %d is %s, not open", p.ID, st)
+				e.Args = map[string]any{"ID": p.ID, "Status": string(st)}
+				return e
+			}
+		}
 		args := map[string]any{"NeedID": m.NeedID, "OfferID": m.OfferID}
 		if tx.Bucket(declinedBucket).Get(pairKey(m.NeedID, m.OfferID)) != nil {
 			e := matcher.Errorf(matcher.ECONFLICT, "error.match.declined", "need %d and offer %d were declined before", m.NeedID, m.OfferID)
@@ -96,6 +105,11 @@ func (db *DB) UpdateMatch(ctx context.Context, id uint64, fn func(*matcher.Match
 		}
 		if m.State == matcher.Connected && from != matcher.Connected {
 			if err := markMatched(tx, m); err != nil {
+				return err
+			}
+		}
+		if from == matcher.Connected && m.State == matcher.Withdrawn {
+			if err := reopenNeed(tx, m); err != nil {
 				return err
 			}
 		}
@@ -237,6 +251,33 @@ func markMatched(tx *bbolt.Tx, m *matcher.Match) error {
 	}
 	old := &matcher.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
 	p.Status = matcher.Matched
+	if !m.Updated.IsZero() {
+		p.Updated = m.Updated
+	}
+	return putPosting(tx, p, old)
+}
+
+// reopenNeed sets the need of a withdrawn connection back to open, unless
+// another match still connects it (or completed it).
+func reopenNeed(tx *bbolt.Tx, m *matcher.Match) error {
+	p, err := getPosting(tx, m.NeedID)
+	if err != nil || p.Status != matcher.Matched {
+		return err
+	}
+	still := false
+	err = scanPairs(tx.Bucket(postingMatchBucket), m.NeedID, 0, func(id uint64, state []byte) (bool, error) {
+		st := matcher.MatchState(state)
+		if id != m.ID && (st == matcher.Connected || st == matcher.Done) {
+			still = true
+			return true, nil
+		}
+		return false, nil
+	})
+	if err != nil || still {
+		return err
+	}
+	old := &matcher.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
+	p.Status = matcher.Open
 	if !m.Updated.IsZero() {
 		p.Updated = m.Updated
 	}

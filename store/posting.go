@@ -196,9 +196,18 @@ func (db *DB) ListPostings(ctx context.Context, f matcher.PostingFilter) ([]*mat
 }
 
 // keep reports whether p passes the filter f (After and Limit aside).
+// status is the posting's status as of f.Now when given (an open posting
+// past its expiry is expired), else as stored.
+func status(f matcher.PostingFilter, p *matcher.Posting) matcher.Status {
+	if f.Now.IsZero() {
+		return p.Status
+	}
+	return p.StatusAt(f.Now)
+}
+
 func keep(f matcher.PostingFilter, p *matcher.Posting) bool {
 	return (f.Kind == "" || p.Kind == f.Kind) &&
-		(f.Status == "" || p.Status == f.Status) &&
+		(f.Status == "" || status(f, p) == f.Status) &&
 		(f.Category == "" || p.Category == f.Category) &&
 		(f.Area == "" || strings.EqualFold(p.Area, f.Area)) &&
 		(f.HubID == 0 || p.HubID == f.HubID) &&

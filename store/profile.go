@@ -67,7 +67,7 @@ func (db *DB) UpdateProfile(ctx context.Context, id uint64, fn func(*matcher.Pro
 			return err
 		}
 		if old.HubID != p.HubID || old.Area != p.Area || !samePoint(old.Point, p.Point) || !slices.Equal(old.Languages, p.Languages) {
-			if err := enqueueProfilePostings(tx, id); err != nil {
+			if err := moveProfilePostings(tx, old, p); err != nil {
 				return err
 			}
 		}
@@ -175,9 +175,37 @@ func samePoint(a, b *matcher.Point) bool {
 	return *a == *b
 }
 
-func enqueueProfilePostings(tx *bbolt.Tx, profileID uint64) error {
-	return scanPairs(tx.Bucket(profilePostingBucket), profileID, 0, func(id uint64, _ []byte) (bool, error) {
-		return false, enqueue(tx, id)
+// moveProfilePostings carries a profile's new hub, area, point and
+// languages over to its postings, where a posting still has the value it
+// inherited (a posting given its own area keeps it), and enqueues each
+// changed posting for the index.
+func moveProfilePostings(tx *bbolt.Tx, old, now *matcher.Profile) error {
+	return scanPairs(tx.Bucket(profilePostingBucket), now.ID, 0, func(id uint64, _ []byte) (bool, error) {
+		p, err := getPosting(tx, id)
+		if err != nil {
+			return false, err
+		}
+		before := &matcher.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
+		changed := false
+		if p.HubID == old.HubID && p.HubID != now.HubID {
+			p.HubID, changed = now.HubID, true
+		}
+		if p.Area == old.Area && p.Area != now.Area {
+			p.Area, changed = now.Area, true
+		}
+		if samePoint(p.Point, old.Point) && !samePoint(p.Point, now.Point) {
+			p.Point, changed = now.Point, true
+		}
+		if slices.Equal(p.Languages, old.Languages) && !slices.Equal(p.Languages, now.Languages) {
+			p.Languages, changed = append([]string{}, now.Languages...), true
+		}
+		if !changed {
+			return false, nil
+		}
+		if !now.Updated.IsZero() {
+			p.Updated = now.Updated
+		}
+		return false, putPosting(tx, p, before)
 	})
 }
 

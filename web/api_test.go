@@ -276,7 +276,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		{"long search", "GET", "/api/v1/search?q=" + strings.Repeat("a", 300), nil, 400, "invalid", "q"},
 		{"patch unknown", "PATCH", "/api/v1/postings/424242", map[string]string{"title": "nuovo titolo"}, 404, "not_found", ""},
 		{"patch invalid", "PATCH", fmt.Sprintf("/api/v1/postings/%d", f.need.ID), map[string]string{"title": ""}, 400, "invalid", "title"},
-		{"accept no side", "POST", "/api/v1/matches/1/accept", map[string]string{}, 404, "not_found", ""},
+		{"accept unknown match", "POST", "/api/v1/matches/1/accept", map[string]string{"side": "need"}, 404, "not_found", ""},
 		{"match unknown posting", "POST", "/api/v1/matches", map[string]any{"need_id": f.need.ID, "offer_id": 999}, 400, "invalid", "offer_id"},
 		{"match two needs", "POST", "/api/v1/matches", map[string]any{"need_id": f.need.ID, "offer_id": f.need.ID}, 400, "invalid", ""},
 		{"no route", "GET", "/api/v1/nothing", nil, 404, "not_found", ""},
@@ -316,6 +316,26 @@ func TestBadInputChangesNothing(t *testing.T) {
 	n, err := e.db.CountPostings(ctx)
 	if err != nil || n != 2 {
 		t.Fatalf("postings = %d (%v), want the 2 of the fixture", n, err)
+	}
+}
+
+func TestAcceptNeedsASide(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture()
+	var m matchView
+	e.must(201, "POST", "/api/v1/matches", map[string]any{"need_id": f.need.ID, "offer_id": f.offer.ID}, &m)
+	for _, body := range []any{map[string]string{}, map[string]string{"side": "both"}} {
+		w := e.do("POST", fmt.Sprintf("/api/v1/matches/%d/accept", m.ID), body)
+		var p Problem
+		_ = json.Unmarshal(w.Body.Bytes(), &p)
+		if w.Code != 400 || p.Field != "side" {
+			t.Fatalf("accept %v = %d %+v", body, w.Code, p)
+		}
+	}
+	var got matchView
+	e.must(200, "GET", fmt.Sprintf("/api/v1/matches/%d", m.ID), nil, &got)
+	if got.State != matcher.Proposed || len(got.History) != 1 {
+		t.Fatalf("refused accepts changed the match: %+v", got.Match)
 	}
 }
 

@@ -163,3 +163,23 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// page reads the cursor and size of a listing: ?after= (the last id of the
+// previous page) and ?limit= within [1, max].
+func page(c *gin.Context, def, max int) (after uint64, limit int, err error) {
+	if after, err = queryID(c, "after"); err != nil {
+		return 0, 0, err
+	}
+	limit, err = queryInt(c, "limit", def, 1, max)
+	return after, limit, err
+}
+
+// nextAfter is the cursor of the next page: the last id when the page is
+// full, nil when there is nothing more.
+func nextAfter(n, limit int, last func() uint64) *uint64 {
+	if n == 0 || n < limit {
+		return nil
+	}
+	id := last()
+	return &id
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -46,8 +48,16 @@ func status(code string) int {
 // fail writes err as a problem and aborts the request. Internal errors are
 // logged with the request id; the reader only sees a generic message.
 func (s *Server) fail(c *gin.Context, err error) {
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The client went away: nobody reads an answer, nothing to log.
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	s.problem(c, status(matcher.ErrorCode(err)), err)
 }
+
+// statusClientClosed is recorded for requests the client abandoned.
+const statusClientClosed = 499
 
 // problem writes err as a problem with the given HTTP status.
 func (s *Server) problem(c *gin.Context, httpStatus int, err error) {

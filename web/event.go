@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/saperi/saperi/matcher"
@@ -16,12 +17,7 @@ func (s *Server) listEvents(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	after, err := queryID(c, "after")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	limit, err := queryInt(c, "limit", 100, 1, 1000)
+	after, limit, err := page(c, 100, 500)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -34,11 +30,7 @@ func (s *Server) listEvents(c *gin.Context) {
 	if evs == nil {
 		evs = []matcher.Event{}
 	}
-	var next *uint64
-	if len(evs) == limit {
-		next = &evs[len(evs)-1].ID
-	}
-	c.JSON(http.StatusOK, gin.H{"items": evs, "next_after": next})
+	c.JSON(http.StatusOK, gin.H{"items": evs, "next_after": nextAfter(len(evs), limit, func() uint64 { return evs[len(evs)-1].ID })})
 }
 
 // backup streams a consistent copy of the store. Until accounts exist it
@@ -49,14 +41,16 @@ func (s *Server) backup(c *gin.Context) {
 		s.fail(c, matcher.Errorf(matcher.EFORBIDDEN, "error.backup.loopback", "backups are served to this machine only"))
 		return
 	}
+	// A large store may take longer than the server's write timeout.
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Time{})
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="saperi-backup.db"`)
 	n, err := s.Store.Backup(c.Request.Context(), c.Writer)
 	if err != nil {
-		// Headers are gone; the client sees a short body. Log it.
+		// The headers are gone: break the connection so the client
+		// sees a failed transfer, never a short file that looks whole.
 		s.log.ErrorContext(c.Request.Context(), "backup failed", "err", err, "bytes", n)
-		c.Abort()
-		return
+		panic(http.ErrAbortHandler)
 	}
 	s.log.InfoContext(c.Request.Context(), "backup served", "bytes", fmt.Sprint(n))
 }

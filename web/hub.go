@@ -27,6 +27,10 @@ func (s *Server) createHub(c *gin.Context) {
 	if h.Neighbors == nil {
 		h.Neighbors = []uint64{}
 	}
+	if h.Point != nil {
+		pt := h.Point.Approx()
+		h.Point = &pt
+	}
 	if err := s.Store.CreateHub(c.Request.Context(), h); err != nil {
 		s.fail(c, err)
 		return

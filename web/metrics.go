@@ -58,7 +58,7 @@ func (s *Server) observe(c *gin.Context) {
 	}
 	d := time.Since(start)
 	st := c.Writer.Status()
-	s.metrics.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(st)).Inc()
+	s.metrics.requests.WithLabelValues(route, methodLabel(c.Request.Method), strconv.Itoa(st)).Inc()
 	s.metrics.duration.WithLabelValues(route).Observe(d.Seconds())
 	if route == "/healthz" || route == "/metrics" {
 		return
@@ -89,4 +89,15 @@ func (s *Server) readyz(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// methodLabel keeps the method label's values few: any method outside
+// the standard ones is "other".
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
 }

@@ -19,17 +19,6 @@ import (
 //go:embed openapi/*.json
 var openapiFS embed.FS
 
-// openapiDoc is the merged document, built once at start-up.
-var openapiDoc = mustMergeOpenAPI()
-
-func mustMergeOpenAPI() []byte {
-	doc, err := mergeOpenAPI(openapiFS)
-	if err != nil {
-		panic(err) // the fragments are embedded: a broken one is a build mistake
-	}
-	return doc
-}
-
 // mergeOpenAPI merges the fragments in name order (core.json first); a
 // path or schema defined twice is an error.
 func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
@@ -91,5 +80,5 @@ func mergeSection(dst, src map[string]any, name, key string) error {
 }
 
 func (s *Server) openapi(c *gin.Context) {
-	c.Data(http.StatusOK, "application/json", openapiDoc)
+	c.Data(http.StatusOK, "application/json", s.apiDoc)
 }

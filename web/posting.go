@@ -101,7 +101,7 @@ func (s *Server) getPosting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, p)
+	c.JSON(http.StatusOK, s.present(p)[0])
 }
 
 func (s *Server) listPostings(c *gin.Context) {
@@ -121,10 +121,7 @@ func (s *Server) listPostings(c *gin.Context) {
 		f.ProfileID, err = queryID(c, "profile_id")
 	}
 	if err == nil {
-		f.After, err = queryID(c, "after")
-	}
-	if err == nil {
-		f.Limit, err = queryInt(c, "limit", 50, 1, 500)
+		f.After, f.Limit, err = page(c, 50, 500)
 	}
 	if err == nil {
 		f.Category, err = queryText(c, "category", 40)
@@ -136,19 +133,14 @@ func (s *Server) listPostings(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	f.Now = s.Now().UTC()
 	list, err := s.Store.ListPostings(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if list == nil {
-		list = []*matcher.Posting{}
-	}
-	var next *uint64
-	if len(list) == f.Limit {
-		next = &list[len(list)-1].ID
-	}
-	c.JSON(http.StatusOK, gin.H{"items": list, "next_after": next})
+	c.JSON(http.StatusOK, gin.H{"items": s.present(list...),
+		"next_after": nextAfter(len(list), f.Limit, func() uint64 { return list[len(list)-1].ID })})
 }
 
 func (s *Server) updatePosting(c *gin.Context) {
@@ -160,6 +152,10 @@ func (s *Server) updatePosting(c *gin.Context) {
 	var in postingPatch
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
+		return
+	}
+	if in == (postingPatch{}) {
+		s.fail(c, invalid("", "error.patch.empty", "nothing to change", nil))
 		return
 	}
 	ctx := c.Request.Context()
@@ -186,7 +182,9 @@ func (s *Server) updatePosting(c *gin.Context) {
 		if in.Point != nil {
 			p.Point = in.Point
 		}
-		p.Normalize(now)
+		// Tidy, not Normalize: a field emptied by the patch is an error,
+		// not a reason to fill a default.
+		p.Tidy()
 		p.Updated = now
 		return p.Validate(cats, now)
 	}, s.event(c, "posting.update", 0))
@@ -287,8 +285,19 @@ func (s *Server) search(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if posts == nil {
-		posts = []*matcher.Posting{}
+	c.JSON(http.StatusOK, gin.H{"items": s.present(posts...), "total": total})
+}
+
+// present returns copies of the postings as a reader should see them: with
+// the status as of now (an open posting past its expiry shows as expired
+// before the store records it).
+func (s *Server) present(ps ...*matcher.Posting) []*matcher.Posting {
+	now := s.Now()
+	out := make([]*matcher.Posting, len(ps))
+	for i, p := range ps {
+		cp := *p
+		cp.Status = p.StatusAt(now)
+		out[i] = &cp
 	}
-	c.JSON(http.StatusOK, gin.H{"items": posts, "total": total})
+	return out
 }

@@ -50,9 +50,7 @@ func (s *Server) createProfile(c *gin.Context) {
 		Languages: in.Languages, Contacts: in.Contacts, Story: in.Story, Created: now, Updated: now,
 		Consent: matcher.Consent{Text: in.Consent.Text, Version: in.Consent.Version, At: now,
 			By: in.Consent.By, RecordedBy: in.Consent.RecordedBy}}
-	if p.Languages == nil {
-		p.Languages = []string{}
-	}
+	p.Normalize()
 	if err := p.Validate(); err != nil {
 		s.fail(c, err)
 		return
@@ -85,12 +83,7 @@ func (s *Server) listProfiles(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	after, err := queryID(c, "after")
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	limit, err := queryInt(c, "limit", 50, 1, 500)
+	after, limit, err := page(c, 50, 500)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -104,11 +97,7 @@ func (s *Server) listProfiles(c *gin.Context) {
 	for _, p := range list {
 		items = append(items, viewProfile(p, false))
 	}
-	var next *uint64
-	if len(list) == limit {
-		next = &list[len(list)-1].ID
-	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "next_after": next})
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_after": nextAfter(len(list), limit, func() uint64 { return list[len(list)-1].ID })})
 }
 
 func (s *Server) updateProfile(c *gin.Context) {
@@ -120,6 +109,10 @@ func (s *Server) updateProfile(c *gin.Context) {
 	var in profilePatch
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
+		return
+	}
+	if in == (profilePatch{}) {
+		s.fail(c, invalid("", "error.patch.empty", "nothing to change", nil))
 		return
 	}
 	now := s.Now().UTC()
@@ -134,6 +127,7 @@ func (s *Server) updateProfile(c *gin.Context) {
 			p.Point = in.Point
 		}
 		p.Updated = now
+		p.Normalize()
 		return p.Validate()
 	}, s.event(c, "profile.update", id))
 	if err != nil {
@@ -141,7 +135,8 @@ func (s *Server) updateProfile(c *gin.Context) {
 		return
 	}
 	s.Index.Notify()
-	c.JSON(http.StatusOK, viewProfile(p, true))
+	// Contacts are echoed only to whoever just sent them.
+	c.JSON(http.StatusOK, viewProfile(p, in.Contacts != nil))
 }
 
 // setIf sets *dst to *src when src is present.

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -53,6 +56,10 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	Version  string
+	// AllowedHosts, when set, are the only Host header names (without
+	// port) the server answers: a server on loopback must not be reachable
+	// through a hostile domain that resolves to 127.0.0.1 (DNS rebinding).
+	AllowedHosts []string
 }
 
 // Server is the HTTP face of Saperi.
@@ -62,6 +69,7 @@ type Server struct {
 	catalog *Catalog
 	engine  *gin.Engine
 	metrics *metrics
+	apiDoc  []byte
 }
 
 // New builds the server and its routes.
@@ -80,22 +88,56 @@ func New(d Deps) (*Server, error) {
 		d.Registry = prometheus.NewRegistry()
 	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Deps: d, log: d.Log, catalog: cat, engine: gin.New()}
+	doc, err := mergeOpenAPI(openapiFS)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, log: d.Log, catalog: cat, engine: gin.New(), apiDoc: doc}
 	s.metrics, err = newMetrics(d.Registry, s)
 	if err != nil {
 		return nil, err
 	}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(s.requestID, s.recover, s.observe, s.localize)
+	s.engine.Use(s.requestID, s.recover, s.observe, s.localize, s.checkHost)
 	s.routes()
 	return s, nil
 }
 
 // Handler returns the server as an http.Handler, behind the standard
-// library's cross-origin protection for state-changing requests.
+// library's cross-origin protection for state-changing requests; a
+// rejected request gets a problem document like every other error.
 func (s *Server) Handler() http.Handler {
-	return http.NewCrossOriginProtection().Handler(s.engine)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l := s.catalog.For(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
+		p := Problem{Type: "/api/openapi.json#problem-forbidden", Title: l.T("problem.forbidden", nil, "Forbidden"),
+			Status: http.StatusForbidden, Code: matcher.EFORBIDDEN, Instance: r.URL.Path,
+			Detail: l.T("error.cross_origin", nil, "cross-origin request refused")}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusForbidden)
+		_ = json.NewEncoder(w).Encode(p)
+	}))
+	return cop.Handler(s.engine)
+}
+
+// checkHost refuses requests whose Host is not one of AllowedHosts.
+func (s *Server) checkHost(c *gin.Context) {
+	if len(s.AllowedHosts) == 0 {
+		return
+	}
+	host := c.Request.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(strings.ToLower(host), "[]")
+	for _, a := range s.AllowedHosts {
+		if host == a {
+			return
+		}
+	}
+	s.fail(c, &matcher.Error{Code: matcher.EFORBIDDEN, Key: "error.host", Message: "unknown host name",
+		Args: map[string]any{"Host": truncate(host, 60)}})
 }
 
 // Router exposes the Gin engine (route listings in tests).

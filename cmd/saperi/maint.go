@@ -87,6 +87,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{errors.New("give exactly one FILE to write")}
 	}
 	dst := f.fs.Arg(0)
+	// Open would create an empty store where none is: check first, so a
+	// mistyped --data is an error, not an empty "backup".
+	if _, err := os.Stat(storePath(c.Data)); err != nil {
+		return fmt.Errorf("no store at %s (check --data): %w", storePath(c.Data), err)
+	}
 	db, err := store.Open(storePath(c.Data))
 	if err == nil {
 		defer db.Close()
@@ -96,9 +101,6 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stdout, "Backup written to %s (%d bytes).\n", dst, n)
 		return nil
-	}
-	if _, statErr := os.Stat(storePath(c.Data)); statErr != nil {
-		return fmt.Errorf("no store at %s: %w", storePath(c.Data), statErr)
 	}
 	// The store is locked: ask the server that holds it.
 	n, herr := backupOverHTTP(ctx, "http://"+addr+"/api/v1/admin/backup", dst)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		addr     string
 		seed     bool
 		shutdown time.Duration
+		hosts    string
 	)
 	f := newFlags("serve", "", "Run the Saperi service: the JSON API under /api/v1, its OpenAPI document at\n"+
 		"/api/openapi.json, /healthz, /readyz and /metrics. The store and the search index live in\n"+
@@ -31,6 +33,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.engine(&ec)
 	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
+	f.str(&hosts, "allowed-hosts", "SAPERI_ALLOWED_HOSTS", "", "comma-separated host names the server answers to, besides localhost and\n"+
+		"the --addr host (protects a server on loopback from DNS rebinding); * answers any")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
 		return err
@@ -54,7 +58,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Registry: reg, Version: Version})
+		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts)})
 	if err != nil {
 		return err
 	}
@@ -97,6 +101,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		err = nil
 	}
 	return err
+}
+
+// allowedHosts lists the Host names to answer: localhost, the loopback
+// addresses, the listen host and any given; nil (any) for "*".
+func allowedHosts(addr, extra string) []string {
+	if strings.TrimSpace(extra) == "*" {
+		return nil
+	}
+	hosts := []string{"localhost", "127.0.0.1", "::1"}
+	if h, _, err := net.SplitHostPort(addr); err == nil && h != "" && h != "0.0.0.0" && h != "::" {
+		hosts = append(hosts, strings.ToLower(h))
+	}
+	for _, h := range strings.Split(extra, ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }
 
 func isLoopback(host string) bool {

@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+func TestWithdrawnConnectionReopensNeed(t *testing.T) {
+	p := newPair(t)
+	ctx := context.Background()
+	m, err := p.propose(t, p.need, p.offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.apply(t, m.ID, matcher.Accept, matcher.NeedSide)
+	p.apply(t, m.ID, matcher.Accept, matcher.OfferSide)
+	if got, _ := p.db.Posting(ctx, p.need.ID); got.Status != matcher.Matched {
+		t.Fatalf("need after connection = %s", got.Status)
+	}
+	p.apply(t, m.ID, matcher.Withdraw, "")
+	got, err := p.db.Posting(ctx, p.need.ID)
+	if err != nil || got.Status != matcher.Open {
+		t.Fatalf("need after withdrawal = %v (%v), want open", got.Status, err)
+	}
+}
+
+func TestWithdrawKeepsNeedMatchedByAnotherConnection(t *testing.T) {
+	p := newPair(t)
+	ctx := context.Background()
+	m1, err := p.propose(t, p.need, p.offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := p.propose(t, p.need, p.offer2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []uint64{m1.ID, m2.ID} {
+		p.apply(t, id, matcher.Accept, matcher.NeedSide)
+		p.apply(t, id, matcher.Accept, matcher.OfferSide)
+	}
+	p.apply(t, m1.ID, matcher.Withdraw, "")
+	if got, _ := p.db.Posting(ctx, p.need.ID); got.Status != matcher.Matched {
+		t.Fatalf("need = %s, want still matched through match %d", got.Status, m2.ID)
+	}
+}
+
+func TestCreateMatchRechecksStatus(t *testing.T) {
+	p := newPair(t)
+	ctx := context.Background()
+	m, err := matcher.NewMatch(p.need, p.offer, matcher.Ranked{Score: 0.5}, matcher.ByOperator, "op1", t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The offer closes between the caller's check and the write.
+	if _, err := p.db.UpdatePosting(ctx, p.offer.ID, func(o *matcher.Posting) error {
+		return o.Apply(matcher.Close, t0.Add(time.Hour))
+	}, matcher.Event{At: t0, Actor: "op1"}); err != nil {
+		t.Fatal(err)
+	}
+	err = p.db.CreateMatch(ctx, m, matcher.Event{At: t0, Actor: "op1"})
+	wantCode(t, err, matcher.ECONFLICT)
+	if n, _ := p.db.MatchesOf(ctx, p.need.ID); len(n) != 0 {
+		t.Fatalf("refused match was stored: %v", n)
+	}
+}
+
+func TestProfileMoveReachesInheritedFields(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	h1, h2 := mustHub(t, db, "Portineria Aurora"), mustHub(t, db, "Portineria San Salvario")
+	prof := mustProfile(t, db, h1.ID, "Maria Rossi")
+	inherited := mustPosting(t, db, prof, matcher.Need, "Cerco aiuto con i compiti")
+	own := newPosting(prof, matcher.Offer, "Lezioni di cucito")
+	own.Area = "Crocetta"
+	if err := db.CreatePosting(ctx, own, matcher.Event{At: t0, Actor: "op1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateProfile(ctx, prof.ID, func(p *matcher.Profile) error {
+		p.HubID, p.Area = h2.ID, "San Salvario"
+		p.Updated = t0.Add(time.Hour)
+		return nil
+	}, matcher.Event{At: t0, Actor: "op1"}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := db.Posting(ctx, inherited.ID)
+	b, _ := db.Posting(ctx, own.ID)
+	if a.HubID != h2.ID || a.Area != "San Salvario" {
+		t.Fatalf("inherited posting = hub %d area %q", a.HubID, a.Area)
+	}
+	if b.HubID != h2.ID || b.Area != "Crocetta" {
+		t.Fatalf("posting with its own area = hub %d area %q, want hub %d and its own area", b.HubID, b.Area, h2.ID)
+	}
+	list, err := db.ListPostings(ctx, matcher.PostingFilter{HubID: h2.ID})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("hub listing after the move = %d (%v)", len(list), err)
+	}
+}
+
+func TestHubNeighborsMustExist(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	h := &matcher.Hub{Name: "Portineria Barriera", Neighbors: []uint64{42}}
+	wantCode(t, db.CreateHub(ctx, h), matcher.EINVALID)
+	if hubs, _ := db.Hubs(ctx); len(hubs) != 0 {
+		t.Fatalf("refused hub stored: %v", hubs)
+	}
+	first := mustHub(t, db, "Portineria Aurora")
+	ok := &matcher.Hub{Name: "Portineria Barriera", Neighbors: []uint64{first.ID}}
+	if err := db.CreateHub(ctx, ok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestListByStatusAsOfNow(t *testing.T) {
+	p := newPair(t)
+	ctx := context.Background()
+	later := p.need.Expires.Add(time.Hour)
+	open, err := p.db.ListPostings(ctx, matcher.PostingFilter{Status: matcher.Open, Now: later})
+	if err != nil || len(open) != 0 {
+		t.Fatalf("open after expiry = %d (%v)", len(open), err)
+	}
+	exp, err := p.db.ListPostings(ctx, matcher.PostingFilter{Status: matcher.Expired, Now: later})
+	if err != nil || len(exp) != 3 {
+		t.Fatalf("expired after expiry = %d (%v), want 3", len(exp), err)
+	}
+}
