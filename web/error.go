@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 	"github.com/saperi/saperi/matcher"
@@ -51,6 +52,13 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
 		// The client went away: nobody reads an answer, nothing to log.
 		c.AbortWithStatus(statusClientClosed)
+		return
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		// Nothing was acknowledged; say so plainly and alert the operator.
+		s.log.ErrorContext(c.Request.Context(), "disk full: write refused", "err", err, "path", c.Request.URL.Path)
+		s.problem(c, http.StatusInsufficientStorage, &matcher.Error{Code: eUnavailable, Key: "error.disk_full",
+			Message: "the server's disk is full: nothing was saved"})
 		return
 	}
 	s.problem(c, status(matcher.ErrorCode(err)), err)
