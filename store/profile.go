@@ -222,3 +222,40 @@ func unknownHub(id uint64) error {
 	return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_hub", Field: "hub_id",
 		Args: map[string]any{"ID": id}, Message: fmt.Sprintf("unknown hub %d", id)}
 }
+
+// ImportProfiles stores many profiles in one transaction (spreadsheet
+// imports, generated data): all or none. Each gets an ID and its own audit
+// event, as CreateProfile would write.
+func (db *DB) ImportProfiles(ctx context.Context, ps []*matcher.Profile, ev matcher.Event) error {
+	for i, p := range ps {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("profile %d: %w", i, err)
+		}
+	}
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket(profileBucket)
+		for i, p := range ps {
+			if !hubExists(tx, p.HubID) {
+				return fmt.Errorf("profile %d: %w", i, unknownHub(p.HubID))
+			}
+			id, err := b.NextSequence()
+			if err != nil {
+				return fmt.Errorf("store: import profile %d: %w", i, err)
+			}
+			p.ID = id
+			if err := putProfile(tx, p, nil); err != nil {
+				return err
+			}
+			if err := addEvent(tx, profileEvent(ev, p.ID, "profile.import")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, p := range ps {
+			p.ID = 0
+		}
+	}
+	return err
+}

@@ -128,3 +128,29 @@ func TestListByStatusAsOfNow(t *testing.T) {
 		t.Fatalf("expired after expiry = %d (%v), want 3", len(exp), err)
 	}
 }
+
+func TestImportProfilesAllOrNothing(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	h := mustHub(t, db, "Portineria Aurora")
+	good := []*matcher.Profile{newProfile(h.ID, "Maria Rossi"), newProfile(h.ID, "Ahmed Benali")}
+	if err := db.ImportProfiles(ctx, good, matcher.Event{At: t0, Actor: "import"}); err != nil {
+		t.Fatal(err)
+	}
+	if good[0].ID == 0 || good[1].ID == good[0].ID {
+		t.Fatalf("ids = %d, %d", good[0].ID, good[1].ID)
+	}
+	bad := []*matcher.Profile{newProfile(h.ID, "Giulia Verdi"), newProfile(999, "Nessuna Portineria")}
+	wantCode(t, db.ImportProfiles(ctx, bad, matcher.Event{At: t0, Actor: "import"}), matcher.EINVALID)
+	if bad[0].ID != 0 {
+		t.Fatal("ids kept after a failed import")
+	}
+	list, err := db.Profiles(ctx, 0, 0, 100)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("profiles after the failed import = %d (%v), want 2", len(list), err)
+	}
+	evs, _ := db.Events(ctx, good[1].ID, 0, 10)
+	if len(evs) != 1 || evs[0].Action != "profile.import" {
+		t.Fatalf("audit of an imported profile = %+v", evs)
+	}
+}

@@ -21,10 +21,13 @@ type app struct {
 	log    *slog.Logger
 }
 
-// engineConfig tunes ranking.
+// engineConfig tunes ranking and indexing.
 type engineConfig struct {
 	Weights string
 	Pool    int
+	// IndexBatch is how many changes the indexer applies per batch (0:
+	// the index's default).
+	IndexBatch int
 }
 
 func (f *flags) engine(c *engineConfig) {
@@ -51,7 +54,7 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", data, err)
 	}
-	ix, err := index.Open(ctx, indexPath(data), db, index.Options{}, log)
+	ix, err := index.Open(ctx, indexPath(data), db, index.Options{BatchSize: ec.IndexBatch}, log)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open index in %s: %w", data, err), db.Close())
 	}

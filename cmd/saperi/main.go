@@ -38,6 +38,7 @@ func commands() []command {
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"backup", "write a consistent copy of the store to a file", runBackup},
 		{"eval", "measure need → offer match quality on an evaluation set", runEval},
+		{"bench", "measure speed and memory at scale on generated data", runBench},
 		{"health", "check that a running server answers (for container health checks)", runHealth},
 		{"version", "print the version", runVersion},
 	}
