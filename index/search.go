@@ -36,11 +36,17 @@ func (ix *Index) Search(ctx context.Context, text string, f SearchFilter) ([]mat
 	bq := bleve.NewBooleanQuery()
 	terms := ix.an.terms(text)
 	if len(terms) > 0 {
+		// Every word must match, itself or through a one-word synonym
+		// (at the lower synonym weight).
+		layers := ix.layers()
 		for _, term := range terms {
-			bq.AddMust(bleve.NewDisjunctionQuery(
-				termQ(fTitle, term, boostTitle),
-				termQ(fDescription, term, boostDescription),
-				termQ(fTags, term, boostTags)))
+			alts := []query.Query{ix.fieldsQ(term, 1)}
+			for _, e := range expand(layers, []string{term}) {
+				if len(e.terms) == 1 {
+					alts = append(alts, ix.fieldsQ(e.terms[0], e.weight))
+				}
+			}
+			bq.AddMust(bleve.NewDisjunctionQuery(alts...))
 		}
 	}
 	filters := ix.searchFilters(f)

@@ -23,15 +23,25 @@ type app struct {
 
 // engineConfig tunes ranking.
 type engineConfig struct {
-	Weights string
-	Pool    int
+	Weights   string
+	Relevance string
+	Thesaurus string
+	Pool      int
 }
 
 func (f *flags) engine(c *engineConfig) {
 	f.str(&c.Weights, "weights", "SAPERI_WEIGHTS", "", "ranking weights over the defaults, e.g. text=0.5,proximity=0.2 (features: "+
 		"text, category, proximity, availability, language, mode, freshness, load)")
+	f.str(&c.Relevance, "relevance", "SAPERI_RELEVANCE", "", "retrieval weights over the defaults, e.g. title=2,synonym=0.5 (names: "+
+		relevanceNames+"; 0 turns a retrieval weight off)")
+	f.str(&c.Thesaurus, "thesaurus", "SAPERI_THESAURUS", index.DefaultGeneralThesaurus,
+		"general Italian thesaurus (MyThes .dat, e.g. from Debian's mythes-it); empty for none")
 	f.int(&c.Pool, "pool", "SAPERI_POOL", 100, "how many retrieved candidates are ranked per request")
 }
+
+// tokenCacheSize is how many postings' analysed text the engine keeps
+// (some tens of megabytes at most).
+const tokenCacheSize = 20000
 
 // storePath and indexPath are where the data folder keeps things.
 func storePath(data string) string { return filepath.Join(data, "saperi.db") }
@@ -47,15 +57,24 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	if ec.Pool < 1 || ec.Pool > 1000 {
 		return nil, usageError{fmt.Errorf("--pool %d: use a number from 1 to 1000", ec.Pool)}
 	}
+	rel, err := parseRelevance(ec.Relevance)
+	if err != nil {
+		return nil, err
+	}
+	opts := rel.index
+	opts.GeneralThesaurus = ec.Thesaurus
 	db, err := store.Open(storePath(data))
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", data, err)
 	}
-	ix, err := index.Open(ctx, indexPath(data), db, index.Options{}, log)
+	ix, err := index.Open(ctx, indexPath(data), db, opts, log)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open index in %s: %w", data, err), db.Close())
 	}
-	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: matcher.NewScorer(w), Pool: ec.Pool}
+	sc := matcher.NewScorer(w)
+	sc.CoverageShare, sc.SynonymCredit = rel.coverage, rel.synonymCredit
+	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: sc, Pool: ec.Pool,
+		Tokens: matcher.NewTokenCache(tokenCacheSize)}
 	return &app{db: db, ix: ix, engine: eng, log: log}, nil
 }
 
