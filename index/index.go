@@ -71,10 +71,10 @@ type Options struct {
 // "Match quality").
 var DefaultOptions = Options{
 	BoostTitle:       2.0,
-	BoostDescription: 1.0,
+	BoostDescription: 0.5,
 	BoostTags:        1.5,
 	SynonymWeight:    0.5,
-	GeneralWeight:    0.25,
+	GeneralWeight:    0.1,
 	FuzzyWeight:      0.3,
 }
 

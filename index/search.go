@@ -125,3 +125,27 @@ func hits(dm search.DocumentMatchCollection) ([]matcher.Hit, error) {
 	}
 	return out, nil
 }
+
+// Similar returns up to n postings (of any kind and status) whose text is
+// nearest to text by BM25 over any of its words, best first: the
+// neighbours whose categories vote in a category suggestion.
+func (ix *Index) Similar(ctx context.Context, text string, n int) ([]matcher.Hit, error) {
+	terms := ix.an.terms(text)
+	if len(terms) == 0 || n <= 0 {
+		return []matcher.Hit{}, nil
+	}
+	if len(terms) > maxQueryTerms {
+		terms = terms[:maxQueryTerms]
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		qs[i] = ix.fieldsQ(t, 1)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(n, 100), 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := ix.search(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: similar: %w", err)
+	}
+	return hits(res.Hits)
+}

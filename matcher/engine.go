@@ -193,6 +193,23 @@ func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.T
 	return ranked, nil
 }
 
+// Warm analyses open postings into the token cache ahead of requests, so
+// the first requests after a start are as quick as the rest. It stops at
+// the cache's size or when ctx is done; without a cache it does nothing.
+func (e *Engine) Warm(ctx context.Context, ps []*Posting, now time.Time) {
+	if e.Tokens == nil {
+		return
+	}
+	for i, p := range ps {
+		if i >= e.Tokens.Max || ctx.Err() != nil {
+			return
+		}
+		if p.StatusAt(now) == Open {
+			e.analyseCached(p)
+		}
+	}
+}
+
 // analyseCached is analyse through the token cache, for candidates.
 func (e *Engine) analyseCached(p *Posting) []Token {
 	if toks, ok := e.Tokens.get(p); ok {

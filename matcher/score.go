@@ -153,7 +153,7 @@ type Scorer struct {
 // "Match quality").
 const (
 	DefaultCoverageShare = 0.5
-	DefaultSynonymCredit = 0.5
+	DefaultSynonymCredit = 1.0
 )
 
 // NewScorer returns a Scorer with w, or the defaults when w is zero.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/saperi/saperi/index"
 	"github.com/saperi/saperi/matcher"
@@ -71,6 +72,11 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open index in %s: %w", data, err), db.Close())
 	}
+	syns, err := db.Synonyms(ctx)
+	if err != nil {
+		return nil, errors.Join(err, ix.Close(), db.Close())
+	}
+	ix.SetSynonyms(matcher.SynonymGroups(syns))
 	sc := matcher.NewScorer(w)
 	sc.CoverageShare, sc.SynonymCredit = rel.coverage, rel.synonymCredit
 	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: sc, Pool: ec.Pool,
@@ -81,3 +87,24 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 func (a *app) Close() error {
 	return errors.Join(a.ix.Close(), a.db.Close())
 }
+
+// warm fills the engine's token cache with the store's open postings, in
+// the background after a start (see matcher.Engine.Warm).
+func (a *app) warm(ctx context.Context, log *slog.Logger) {
+	start, n := time.Now(), 0
+	err := a.db.ScanPostings(ctx, 1000, func(ps []*matcher.Posting) error {
+		if n >= tokenCacheSize {
+			return errStopScan
+		}
+		a.engine.Warm(ctx, ps, time.Now())
+		n += len(ps)
+		return ctx.Err()
+	})
+	if err != nil && !errors.Is(err, errStopScan) && ctx.Err() == nil {
+		log.Warn("engine: warming the token cache", "err", err)
+		return
+	}
+	log.Debug("engine: token cache warmed", "postings", min(n, tokenCacheSize), "took", time.Since(start).Round(time.Millisecond))
+}
+
+var errStopScan = errors.New("stop scan")

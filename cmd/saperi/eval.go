@@ -81,6 +81,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		queries  string
 		asJSON   bool
 		keep     bool
+		cold     bool
 		failures int
 	)
 	f := newFlags("eval", "", "Measure need → offer match quality. The corpus is loaded as offers and each query\n"+
@@ -93,6 +94,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.str(&queries, "queries", "", "../shared/eval/esco-occupations-it.dev.queries.jsonl", "queries file: JSON lines of {qid, query, relevant, hard}")
 	f.bool(&asJSON, "json", "", false, "print one JSON object on stdout")
 	f.bool(&keep, "keep", "", false, "build the evaluation store in --data instead of a temporary folder, and keep it")
+	f.bool(&cold, "cold", "", false, "measure latency with a cold token cache (no warm-up after loading, unlike a running server)")
 	f.int(&failures, "show-misses", "", 0, "print this many queries whose relevant offer was not in the top 10")
 	if err := f.parse(args); err != nil {
 		return err
@@ -132,6 +134,15 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if _, err := a.ix.Sync(ctx); err != nil {
 		return err
+	}
+	if !cold {
+		// As a server does in the background after it starts.
+		if err := a.db.ScanPostings(ctx, 1000, func(ps []*matcher.Posting) error {
+			a.engine.Warm(ctx, ps, now)
+			return nil
+		}); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stderr, "eval: running %d queries…\n", len(qs))
 
