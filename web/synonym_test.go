@@ -92,5 +92,27 @@ func TestSuggestCategory(t *testing.T) {
 		t.Errorf("suggest for a greeting = %q, want null", *got.Category)
 	}
 	e.must(400, "GET", "/api/v1/categories/suggest?text=", nil, nil)
-	_ = f
+
+	// A posting without a category carries a suggestion; one with a
+	// category does not.
+	var p struct {
+		ID                uint64
+		Category          string
+		SuggestedCategory *matcher.Suggestion `json:"suggested_category"`
+	}
+	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": f.maria.ID,
+		"title": "Non riesco a usare lo smartphone"}, &p)
+	if p.SuggestedCategory == nil || p.SuggestedCategory.Category != "digitale" {
+		t.Errorf("created without category: suggested %+v, want digitale", p.SuggestedCategory)
+	}
+	p.SuggestedCategory = nil
+	e.must(200, "GET", fmt.Sprintf("/api/v1/postings/%d", p.ID), nil, &p)
+	if p.SuggestedCategory == nil || p.SuggestedCategory.Category != "digitale" {
+		t.Errorf("read back: suggested %+v, want digitale", p.SuggestedCategory)
+	}
+	p.SuggestedCategory = nil
+	e.must(200, "GET", fmt.Sprintf("/api/v1/postings/%d", f.need.ID), nil, &p)
+	if p.Category != "digitale" || p.SuggestedCategory != nil {
+		t.Errorf("posting with a category: %+v", p)
+	}
 }
