@@ -223,3 +223,27 @@ func TestSuggestCategory(t *testing.T) {
 		})
 	}
 }
+
+func TestSearchThroughSynonym(t *testing.T) {
+	ctx := context.Background()
+	st := newFakeStore()
+	st.put(
+		posting(1, "Medico in pensione, consigli per la salute"),
+		posting(2, "Il dottore risponde: consigli per la salute"),
+		posting(3, "Lezioni di chitarra"),
+	)
+	ix := openTest(t, st)
+	hits, total, err := ix.Search(ctx, "dottore salute", SearchFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for _, h := range hits {
+		ids = append(ids, h.ID)
+	}
+	// Both words must match, the first through its synonym for posting 1;
+	// the word as written ranks first.
+	if total != 2 || !slices.Equal(ids, []uint64{2, 1}) {
+		t.Errorf("search dottore salute = %v (total %d), want [2 1]", ids, total)
+	}
+}
