@@ -247,3 +247,22 @@ func TestSearchThroughSynonym(t *testing.T) {
 		t.Errorf("search dottore salute = %v (total %d), want [2 1]", ids, total)
 	}
 }
+
+// The example of the design brief: "cerco una maestra per mio figlio"
+// finds "offro ripetizioni elementari".
+func TestDesignExample(t *testing.T) {
+	st := newFakeStore()
+	st.put(
+		posting(10, "Offro ripetizioni elementari", mode(matcher.Remote)),
+		posting(11, "Offro lezioni di chitarra", mode(matcher.Remote)),
+	)
+	ix := openTest(t, st)
+	need := posting(1, "Cerco una maestra per mio figlio", mode(matcher.Remote), func(p *matcher.Posting) { p.Kind = matcher.Need })
+	hits, err := ix.Retrieve(context.Background(), matcher.Query{Target: need, Kind: matcher.Offer, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].ID != 10 {
+		t.Errorf("hits %v, want only the ripetizioni offer", hits)
+	}
+}
