@@ -18,9 +18,45 @@ func (ix *Index) Analyze(text string) []matcher.Token {
 	return ix.an.analyze(text)
 }
 
-// Related returns the terms the thesaurus links to term. There is no
-// thesaurus yet, so it returns nil. It implements matcher.Analyzer.
-func (ix *Index) Related(term string) []string { return nil }
+// Related returns the terms the thesauri link to term (curated, the hub's
+// synonyms, and the general thesaurus for words the others lack), without
+// term itself. It implements matcher.Analyzer, so explanations show
+// "maestra ≈ insegnante".
+//
+// Answers are cached (the engine asks about the same terms for every
+// candidate); SetSynonyms clears the cache. The returned slice is shared:
+// callers must not modify it.
+func (ix *Index) Related(term string) []string {
+	ix.hubMu.RLock()
+	r, ok := ix.relCache[term]
+	ix.hubMu.RUnlock()
+	if ok {
+		return r
+	}
+	r = related(ix.layers(), term)
+	ix.hubMu.Lock()
+	if len(ix.relCache) >= relCacheMax {
+		clear(ix.relCache)
+	}
+	ix.relCache[term] = r
+	ix.hubMu.Unlock()
+	return r
+}
+
+// relCacheMax bounds the Related cache; when full it starts over.
+const relCacheMax = 50000
+
+// layers returns the thesaurus layers in order of trust.
+func (ix *Index) layers() []layer {
+	ix.hubMu.RLock()
+	hub := ix.hub
+	ix.hubMu.RUnlock()
+	return []layer{
+		{th: ix.curated, weight: ix.opts.SynonymWeight},
+		{th: hub, weight: ix.opts.SynonymWeight},
+		{th: ix.general, weight: ix.opts.GeneralWeight, fallback: true},
+	}
+}
 
 // analyzer is the mapping's text analyzer, with what Analyze needs to
 // recover surface words. It is safe for concurrent use.

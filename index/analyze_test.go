@@ -32,6 +32,21 @@ func TestAnalyze(t *testing.T) {
 		{"keeps case of the surface word", "Dell'Insegnante",
 			[]matcher.Token{{Term: "insegnant", Word: "Insegnante"}}},
 		{"not an article", "po'", []matcher.Token{{Term: "po", Word: "po"}}},
+		{"need framing", "Cerco urgentemente una badante per mia madre anziana",
+			[]matcher.Token{{Term: "badant", Word: "badante"}, {Term: "madr", Word: "madre"}, {Term: "anzian", Word: "anziana"}}},
+		{"offer framing with disposizione", "Metto a disposizione il mio tempo: ripetizioni di inglese",
+			[]matcher.Token{{Term: "temp", Word: "tempo"}, {Term: "ripetizion", Word: "ripetizioni"}, {Term: "ingles", Word: "inglese"}}},
+		{"mi serve / qualcuno che", "Mi serve qualcuno che mi aiuti con lo SPID",
+			[]matcher.Token{{Term: "spid", Word: "SPID"}}},
+		{"feminine trade", "Offro: educatrice e dottoressa",
+			[]matcher.Token{{Term: "educator", Word: "educatrice"}, {Term: "dottor", Word: "dottoressa"}}},
+		{"hyphenated compound adds the joined word", "assistenza socio-sanitaria",
+			[]matcher.Token{{Term: "assistenz", Word: "assistenza"}, {Term: "soc", Word: "socio"},
+				{Term: "sociosanitar", Word: "socio-sanitaria"}, {Term: "sanitar", Word: "sanitaria"}}},
+		{"hyphen joins only two words", "baby-sitter",
+			[]matcher.Token{{Term: "baby", Word: "baby"}, {Term: "babysitter", Word: "baby-sitter"}, {Term: "sitter", Word: "sitter"}}},
+		{"un' and quest'", "Un'amica per quest'estate",
+			[]matcher.Token{{Term: "amic", Word: "amica"}, {Term: "estat", Word: "estate"}}},
 		{"empty", "", nil},
 	}
 	for _, tt := range tests {
@@ -56,6 +71,16 @@ func TestAnalyzeSameTerm(t *testing.T) {
 		{"short nouns", []string{"spesa", "spese"}},
 		{"plural in -ioni", []string{"ripetizione", "ripetizioni"}},
 		{"decomposed accent", []string{"città", "citta\u0300"}},
+		{"agent nouns -tore/-trice", []string{"educatore", "educatrice", "educatori", "educatrici"}},
+		{"-tore/-trice short", []string{"attore", "attrice", "attori"}},
+		{"-essa feminine", []string{"dottore", "dottoressa", "dottori", "dottoresse"}},
+		{"-entessa feminine", []string{"studente", "studentessa", "studenti"}},
+		{"-ista", []string{"dentista", "dentisti", "dentiste"}},
+		{"-iere/-iera", []string{"infermiere", "infermiera", "infermieri", "infermiere"}},
+		{"-aio/-aia", []string{"fornaio", "fornaia", "fornai"}},
+		{"-ico/-iche", []string{"medico", "medica", "medici", "mediche"}},
+		{"-ologo/-ologhe", []string{"psicologo", "psicologa", "psicologi", "psicologhe"}},
+		{"-ante", []string{"badante", "badanti", "la badante"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,11 +111,32 @@ func TestAnalyzeKeepsDistinctWords(t *testing.T) {
 	}
 }
 
+func TestLightStem(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"maestra", "maestr"},
+		{"educatrice", "educator"},
+		{"educatore", "educator"},
+		{"professoressa", "professor"},
+		{"studentessa", "student"},
+		{"promessa", "promess"}, // not an -essa feminine
+		{"stessa", "stess"},
+		{"interessa", "interess"},
+		{"trice", "tric"}, // too short for the -trice rule
+		{"amiche", "amic"},
+		{"bar", "bar"},
+	}
+	for _, tt := range tests {
+		if got := string(lightStem([]byte(tt.in))); got != tt.want {
+			t.Errorf("lightStem(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // mappingFingerprint is the SHA-256 of the mapping's JSON for
 // MappingVersion. When this test fails, the mapping or analysis changed:
 // bump MappingVersion (so existing indexes are rebuilt) and record the new
 // fingerprint with the new version.
-const mappingFingerprint = "abfbf22f607902e7497642c6b41d2fb9e22a934475e65c2946571a2880ff8ed2"
+const mappingFingerprint = "b95c26f8979e1a7fcae8a7d19221c79c88ebe9ca014fa46c7a6b7df1bca7fe29"
 
 func TestMappingFingerprint(t *testing.T) {
 	im, err := buildMapping()
@@ -103,8 +149,8 @@ func TestMappingFingerprint(t *testing.T) {
 	}
 	sum := sha256.Sum256(b)
 	got := hex.EncodeToString(sum[:])
-	if MappingVersion != 1 || got != mappingFingerprint {
-		t.Errorf("mapping fingerprint %s for version %d, recorded %s for version 1: "+
+	if MappingVersion != 2 || got != mappingFingerprint {
+		t.Errorf("mapping fingerprint %s for version %d, recorded %s for version 2: "+
 			"bump MappingVersion when the mapping changes, then record the new fingerprint", got, MappingVersion, mappingFingerprint)
 	}
 }

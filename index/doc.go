@@ -13,5 +13,12 @@
 // _all field: search answers posting ids, and callers read the postings
 // from the store. Documents are keyed by the posting id in decimal.
 //
+// Text is analysed for Italian (mapping.go, stem.go, compound.go) and
+// queries are widened at query time with three thesaurus layers
+// (thesaurus.go): the curated thesaurus.txt embedded here, the hub's
+// synonym groups (SetSynonyms) and, when installed, Debian's mythes-it.
+// Expanding queries rather than documents means a synonym change never
+// needs re-indexing.
+//
 // This is the only package that imports bleve.
 package index

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,55 @@ type Options struct {
 	// Now is the clock Search uses to hide expired postings; default
 	// time.Now.
 	Now func() time.Time
+
+	// Relevance tuning (see retrieve.go). Zero means the default below; a
+	// negative weight turns that part off.
+	//
+	// BoostTitle, BoostDescription and BoostTags weigh a word found in
+	// each field.
+	BoostTitle, BoostDescription, BoostTags float64
+	// SynonymWeight weighs a term reached through the curated thesaurus or
+	// the hub's synonyms, relative to a word written in the need.
+	SynonymWeight float64
+	// GeneralWeight weighs a term reached through the general thesaurus
+	// (mythes-it), used only for words the curated layers do not know.
+	GeneralWeight float64
+	// FuzzyWeight weighs a spelling neighbour (edit distance 1, or 2 for
+	// long words) of a query word the index does not know.
+	FuzzyWeight float64
+	// GeneralThesaurus is the path of a MyThes .dat file to load as the
+	// general thesaurus; empty means none.
+	GeneralThesaurus string
+}
+
+// DefaultOptions are the tuned relevance defaults, found by coordinate
+// ascent on the tuning half of the evaluation queries (see README,
+// "Match quality").
+var DefaultOptions = Options{
+	BoostTitle:       2.0,
+	BoostDescription: 0.5,
+	BoostTags:        1.5,
+	SynonymWeight:    0.5,
+	GeneralWeight:    0.1,
+	FuzzyWeight:      0.3,
+}
+
+// withDefaults fills in the zero fields of o.
+func (o Options) withDefaults() Options {
+	d := DefaultOptions
+	for _, f := range []struct {
+		p   *float64
+		def float64
+	}{
+		{&o.BoostTitle, d.BoostTitle}, {&o.BoostDescription, d.BoostDescription}, {&o.BoostTags, d.BoostTags},
+		{&o.SynonymWeight, d.SynonymWeight}, {&o.GeneralWeight, d.GeneralWeight}, {&o.FuzzyWeight, d.FuzzyWeight},
+	} {
+		if *f.p == 0 {
+			*f.p = f.def
+		}
+		*f.p = max(*f.p, 0)
+	}
+	return o
 }
 
 // ErrClosed is returned by an Index used after Close.
@@ -58,6 +108,13 @@ type Index struct {
 	im   *mapping.IndexMappingImpl
 	an   *analyzer
 	wake chan struct{}
+
+	// curated and general are the thesaurus layers loaded at Open; hub is
+	// the admins' synonyms, replaced by SetSynonyms.
+	curated, general *thesaurus
+	hubMu            sync.RWMutex
+	hub              *thesaurus
+	relCache         map[string][]string // Related's answers; guarded by hubMu
 
 	// syncMu serialises Sync and Rebuild: while a rebuild scans the store
 	// the outbox must not be drained into the old index, or the new one
@@ -86,6 +143,7 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	opts = opts.withDefaults()
 	im, err := buildMapping()
 	if err != nil {
 		return nil, err
@@ -94,7 +152,19 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 	if a == nil {
 		return nil, fmt.Errorf("index: analyzer %s missing", analyzerName)
 	}
-	ix := &Index{dir: dir, st: st, opts: opts, log: log, im: im, an: newAnalyzer(a), wake: make(chan struct{}, 1)}
+	ix := &Index{dir: dir, st: st, opts: opts, log: log, im: im, an: newAnalyzer(a), wake: make(chan struct{}, 1),
+		relCache: map[string][]string{}}
+	if ix.curated, err = parseThesaurus(ix.an, strings.NewReader(curatedText)); err != nil {
+		return nil, fmt.Errorf("index: curated thesaurus: %w", err)
+	}
+	if p := opts.GeneralThesaurus; p != "" {
+		start := time.Now()
+		if ix.general, err = loadMythes(ix.an, p); err != nil {
+			log.Warn("index: general thesaurus not loaded; matching goes on without it", "path", p, "err", err)
+		} else {
+			log.Info("index: general thesaurus loaded", "path", p, "groups", len(ix.general.groups), "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
 
 	// Leftovers of a rebuild that crashed: the live index is dir (or
 	// nothing), never these.

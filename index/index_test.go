@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -303,8 +304,8 @@ func TestOpenRebuilds(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
-		{"older version", func(t *testing.T, dir string) { setVersion(t, dir, "0") }},
-		{"newer version", func(t *testing.T, dir string) { setVersion(t, dir, "2") }},
+		{"older version", func(t *testing.T, dir string) { setVersion(t, dir, strconv.Itoa(MappingVersion-1)) }},
+		{"newer version", func(t *testing.T, dir string) { setVersion(t, dir, strconv.Itoa(MappingVersion+1)) }},
 		{"no version", func(t *testing.T, dir string) { setVersion(t, dir, "") }},
 		{"corrupt", func(t *testing.T, dir string) {
 			err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
@@ -524,8 +525,8 @@ func assertVersion(t *testing.T, ix *Index) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	v, err := ix.idx.GetInternal(versionKey)
-	if err != nil || string(v) != "1" {
-		t.Errorf("stored version = %q, %v; want \"1\"", v, err)
+	if want := strconv.Itoa(MappingVersion); err != nil || string(v) != want {
+		t.Errorf("stored version = %q, %v; want %q", v, err, want)
 	}
 }
 

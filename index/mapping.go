@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -15,7 +16,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -29,7 +29,7 @@ import (
 // articles, stemmer): an index built with another version is rebuilt from
 // the store when it is opened. TestMappingFingerprint fails when the
 // mapping changes and this constant does not.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // versionKey names the internal (non-document) entry holding the version
 // the index was built with, as a decimal string.
@@ -96,6 +96,12 @@ var intentWords = []string{
 	"aiuto", "aiuti", "aiutare", "aiutarmi", "aiutarti", "aiutarci", "aiutarvi", "aiutami", "aiutiamo",
 	"bisogno", "vorrei", "vorremmo", "posso", "possiamo", "potrei", "potremmo", "puo",
 	"grazie", "ciao", "salve", "buongiorno", "buonasera", "volentieri", "possibilmente",
+	// Further framing: "mi occorre", "necessito di", "chiedo", "propongo",
+	// "metto a disposizione", "cercasi urgente", "richiesta", "offerta".
+	"occorre", "occorrono", "necessito", "necessita", "necessitiamo", "chiedo", "chiediamo",
+	"richiedo", "richiesta", "richiesto", "offerta", "offerto", "propongo", "proponiamo",
+	"metto", "mettiamo", "disposizione", "urgente", "urgentemente", "gentilmente", "cortesemente",
+	"gradito", "gradita", "grato", "grata", "piacere", "eventualmente",
 }
 
 // stopWords returns the Italian stop words (Snowball's list, as shipped by
@@ -159,7 +165,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 		// "citta" stem alike.
 		{im.AddCustomAnalyzer, analyzerName, map[string]any{
 			"type":      custom.Name,
-			"tokenizer": unicode.Name,
+			"tokenizer": tokenizerName,
 			"token_filters": []any{
 				nfcName, lowercase.Name, elisionName, foldName, stopName, stemName,
 			},
@@ -268,7 +274,14 @@ func normArea(a string) string { return strings.ToLower(strings.TrimSpace(a)) }
 
 // fold maps accented and other non-ASCII Latin letters to ASCII
 // ("città" → "citta", "perché" → "perche"); other scripts pass unchanged.
-func fold(b []byte) []byte { return asciifolding.New().Filter(b) }
+func fold(b []byte) []byte {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return asciifolding.New().Filter(b)
+		}
+	}
+	return b // already ASCII: most words, and the filter allocates
+}
 
 // foldFilter is the token filter form of fold. bleve ships ASCII folding
 // only as a char filter, which runs before tokenization and would shift the

@@ -11,14 +11,6 @@ import (
 	"github.com/saperi/saperi/matcher"
 )
 
-// Field boosts for retrieval: a word in the title says more about a post
-// than one in its description; tags are chosen words, in between.
-const (
-	boostTitle       = 2.0
-	boostDescription = 1.0
-	boostTags        = 1.5
-)
-
 // maxQueryTerms caps the distinct terms taken from the target: enough for
 // the title, tags and the start of a long description, few enough to keep
 // a query over a million postings interactive.
@@ -68,14 +60,17 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 		return nil
 	}
 
-	// Text: every term against every text field, summed (BM25).
+	// Text: every term against every text field, summed (BM25); then the
+	// thesaurus expansions and the spelling neighbours of unknown words,
+	// each at its lower weight.
 	var should []query.Query
 	for _, term := range terms {
-		should = append(should,
-			termQ(fTitle, term, boostTitle),
-			termQ(fDescription, term, boostDescription),
-			termQ(fTags, term, boostTags))
+		should = append(should, ix.fieldsQ(term, 1))
 	}
+	for _, e := range expand(ix.layers(), terms) {
+		should = append(should, ix.exprQ(e.terms, e.weight))
+	}
+	should = append(should, ix.fuzzyQs(terms)...)
 	text := bleve.NewDisjunctionQuery(should...)
 
 	kind := q.Kind
@@ -113,6 +108,124 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 		bq.AddMustNot(mustNot...)
 	}
 	return bq
+}
+
+// fieldsQ matches term in any text field, each with its boost times w.
+func (ix *Index) fieldsQ(term string, w float64) query.Query {
+	o := ix.opts
+	return bleve.NewDisjunctionQuery(
+		termQ(fTitle, term, o.BoostTitle*w),
+		termQ(fDescription, term, o.BoostDescription*w),
+		termQ(fTags, term, o.BoostTags*w))
+}
+
+// exprQ matches an expression of several terms when all of them occur
+// (in any text field), its weight shared among them so a long expression
+// does not outweigh a short one.
+func (ix *Index) exprQ(e expr, w float64) query.Query {
+	if len(e) == 1 {
+		return ix.fieldsQ(e[0], w)
+	}
+	parts := make([]query.Query, len(e))
+	for i, t := range e {
+		parts[i] = ix.fieldsQ(t, w/float64(len(e)))
+	}
+	return bleve.NewConjunctionQuery(parts...)
+}
+
+// Typo tolerance: only words of at least fuzzyMinLen letters that no
+// posting's title or description contains get spelling neighbours, at most
+// fuzzyMaxTerms of them per query; edit distance 1, or 2 from
+// fuzzyTwoEdits letters. Known words are never widened, so "casa" does not
+// start matching "cassa".
+const (
+	fuzzyMinLen   = 5
+	fuzzyTwoEdits = 9
+	fuzzyMaxTerms = 3
+)
+
+// fuzzyQs returns the spelling-neighbour queries for the unknown words
+// among terms.
+func (ix *Index) fuzzyQs(terms []string) []query.Query {
+	w := ix.opts.FuzzyWeight
+	if w <= 0 {
+		return nil
+	}
+	var cand []string
+	for _, t := range terms {
+		if len(t) >= fuzzyMinLen {
+			cand = append(cand, t)
+		}
+	}
+	if len(cand) == 0 {
+		return nil
+	}
+	known := ix.known(cand)
+	var out []query.Query
+	for _, t := range cand {
+		if known[t] || len(out) >= fuzzyMaxTerms {
+			continue
+		}
+		fuzz := 1
+		if len(t) >= fuzzyTwoEdits {
+			fuzz = 2
+		}
+		for _, f := range []struct {
+			field string
+			boost float64
+		}{{fTitle, ix.opts.BoostTitle}, {fDescription, ix.opts.BoostDescription}} {
+			fq := bleve.NewFuzzyQuery(t)
+			fq.SetField(f.field)
+			fq.SetFuzziness(fuzz)
+			fq.SetPrefix(1) // a typo rarely hits the first letter; keeps the scan small
+			fq.SetBoost(f.boost * w)
+			out = append(out, fq)
+		}
+	}
+	return out
+}
+
+// known reports which terms occur in some posting's title or description.
+// On any error every term counts as known, which only turns typo
+// tolerance off.
+func (ix *Index) known(terms []string) map[string]bool {
+	out := make(map[string]bool, len(terms))
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	all := func() map[string]bool {
+		for _, t := range terms {
+			out[t] = true
+		}
+		return out
+	}
+	if ix.idx == nil {
+		return all()
+	}
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return all()
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return all()
+	}
+	defer r.Close()
+	for _, t := range terms {
+		for _, f := range []string{fTitle, fDescription} {
+			tfr, err := r.TermFieldReader(context.Background(), []byte(t), f, false, false, false)
+			if err != nil {
+				out[t] = true
+				break
+			}
+			n := tfr.Count()
+			_ = tfr.Close()
+			if n > 0 {
+				out[t] = true
+				break
+			}
+		}
+	}
+	return out
 }
 
 // targetTerms returns the distinct terms of the target's title, tags and

@@ -36,11 +36,17 @@ func (ix *Index) Search(ctx context.Context, text string, f SearchFilter) ([]mat
 	bq := bleve.NewBooleanQuery()
 	terms := ix.an.terms(text)
 	if len(terms) > 0 {
+		// Every word must match, itself or through a one-word synonym
+		// (at the lower synonym weight).
+		layers := ix.layers()
 		for _, term := range terms {
-			bq.AddMust(bleve.NewDisjunctionQuery(
-				termQ(fTitle, term, boostTitle),
-				termQ(fDescription, term, boostDescription),
-				termQ(fTags, term, boostTags)))
+			alts := []query.Query{ix.fieldsQ(term, 1)}
+			for _, e := range expand(layers, []string{term}) {
+				if len(e.terms) == 1 {
+					alts = append(alts, ix.fieldsQ(e.terms[0], e.weight))
+				}
+			}
+			bq.AddMust(bleve.NewDisjunctionQuery(alts...))
 		}
 	}
 	filters := ix.searchFilters(f)
@@ -118,4 +124,28 @@ func hits(dm search.DocumentMatchCollection) ([]matcher.Hit, error) {
 		out = append(out, matcher.Hit{ID: id, Score: h.Score})
 	}
 	return out, nil
+}
+
+// Similar returns up to n postings (of any kind and status) whose text is
+// nearest to text by BM25 over any of its words, best first: the
+// neighbours whose categories vote in a category suggestion.
+func (ix *Index) Similar(ctx context.Context, text string, n int) ([]matcher.Hit, error) {
+	terms := ix.an.terms(text)
+	if len(terms) == 0 || n <= 0 {
+		return []matcher.Hit{}, nil
+	}
+	if len(terms) > maxQueryTerms {
+		terms = terms[:maxQueryTerms]
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		qs[i] = ix.fieldsQ(t, 1)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(n, 100), 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := ix.search(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: similar: %w", err)
+	}
+	return hits(res.Hits)
 }

@@ -6,7 +6,7 @@ import (
 )
 
 // stemName is the registered type of the Italian stemmer below.
-const stemName = "it_saperi_light_stem"
+const stemName = "it_saperi_light_stem_v2"
 
 // stemMinLen is the shortest word the stemmer shortens.
 const stemMinLen = 4
@@ -26,10 +26,25 @@ const stemMinLen = 4
 // the same way: the words this service hears most. Light stemming is
 // predictable, which matters when operators read the matched words;
 // derivations and synonyms are the thesaurus's job.
+//
+// Before the vowel is stripped, the feminine forms of agent nouns are
+// mapped to the masculine, so that both genders of a trade meet:
+// -trice/-trici → -tore (educatrice, educatore → educator), and
+// -oressa/-entessa → -ore/-ente (dottoressa, dottore → dottor;
+// studentessa → student). Other -essa words (promessa, stessa) are left
+// alone.
 func lightStem(t []byte) []byte {
 	n := len(t) // folded: ASCII letters are bytes
 	if n < stemMinLen {
 		return t
+	}
+	switch {
+	case n >= 7 && (hasSuffix(t, "trice") || hasSuffix(t, "trici")):
+		return append(t[:n-4:n-4], "or"...)
+	case n >= 8 && (hasSuffix(t, "oressa") || hasSuffix(t, "oresse")):
+		return t[:n-4]
+	case n >= 9 && (hasSuffix(t, "entessa") || hasSuffix(t, "entesse")):
+		return t[:n-4]
 	}
 	last, prev := t[n-1], t[n-2]
 	switch last {
@@ -68,4 +83,8 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
+}
+
+func hasSuffix(t []byte, suffix string) bool {
+	return len(t) >= len(suffix) && string(t[len(t)-len(suffix):]) == suffix
 }

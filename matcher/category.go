@@ -37,3 +37,46 @@ func CategoryByID(list []Category, id string) (Category, bool) {
 	}
 	return Category{}, false
 }
+
+// Neighbour is a posting near the text whose category is being guessed,
+// with its text relevance.
+type Neighbour struct {
+	Category string
+	Score    float64
+}
+
+// Suggestion is a guessed category with its confidence in [0,1].
+type Suggestion struct {
+	Category   string  `json:"category"`
+	Confidence float64 `json:"confidence"`
+}
+
+// SuggestCategory guesses the category of a posting's text from two
+// votes of equal say: the categories of its nearest categorised postings
+// (weighted by relevance) and the category whose keywords the text uses
+// (keyword, with its share of keyword votes in [0,1]). Categories not in
+// list are ignored. It returns false when neither vote names one.
+func SuggestCategory(list []Category, near []Neighbour, keyword string, share float64) (Suggestion, bool) {
+	votes := map[string]float64{}
+	total := 0.0
+	for _, n := range near {
+		if _, ok := CategoryByID(list, n.Category); ok && n.Score > 0 && finite(n.Score) {
+			total += n.Score
+		}
+	}
+	for _, n := range near {
+		if _, ok := CategoryByID(list, n.Category); ok && n.Score > 0 && finite(n.Score) {
+			votes[n.Category] += 0.5 * n.Score / total
+		}
+	}
+	if _, ok := CategoryByID(list, keyword); ok && share > 0 {
+		votes[keyword] += 0.5 * clamp01(share)
+	}
+	best := Suggestion{}
+	for _, c := range list { // list order breaks ties
+		if v := votes[c.ID]; v > best.Confidence {
+			best = Suggestion{Category: c.ID, Confidence: round4(v)}
+		}
+	}
+	return best, best.Category != ""
+}

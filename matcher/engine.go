@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -72,6 +73,54 @@ type Engine struct {
 	// Pool is how many hits are retrieved and ranked before the top ones
 	// are returned.
 	Pool int
+	// Tokens, when set, keeps the analysed text of candidates between
+	// requests: analysing a hundred descriptions is most of a request's
+	// time, and the same offers come back for many needs.
+	Tokens *TokenCache
+}
+
+// TokenCache remembers the analysed text of postings by id and last
+// update, so an edited posting is analysed afresh. It holds at most Max
+// postings and starts over when full. It is safe for concurrent use.
+type TokenCache struct {
+	Max int
+	mu  sync.Mutex
+	m   map[uint64]cachedTokens
+}
+
+type cachedTokens struct {
+	updated time.Time
+	toks    []Token
+}
+
+// NewTokenCache returns a cache of at most max postings.
+func NewTokenCache(max int) *TokenCache {
+	return &TokenCache{Max: max, m: make(map[uint64]cachedTokens)}
+}
+
+func (c *TokenCache) get(p *Posting) ([]Token, bool) {
+	if c == nil || p.ID == 0 {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[p.ID]
+	if !ok || !e.updated.Equal(p.Updated) {
+		return nil, false
+	}
+	return e.toks, true
+}
+
+func (c *TokenCache) put(p *Posting, toks []Token) {
+	if c == nil || p.ID == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= max(c.Max, 1) {
+		c.m = make(map[uint64]cachedTokens)
+	}
+	c.m[p.ID] = cachedTokens{updated: p.Updated, toks: toks}
 }
 
 // Candidates returns the best candidates for posting id, at most limit.
@@ -134,7 +183,7 @@ func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.T
 			continue
 		}
 		skip[p.ID] = true // a hit listed twice is ranked once
-		terms, cov := MatchTerms(want, e.analyse(p), e.Analyzer)
+		terms, cov := MatchTerms(want, e.analyseCached(p), e.Analyzer)
 		cands = append(cands, Candidate{Posting: p, TextScore: h.Score, Coverage: cov, Terms: terms, Active: active[p.ID]})
 	}
 	ranked := e.Scorer.Rank(target, cands, now)
@@ -142,6 +191,33 @@ func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.T
 		ranked = ranked[:limit]
 	}
 	return ranked, nil
+}
+
+// Warm analyses open postings into the token cache ahead of requests, so
+// the first requests after a start are as quick as the rest. It stops at
+// the cache's size or when ctx is done; without a cache it does nothing.
+func (e *Engine) Warm(ctx context.Context, ps []*Posting, now time.Time) {
+	if e.Tokens == nil {
+		return
+	}
+	for i, p := range ps {
+		if i >= e.Tokens.Max || ctx.Err() != nil {
+			return
+		}
+		if p.StatusAt(now) == Open {
+			e.analyseCached(p)
+		}
+	}
+}
+
+// analyseCached is analyse through the token cache, for candidates.
+func (e *Engine) analyseCached(p *Posting) []Token {
+	if toks, ok := e.Tokens.get(p); ok {
+		return toks
+	}
+	toks := e.analyse(p)
+	e.Tokens.put(p, toks)
+	return toks
 }
 
 func (e *Engine) analyse(p *Posting) []Token {

@@ -139,14 +139,29 @@ type Scorer struct {
 	Weights Weights
 	// FreshDays is the half-life, in days, of the freshness feature.
 	FreshDays float64
+	// CoverageShare is the part of the text feature that is coverage (how
+	// much of what was asked the candidate speaks of); the rest is the
+	// relative BM25 score. Zero means DefaultCoverageShare.
+	CoverageShare float64
+	// SynonymCredit is how much a word met only through a synonym counts in
+	// coverage, against 1 for the word itself. Zero means
+	// DefaultSynonymCredit.
+	SynonymCredit float64
 }
+
+// Text-feature defaults, tuned with the retrieval weights (see README,
+// "Match quality").
+const (
+	DefaultCoverageShare = 0.5
+	DefaultSynonymCredit = 1.0
+)
 
 // NewScorer returns a Scorer with w, or the defaults when w is zero.
 func NewScorer(w Weights) Scorer {
 	if w == (Weights{}) {
 		w = DefaultWeights()
 	}
-	return Scorer{Weights: w, FreshDays: 30}
+	return Scorer{Weights: w, FreshDays: 30, CoverageShare: DefaultCoverageShare, SynonymCredit: DefaultSynonymCredit}
 }
 
 // Rank scores every candidate against target and returns them best first;
@@ -210,17 +225,35 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	}
 	cand := c.Posting
 
-	// Text: half relative BM25 (how this candidate compares with the best
-	// one), half coverage (how much of what was asked it speaks of).
+	// Text: relative BM25 (how this candidate compares with the best one)
+	// and coverage (how much of what was asked it speaks of, a word met
+	// through a synonym counting SynonymCredit).
 	rel := 0.0
 	if maxText > 0 && finite(maxText) {
 		rel = clamp01(c.TextScore / maxText)
 	}
+	share, credit := s.CoverageShare, s.SynonymCredit
+	if !(share > 0 && share <= 1) {
+		share = DefaultCoverageShare
+	}
+	if !(credit > 0 && credit <= 1) {
+		credit = DefaultSynonymCredit
+	}
 	words := make([]string, 0, len(c.Terms))
+	met := 0.0
 	for _, t := range c.Terms {
 		words = append(words, t.Word)
+		if t.Via == ViaSynonym {
+			met += credit
+		} else {
+			met++
+		}
 	}
-	put(FText, 0.5*rel+0.5*clamp01(c.Coverage), "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
+	cov := clamp01(c.Coverage)
+	if len(c.Terms) > 0 {
+		cov *= met / float64(len(c.Terms))
+	}
+	put(FText, (1-share)*rel+share*cov, "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
 
 	switch {
 	case target.Category == "" || cand.Category == "":

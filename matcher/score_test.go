@@ -292,7 +292,8 @@ func TestScoreReasons(t *testing.T) {
 func TestNewScorer(t *testing.T) {
 	t.Run("zero means defaults", func(t *testing.T) {
 		s := matcher.NewScorer(matcher.Weights{})
-		if s.Weights != matcher.DefaultWeights() || s.FreshDays != 30 {
+		if s.Weights != matcher.DefaultWeights() || s.FreshDays != 30 ||
+			s.CoverageShare != matcher.DefaultCoverageShare || s.SynonymCredit != matcher.DefaultSynonymCredit {
 			t.Errorf("NewScorer(zero) = %+v", s)
 		}
 	})

@@ -57,6 +57,10 @@ var (
 	// outbox: seq → posting id. One entry per write of a posting; the index
 	// re-reads the posting and deletes the entry (Changes, DoneChanges).
 	outboxBucket = []byte("outbox")
+	// synonyms: synonym id → matcher.Synonym, the admins' synonym groups.
+	// Matching expands queries with them at query time, so a change needs
+	// no re-indexing.
+	synonymBucket = []byte("synonyms")
 )
 
 // buckets lists every bucket Open creates.
@@ -64,6 +68,7 @@ var buckets = [][]byte{
 	metaBucket, hubBucket, categoryBucket, profileBucket, hubProfileBucket,
 	postingBucket, profilePostingBucket, hubPostingBucket, matchBucket,
 	postingMatchBucket, declinedBucket, eventBucket, profileEventBucket, outboxBucket,
+	synonymBucket,
 }
 
 // Keys of the meta bucket.

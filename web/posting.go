@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -87,7 +89,31 @@ func (s *Server) createPosting(c *gin.Context) {
 	}
 	s.Index.Notify()
 	c.Header("Location", "/api/v1/postings/"+strconv.FormatUint(p.ID, 10))
-	c.JSON(http.StatusCreated, p)
+	c.JSON(http.StatusCreated, s.viewPosting(ctx, p))
+}
+
+// postingView is a posting as the API shows it one at a time: with a
+// suggested category when it has none, so the desk can file it.
+type postingView struct {
+	*matcher.Posting
+	SuggestedCategory *matcher.Suggestion `json:"suggested_category,omitempty"`
+}
+
+func (s *Server) viewPosting(ctx context.Context, p *matcher.Posting) postingView {
+	v := postingView{Posting: p}
+	if p.Category != "" {
+		return v
+	}
+	sug, ok, err := s.suggest(ctx, p.Title+"\n"+p.Description+"\n"+strings.Join(p.Tags, ", "))
+	if err != nil {
+		// A suggestion is a courtesy: the posting is shown without it.
+		s.log.Warn("suggest category", "posting", p.ID, "err", err)
+		return v
+	}
+	if ok {
+		v.SuggestedCategory = &sug
+	}
+	return v
 }
 
 func (s *Server) getPosting(c *gin.Context) {
@@ -101,7 +127,7 @@ func (s *Server) getPosting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.present(p)[0])
+	c.JSON(http.StatusOK, s.viewPosting(c.Request.Context(), s.present(p)[0]))
 }
 
 func (s *Server) listPostings(c *gin.Context) {

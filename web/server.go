@@ -37,6 +37,9 @@ type Store interface {
 	Match(ctx context.Context, id uint64) (*matcher.Match, error)
 	MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error)
 	Events(ctx context.Context, profileID, after uint64, limit int) ([]matcher.Event, error)
+	CreateSynonym(ctx context.Context, s *matcher.Synonym, ev matcher.Event) error
+	Synonyms(ctx context.Context) ([]*matcher.Synonym, error)
+	DeleteSynonym(ctx context.Context, id uint64, ev matcher.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
@@ -45,6 +48,10 @@ type Index interface {
 	Search(ctx context.Context, text string, f matcher.SearchFilter) ([]matcher.Hit, uint64, error)
 	Ready(ctx context.Context) (bool, error)
 	Notify()
+	// Similar, SetSynonyms and SuggestCategory: see web/synonym.go.
+	Similar(ctx context.Context, text string, n int) ([]matcher.Hit, error)
+	SetSynonyms(groups [][]string)
+	SuggestCategory(text string) (string, float64)
 }
 
 // Deps are what the server is built from; cmd wires the concrete types.
@@ -153,6 +160,10 @@ func (s *Server) routes() {
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/categories", s.listCategories)
+	v1.GET("/categories/suggest", s.suggestCategory)
+	v1.GET("/synonyms", s.listSynonyms)
+	v1.POST("/synonyms", s.createSynonym)
+	v1.DELETE("/synonyms/:id", s.deleteSynonym)
 	v1.POST("/hubs", s.createHub)
 	v1.GET("/hubs", s.listHubs)
 	v1.GET("/hubs/:id", s.getHub)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -84,12 +85,36 @@ func viewBreakdown(l *Localizer, b matcher.Breakdown) (map[string]factorView, []
 }
 
 func viewCandidate(l *Localizer, r matcher.Ranked) candidateView {
-	b, reasons := viewBreakdown(l, r.Breakdown)
+	b, reasons := viewBreakdown(l, withTermWords(l, r.Breakdown, r.Terms))
 	terms := r.Terms
 	if terms == nil {
 		terms = []matcher.TermMatch{}
 	}
 	return candidateView{Posting: r.Posting, Score: r.Score, Breakdown: b, Terms: terms, Reasons: reasons}
+}
+
+// withTermWords returns b with the text reason's words spelled out in the
+// reader's language: a word met through a synonym reads "maestra ≈
+// insegnante (sinonimo)". b itself is not changed.
+func withTermWords(l *Localizer, b matcher.Breakdown, terms []matcher.TermMatch) matcher.Breakdown {
+	f, ok := b[matcher.FText]
+	if !ok || len(terms) == 0 {
+		return b
+	}
+	words := make([]string, len(terms))
+	for i, t := range terms {
+		words[i] = t.Word
+		if t.Via == matcher.ViaSynonym {
+			words[i] = l.T("reason.term.synonym", map[string]any{"Word": t.Word, "Other": t.Other}, t.Word+" ≈ "+t.Other)
+		}
+	}
+	args := make(map[string]any, len(f.Args))
+	maps.Copy(args, f.Args)
+	args["Words"] = strings.Join(words, ", ")
+	f.Args = args
+	out := maps.Clone(b)
+	out[matcher.FText] = f
+	return out
 }
 
 // party is one side of a connected match as the other side sees it.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/saperi/saperi/index"
 	"github.com/saperi/saperi/matcher"
@@ -23,8 +24,10 @@ type app struct {
 
 // engineConfig tunes ranking and indexing.
 type engineConfig struct {
-	Weights string
-	Pool    int
+	Weights   string
+	Relevance string
+	Thesaurus string
+	Pool      int
 	// IndexBatch is how many changes the indexer applies per batch (0:
 	// the index's default).
 	IndexBatch int
@@ -33,8 +36,16 @@ type engineConfig struct {
 func (f *flags) engine(c *engineConfig) {
 	f.str(&c.Weights, "weights", "SAPERI_WEIGHTS", "", "ranking weights over the defaults, e.g. text=0.5,proximity=0.2 (features: "+
 		"text, category, proximity, availability, language, mode, freshness, load)")
+	f.str(&c.Relevance, "relevance", "SAPERI_RELEVANCE", "", "retrieval weights over the defaults, e.g. title=2,synonym=0.5 (names: "+
+		relevanceNames+"; 0 turns a retrieval weight off)")
+	f.str(&c.Thesaurus, "thesaurus", "SAPERI_THESAURUS", index.DefaultGeneralThesaurus,
+		"general Italian thesaurus (MyThes .dat, e.g. from Debian's mythes-it); empty for none")
 	f.int(&c.Pool, "pool", "SAPERI_POOL", 100, "how many retrieved candidates are ranked per request")
 }
+
+// tokenCacheSize is how many postings' analysed text the engine keeps
+// (some tens of megabytes at most).
+const tokenCacheSize = 20000
 
 // storePath and indexPath are where the data folder keeps things.
 func storePath(data string) string { return filepath.Join(data, "saperi.db") }
@@ -50,18 +61,56 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	if ec.Pool < 1 || ec.Pool > 1000 {
 		return nil, usageError{fmt.Errorf("--pool %d: use a number from 1 to 1000", ec.Pool)}
 	}
+	rel, err := parseRelevance(ec.Relevance)
+	if err != nil {
+		return nil, err
+	}
+	opts := rel.index
+	opts.GeneralThesaurus = ec.Thesaurus
 	db, err := store.Open(storePath(data))
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", data, err)
 	}
-	ix, err := index.Open(ctx, indexPath(data), db, index.Options{BatchSize: ec.IndexBatch}, log)
+	if ec.IndexBatch > 0 {
+		opts.BatchSize = ec.IndexBatch
+	}
+	ix, err := index.Open(ctx, indexPath(data), db, opts, log)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open index in %s: %w", data, err), db.Close())
 	}
-	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: matcher.NewScorer(w), Pool: ec.Pool}
+	syns, err := db.Synonyms(ctx)
+	if err != nil {
+		return nil, errors.Join(err, ix.Close(), db.Close())
+	}
+	ix.SetSynonyms(matcher.SynonymGroups(syns))
+	sc := matcher.NewScorer(w)
+	sc.CoverageShare, sc.SynonymCredit = rel.coverage, rel.synonymCredit
+	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: sc, Pool: ec.Pool,
+		Tokens: matcher.NewTokenCache(tokenCacheSize)}
 	return &app{db: db, ix: ix, engine: eng, log: log}, nil
 }
 
 func (a *app) Close() error {
 	return errors.Join(a.ix.Close(), a.db.Close())
 }
+
+// warm fills the engine's token cache with the store's open postings, in
+// the background after a start (see matcher.Engine.Warm).
+func (a *app) warm(ctx context.Context, log *slog.Logger) {
+	start, n := time.Now(), 0
+	err := a.db.ScanPostings(ctx, 1000, func(ps []*matcher.Posting) error {
+		if n >= tokenCacheSize {
+			return errStopScan
+		}
+		a.engine.Warm(ctx, ps, time.Now())
+		n += len(ps)
+		return ctx.Err()
+	})
+	if err != nil && !errors.Is(err, errStopScan) && ctx.Err() == nil {
+		log.Warn("engine: warming the token cache", "err", err)
+		return
+	}
+	log.Debug("engine: token cache warmed", "postings", min(n, tokenCacheSize), "took", time.Since(start).Round(time.Millisecond))
+}
+
+var errStopScan = errors.New("stop scan")

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/saperi/saperi/index"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -184,4 +186,51 @@ func parseWeights(s string) (matcher.Weights, error) {
 		return w, usageError{fmt.Errorf("--weights: %v", err)}
 	}
 	return w, nil
+}
+
+// relevance is the text-relevance configuration: retrieval (index) and
+// the text feature of ranking (matcher.Scorer).
+type relevance struct {
+	index                   index.Options
+	coverage, synonymCredit float64
+}
+
+// relevanceNames are the names --relevance accepts.
+const relevanceNames = "title, description, tags, synonym, general, fuzzy, coverage, synonym_credit"
+
+// parseRelevance reads "title=2,synonym=0.5,…" over index.DefaultOptions
+// and the matcher's text defaults; a retrieval weight of 0 turns that part
+// off; coverage and synonym_credit lie in (0,1].
+func parseRelevance(s string) (relevance, error) {
+	r := relevance{index: index.DefaultOptions, coverage: matcher.DefaultCoverageShare, synonymCredit: matcher.DefaultSynonymCredit}
+	if strings.TrimSpace(s) == "" {
+		return r, nil
+	}
+	o := &r.index
+	fields := map[string]*float64{
+		"title": &o.BoostTitle, "description": &o.BoostDescription, "tags": &o.BoostTags,
+		"synonym": &o.SynonymWeight, "general": &o.GeneralWeight, "fuzzy": &o.FuzzyWeight,
+		"coverage": &r.coverage, "synonym_credit": &r.synonymCredit,
+	}
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		k = strings.TrimSpace(k)
+		p := fields[k]
+		if !ok || p == nil {
+			return r, usageError{fmt.Errorf("--relevance: %q is not name=value with a name among %s", part, relevanceNames)}
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+			return r, usageError{fmt.Errorf("--relevance: %q is not a non-negative number", v)}
+		}
+		if k == "coverage" || k == "synonym_credit" {
+			if x == 0 || x > 1 {
+				return r, usageError{fmt.Errorf("--relevance: %s=%v: use a number in (0,1]", k, x)}
+			}
+		} else if x == 0 {
+			x = -1 // index.Options: zero means default, negative means off
+		}
+		*p = x
+	}
+	return r, nil
 }

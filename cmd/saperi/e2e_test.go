@@ -277,8 +277,16 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	}
 	data := t.TempDir()
 	p := start(t, data)
-	if out := p.output(); !strings.Contains(out, "Loaded demo data") || !strings.Contains(out, "/api/openapi.json") {
-		t.Fatalf("start-up output:\n%s", out)
+	// The lines after "listening on" may still be on their way through the
+	// pipe when /readyz first answers.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		out := p.output()
+		if strings.Contains(out, "Loaded demo data") && strings.Contains(out, "/api/openapi.json") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("start-up output:\n%s", out)
+		}
 	}
 	var needs struct {
 		Items []struct{ ID uint64 }

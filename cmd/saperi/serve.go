@@ -73,6 +73,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); a.ix.Run(bg) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); a.warm(bg, log) }()
 
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/saperi/saperi/index"
+)
+
+// evalDir is the shared evaluation data, next to the repository (it is
+// not part of it; see README, "Match quality").
+const evalDir = "../../../shared/eval"
+
+// evalTolerance is how far nDCG@10 may fall below the recorded figure
+// before the test fails.
+const evalTolerance = 0.02
+
+// recordedEval are the figures in testdata/eval_recorded.json: what the
+// dev queries scored when matching was last improved. Update them (and the
+// README) when a change improves them.
+type recordedEval struct {
+	AllNDCG10    float64 `json:"all_ndcg10"`
+	AllRecall10  float64 `json:"all_recall10"`
+	HardNDCG10   float64 `json:"hard_ndcg10"`
+	HardRecall10 float64 `json:"hard_recall10"`
+}
+
+// TestEvalRegression runs `saperi eval` on the dev queries with the
+// product's defaults and fails when nDCG@10, over all queries or the hard
+// ones, falls more than evalTolerance below the recorded figure.
+func TestEvalRegression(t *testing.T) {
+	corpus := filepath.Join(evalDir, "esco-occupations-it.corpus.json")
+	queries := filepath.Join(evalDir, "esco-occupations-it.dev.queries.jsonl")
+	for _, p := range []string{corpus, queries} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("evaluation data not found (%v): the regression check needs ../shared/eval next to the repository", err)
+		}
+	}
+	if _, err := os.Stat(index.DefaultGeneralThesaurus); err != nil {
+		t.Skipf("general thesaurus %s not installed (run make deps as root): the recorded figures assume it", index.DefaultGeneralThesaurus)
+	}
+	raw, err := os.ReadFile("testdata/eval_recorded.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec recordedEval
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		t.Fatalf("testdata/eval_recorded.json: %v", err)
+	}
+	if rec.AllNDCG10 <= 0 || rec.HardNDCG10 <= 0 {
+		t.Fatalf("recorded figures missing: %+v", rec)
+	}
+
+	var out, errb bytes.Buffer
+	cmd := exec.Command(binary, "eval", "--json", "--log-level", "warn", "--corpus", corpus, "--queries", queries)
+	cmd.Env = append(os.Environ(), "SAPERI_WEIGHTS=", "SAPERI_RELEVANCE=", "SAPERI_THESAURUS="+index.DefaultGeneralThesaurus, "SAPERI_POOL=")
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("saperi eval: %v\n%s", err, errb.String())
+	}
+	var rep EvalReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("saperi eval --json: %v: %s", err, out.String())
+	}
+	t.Logf("all nDCG@10 %.4f recall@10 %.4f; hard nDCG@10 %.4f recall@10 %.4f; p50 %.1f ms p99 %.1f ms",
+		rep.All.NDCG10, rep.All.Recall10, rep.Hard.NDCG10, rep.Hard.Recall10, rep.Latency.P50, rep.Latency.P99)
+	if rep.All.NDCG10 < rec.AllNDCG10-evalTolerance {
+		t.Errorf("all queries: nDCG@10 %.4f, recorded %.4f: more than %.2f lower", rep.All.NDCG10, rec.AllNDCG10, evalTolerance)
+	}
+	if rep.Hard.NDCG10 < rec.HardNDCG10-evalTolerance {
+		t.Errorf("hard queries: nDCG@10 %.4f, recorded %.4f: more than %.2f lower", rep.Hard.NDCG10, rec.HardNDCG10, evalTolerance)
+	}
+}
