@@ -53,10 +53,10 @@ func TestCatalogsComplete(t *testing.T) {
 		t.Fatalf("found only %d keys in the sources: the scan is broken", len(used))
 	}
 	// Keys built at run time.
-	for _, what := range []string{"posting", "profile", "hub", "match"} {
+	for _, what := range []string{"posting", "profile", "hub", "match", "user", "token"} {
 		used = append(used, "error.not_found."+what)
 	}
-	for _, code := range []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "too_large", "internal", "unavailable"} {
+	for _, code := range []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "too_large", "too_many", "internal", "unavailable"} {
 		used = append(used, "problem."+code)
 	}
 	sort.Strings(used)

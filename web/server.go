@@ -35,6 +35,24 @@ type Store interface {
 	MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error)
 	Events(ctx context.Context, profileID, after uint64, limit int) ([]matcher.Event, error)
 	Backup(ctx context.Context, w io.Writer) (int64, error)
+
+	// Accounts, sessions, tokens and login throttling (auth.go, account.go).
+	TokenStore
+	CreateUser(ctx context.Context, u *matcher.User, ev matcher.Event) error
+	UpdateUser(ctx context.Context, id uint64, fn func(*matcher.User) error) (*matcher.User, error)
+	User(ctx context.Context, id uint64) (*matcher.User, error)
+	UserByEmail(ctx context.Context, email string) (*matcher.User, error)
+	Users(ctx context.Context, role matcher.Role) ([]*matcher.User, error)
+	CreateSession(ctx context.Context, hash []byte, s matcher.Session) error
+	Session(ctx context.Context, hash []byte, now time.Time) (*matcher.Session, *matcher.User, error)
+	DeleteSession(ctx context.Context, hash []byte) error
+	DeleteUserSessions(ctx context.Context, userID uint64) (int, error)
+	TokenByHash(ctx context.Context, hash []byte) (*matcher.APIToken, error)
+	Tokens(ctx context.Context) ([]*matcher.APIToken, error)
+	RevokeToken(ctx context.Context, id uint64, now time.Time, ev matcher.Event) (*matcher.APIToken, error)
+	LoginAttempts(ctx context.Context, keys ...string) (map[string]matcher.Attempts, error)
+	FailLogin(ctx context.Context, now time.Time, keys ...string) error
+	ClearLogin(ctx context.Context, key string) error
 }
 
 // Index is the search side (index.Index implements it).
@@ -87,13 +105,16 @@ func New(d Deps) (*Server, error) {
 	}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(s.requestID, s.recover, s.observe, s.localize)
+	s.engine.Use(s.requestID, s.recover, s.observe, s.localize, s.authenticate)
 	s.routes()
 	return s, nil
 }
 
 // Handler returns the server as an http.Handler, behind the standard
-// library's cross-origin protection for state-changing requests.
+// library's cross-origin protection for state-changing requests: a
+// browser's cross-site POST (Sec-Fetch-Site or an Origin that is not this
+// host) is refused with 403 before any handler runs; requests without
+// those headers (curl, integrations with a bearer token) pass.
 func (s *Server) Handler() http.Handler {
 	return http.NewCrossOriginProtection().Handler(s.engine)
 }
@@ -109,8 +130,21 @@ func (s *Server) routes() {
 	e.GET("/api/openapi.json", s.openapi)
 	e.GET("/", s.home)
 
-	v1 := e.Group("/api/v1")
-	v1.GET("/categories", s.listCategories)
+	pub := e.Group("/api/v1")
+	pub.GET("/categories", s.listCategories)
+	pub.POST("/auth/login", s.apiLogin)
+	pub.POST("/auth/logout", s.apiLogout)
+
+	// Everything else needs a login or a token; each handler then asks
+	// matcher.Can about the object at hand.
+	v1 := e.Group("/api/v1", s.requireLogin)
+	v1.POST("/auth/logout-all", s.apiLogoutAll)
+	v1.GET("/me", s.me)
+	v1.POST("/users", s.createUser)
+	v1.GET("/users", s.listUsers)
+	v1.POST("/tokens", s.createToken)
+	v1.GET("/tokens", s.listTokens)
+	v1.POST("/tokens/:id/revoke", s.revokeToken)
 	v1.POST("/hubs", s.createHub)
 	v1.GET("/hubs", s.listHubs)
 	v1.GET("/hubs/:id", s.getHub)
@@ -172,10 +206,13 @@ func (s *Server) recover(c *gin.Context) {
 	c.Next()
 }
 
-// actor names who performs API actions. Until accounts exist every API
-// caller is "api"; the audit trail records it all the same.
-func actor(*gin.Context) string { return "api" }
+// actor names who performs an action in the audit trail and in match
+// histories: "operator/5", "token/2" (matcher.Principal.Actor).
+func actor(c *gin.Context) string { return principal(c).Actor() }
 
+// event starts an audit entry: actor the caller; onBehalfOf the person
+// concerned when the caller acts for somebody (an operator at the desk),
+// so that the person sees it in their own trail.
 func (s *Server) event(c *gin.Context, action string, onBehalfOf uint64) matcher.Event {
 	return matcher.Event{At: s.Now().UTC(), Actor: actor(c), Action: action, OnBehalfOf: onBehalfOf}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/saperi/saperi/demo"
+	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/web"
 )
 
@@ -29,7 +30,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"the data folder; on first start with an empty store the demo data is loaded.", stdout)
 	f.common(&c)
 	f.engine(&ec)
-	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one; :8080 for every interface)")
 	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
@@ -74,10 +75,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)
 	fmt.Fprintf(stdout, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
 	fmt.Fprintf(stdout, "  API docs: %s/api/openapi.json\n", url)
+	fmt.Fprintf(stdout, "  log in:   %s/login (every API route needs a login or an API token)\n", url)
+	if admins, err := a.db.Users(ctx, matcher.RoleAdmin); err == nil && len(admins) == 0 {
+		fmt.Fprintf(stdout, "  No admin account yet: stop the server and run\n"+
+			"    saperi user add --data %s --role admin --email you@example.org\n", c.Data)
+	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) {
-		fmt.Fprintf(stdout, "  WARNING:  there is no login yet and %s is reachable from other machines; anyone who can reach it can read and change all data\n", host)
-	} else {
-		fmt.Fprintln(stdout, "  There is no login yet, so it listens on this machine only (loopback).")
+		fmt.Fprintf(stdout, "  Reachable from other machines on %s: put it behind HTTPS (a reverse proxy) so that passwords and cookies travel encrypted.\n", host)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "data", c.Data)
 
