@@ -65,7 +65,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Fatal(err)
 	}
 	var recs []recorded
-	for _, run := range []func(*testing.T) []recorded{journeyResponses, badInputResponses} {
+	for _, run := range []func(*testing.T) []recorded{journeyResponses, badInputResponses, deskJourney} {
 		recs = append(recs, run(t)...)
 	}
 	checked := map[string]bool{}

@@ -25,6 +25,7 @@ type postingInput struct {
 	Point         *matcher.Point `json:"point"`
 	Languages     []string       `json:"languages"`
 	Capacity      int            `json:"capacity"`
+	Urgent        bool           `json:"urgent"`
 	Expires       time.Time      `json:"expires"`
 }
 
@@ -43,6 +44,7 @@ type postingPatch struct {
 	Point         *matcher.Point  `json:"point"`
 	Languages     *[]string       `json:"languages"`
 	Capacity      *int            `json:"capacity"`
+	Urgent        *bool           `json:"urgent"`
 	Expires       *time.Time      `json:"expires"`
 }
 
@@ -57,7 +59,7 @@ func (s *Server) createPosting(c *gin.Context) {
 	p := &matcher.Posting{Kind: in.Kind, Title: in.Title, Description: in.Description, Category: in.Category,
 		Tags: in.Tags, Slots: in.Slots, AvailableFrom: in.AvailableFrom, AvailableTo: in.AvailableTo, Mode: in.Mode,
 		MaxDistanceKm: in.MaxDistanceKm, Area: in.Area, Point: in.Point, Languages: in.Languages,
-		Capacity: in.Capacity, Expires: in.Expires, Created: now, Updated: now}
+		Capacity: in.Capacity, Urgent: in.Urgent, Expires: in.Expires, Created: now, Updated: now}
 	if in.ProfileID == 0 {
 		in.ProfileID = principal(c).ProfileID // residents and staff post for themselves
 	}
@@ -252,6 +254,7 @@ func (s *Server) updatePosting(c *gin.Context) {
 		setIf(&p.Area, in.Area)
 		setIf(&p.Languages, in.Languages)
 		setIf(&p.Capacity, in.Capacity)
+		setIf(&p.Urgent, in.Urgent)
 		setIf(&p.Expires, in.Expires)
 		if in.Point != nil {
 			p.Point = in.Point

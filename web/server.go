@@ -53,6 +53,13 @@ type Store interface {
 	LoginAttempts(ctx context.Context, keys ...string) (map[string]matcher.Attempts, error)
 	FailLogin(ctx context.Context, now time.Time, keys ...string) error
 	ClearLogin(ctx context.Context, key string) error
+
+	// Privacy, desk and administration (privacy.go, desk.go, admin.go).
+	ProfileUsers(ctx context.Context, profileID uint64) ([]*matcher.User, error)
+	EraseProfile(ctx context.Context, id uint64, ev matcher.Event) (matcher.Erasure, error)
+	UpdateHub(ctx context.Context, id uint64, fn func(*matcher.Hub) error) (*matcher.Hub, error)
+	CreateCategory(ctx context.Context, c matcher.Category) error
+	RenameCategory(ctx context.Context, id, name, en string) (matcher.Category, error)
 }
 
 // Index is the search side (index.Index implements it).
@@ -172,6 +179,13 @@ func (s *Server) routes() {
 	v1.POST("/matches/:id/notes", s.matchAction(matcher.Note))
 	v1.GET("/events", s.listEvents)
 	v1.GET("/admin/backup", s.backup)
+	v1.GET("/profiles/:id/export", s.exportProfile)
+	v1.DELETE("/profiles/:id", s.eraseProfile)
+	v1.GET("/hubs/:id/queue", s.queue)
+	v1.POST("/matches/:id/contacts", s.recordContact)
+	v1.PATCH("/hubs/:id", s.updateHub)
+	v1.POST("/categories", s.createCategory)
+	v1.PATCH("/categories/:id", s.renameCategory)
 
 	e.NoRoute(func(c *gin.Context) {
 		s.fail(c, &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.route", Message: "no such route"})
