@@ -106,7 +106,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		}
 	}
 	c.Set(principalKey, p)
-	if p.Lang != "" && c.Query("lang") == "" {
+	if chosen, _ := c.Cookie(langCookie); p.Lang != "" && c.Query("lang") == "" && chosen == "" {
 		c.Set(localizerKey, s.catalog.For(p.Lang, c.GetHeader("Accept-Language")))
 	}
 	c.Next()

@@ -85,6 +85,7 @@ type Server struct {
 	Deps
 	log     *slog.Logger
 	catalog *Catalog
+	pages   pages
 	engine  *gin.Engine
 	metrics *metrics
 }
@@ -104,15 +105,19 @@ func New(d Deps) (*Server, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	pg, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Deps: d, log: d.Log, catalog: cat, engine: gin.New()}
+	s := &Server{Deps: d, log: d.Log, catalog: cat, pages: pg, engine: gin.New()}
 	s.metrics, err = newMetrics(d.Registry, s)
 	if err != nil {
 		return nil, err
 	}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(s.requestID, s.recover, s.observe, s.localize, s.authenticate)
+	s.engine.Use(s.requestID, s.recover, s.observe, s.rememberLang, s.localize, s.authenticate)
 	s.routes()
 	return s, nil
 }
@@ -135,7 +140,8 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/api/openapi.json", s.openapi)
-	e.GET("/", s.home)
+	e.GET("/api", s.home)
+	s.uiRoutes()
 
 	pub := e.Group("/api/v1")
 	pub.GET("/categories", s.listCategories)
@@ -188,6 +194,10 @@ func (s *Server) routes() {
 	v1.PATCH("/categories/:id", s.renameCategory)
 
 	e.NoRoute(func(c *gin.Context) {
+		if uiRoute(c.Request.URL.Path) {
+			s.pageFail(c, &matcher.Error{Code: matcher.ENOTFOUND, Key: "ui.error.page", Message: "no such page"})
+			return
+		}
 		s.fail(c, &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.route", Message: "no such route"})
 	})
 	e.NoMethod(func(c *gin.Context) {
