@@ -3,7 +3,7 @@
 #   make test   – the whole test suite, exactly as CI runs it
 GO ?= go
 
-.PHONY: run test vet fmt-check build fuzz
+.PHONY: run test vet fmt-check build fuzz deps
 run:
 	$(GO) run ./cmd/saperi serve
 
@@ -17,7 +17,27 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-test: fmt-check vet
+# What the tests need besides Go: Debian's chromium for the browser test
+# (cmd/saperi/browser_test.go), installed when missing and running as root,
+# and axe-core, pinned in web/e2e/package-lock.json (npm ci). Without them
+# the browser test skips on a developer's machine and fails when CI=true.
+deps:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "deps: chromium is missing and cannot be installed here (needs root and apt-get)"; \
+	  fi; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ ! -f web/e2e/node_modules/axe-core/axe.min.js ] || [ web/e2e/package-lock.json -nt web/e2e/node_modules/.package-lock.json ]; then \
+	    cd web/e2e && npm ci --no-audit --no-fund; \
+	  fi; \
+	else \
+	  echo "deps: npm is missing: axe-core (web/e2e) cannot be installed"; \
+	fi
+
+test: deps fmt-check vet
 	$(GO) test -race -timeout 25m ./...
 
 # Longer fuzzing of every decoder of outside input (the seed corpora run in `make test`).

@@ -103,7 +103,9 @@ func (v view) F(name string) string { return v.Form.Get(name) }
 func (v view) FL(name, val string) bool { return contains(v.Form[name], val) }
 
 // IsOperator and friends let the layout show the right navigation.
-func (v view) IsOperator() bool { return v.Me.Role == matcher.RoleOperator || v.Me.Role == matcher.RoleAdmin }
+func (v view) IsOperator() bool {
+	return v.Me.Role == matcher.RoleOperator || v.Me.Role == matcher.RoleAdmin
+}
 func (v view) IsAdmin() bool    { return v.Me.Role == matcher.RoleAdmin }
 func (v view) HasProfile() bool { return v.Me.ProfileID != 0 }
 

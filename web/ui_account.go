@@ -146,8 +146,8 @@ func (s *Server) signupSubmit(c *gin.Context) {
 	p := &matcher.Profile{Kind: kind, Name: strings.TrimSpace(form.Get("name")), HubID: hubID,
 		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"],
 		Contacts: matcher.Contacts{Email: matcher.NormalizeEmail(form.Get("email")), Phone: strings.TrimSpace(form.Get("phone"))},
-		Consent: matcher.Consent{Text: l.T("ui.consent.text", nil, ""), Version: ConsentVersion, At: now, By: matcher.ConsentSelf},
-		Created: now, Updated: now}
+		Consent:  matcher.Consent{Text: l.T("ui.consent.text", nil, ""), Version: ConsentVersion, At: now, By: matcher.ConsentSelf},
+		Created:  now, Updated: now}
 	if p.Languages == nil {
 		p.Languages = []string{}
 	}

@@ -232,17 +232,23 @@ func (s *Server) deskPostingPage(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	l := loc(c)
-	for _, r := range ranked {
-		if len(d.Candidates) < 10 && can(c, matcher.View, sh.posting(r.Posting)) {
-			o, _ := s.Store.Profile(ctx, r.Posting.ProfileID)
-			d.Candidates = append(d.Candidates, candidateCard{viewCandidate(l, r), o})
-		}
-	}
 	ms, err := s.Store.MatchesOf(ctx, id)
 	if err != nil {
 		s.pageFail(c, err)
 		return
+	}
+	proposed := map[uint64]bool{} // counterparts already in an active match
+	for _, m := range ms {
+		if m.State.Active() {
+			proposed[m.NeedID], proposed[m.OfferID] = true, true
+		}
+	}
+	l := loc(c)
+	for _, r := range ranked {
+		if len(d.Candidates) < 10 && !proposed[r.Posting.ID] && can(c, matcher.View, sh.posting(r.Posting)) {
+			o, _ := s.Store.Profile(ctx, r.Posting.ProfileID)
+			d.Candidates = append(d.Candidates, candidateCard{viewCandidate(l, r), o})
+		}
 	}
 	for i := len(ms) - 1; i >= 0; i-- {
 		d.Matches = append(d.Matches, s.matchCard(c, ms[i], 0, sh))

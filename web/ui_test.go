@@ -246,7 +246,9 @@ func TestUIDeskJourney(t *testing.T) {
 		_ = text
 		m := regexp.MustCompile(`href="(/desk/postings/\d+)"`).FindStringSubmatch(e.get(op, rosaPage).Body.String())
 		needPage = m[1]
-		var evs struct{ Items []struct{ Actor, Action string } }
+		var evs struct {
+			Items []struct{ Actor, Action string }
+		}
 		e.must(200, "GET", "/api/v1/events?profile_id="+rosaID, nil, &evs)
 		if last := evs.Items[len(evs.Items)-1]; last.Action != "posting.create" || !strings.HasPrefix(last.Actor, "operator/") {
 			t.Fatalf("not audited on her behalf: %+v", evs.Items)
