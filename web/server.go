@@ -78,6 +78,9 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	Version  string
+	// SetupCode, when set, opens the first-run page /setup (ui_setup.go)
+	// while no admin exists; cmd prints it at start.
+	SetupCode string
 }
 
 // Server is the HTTP face of Saperi.

@@ -280,6 +280,8 @@ func (s *Server) uiRoutes() {
 	e.GET("/login", s.loginPage)
 	e.POST("/login", s.loginSubmit)
 	e.POST("/logout", s.logoutSubmit)
+	e.GET("/setup", s.setupPage)
+	e.POST("/setup", s.setupSubmit)
 	e.GET("/signup", s.signupPage)
 	e.POST("/signup", s.signupSubmit)
 

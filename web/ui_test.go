@@ -361,3 +361,24 @@ func TestUIAdmin(t *testing.T) {
 	sees(t, e.get(admin, "/desk?hub=2"), 200, "Sportello · San Salvario")
 	sees(t, e.get(w.cast[maria].auth, "/admin"), 403)
 }
+
+func TestUISetup(t *testing.T) {
+	e := newEnv(t)
+	sees(t, e.get("", "/setup"), 404, "La configurazione è già fatta") // no code: closed
+	e.srv.SetupCode = "c0de42"
+	sees(t, e.get("", "/setup"), 200, "Prima configurazione", "Codice di configurazione")
+	f := url.Values{"code": {"sbagliato"}, "name": {"Anna Coordinatrice"}, "email": {"anna@example.org"}, "password": {"una password lunga"}}
+	sees(t, e.post("", "/setup", f), 403, "Il codice non è giusto", "[Anna Coordinatrice]")
+	f.Set("code", "c0de42")
+	f.Set("password", "corta")
+	sees(t, e.post("", "/setup", f), 400, "almeno 10 caratteri")
+	f.Set("password", "una password lunga")
+	w := e.post("", "/setup", f)
+	if w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/admin") {
+		t.Fatalf("setup: %d %s", w.Code, visible(w.Body.String()))
+	}
+	sees(t, e.get(sessionOf(t, w), "/admin?ok=ui.flash.welcome_admin"), 200, "Account di coordinamento creato")
+	sees(t, e.get("", "/setup"), 404, "La configurazione è già fatta")
+	f.Set("email", "mallory@example.org")
+	sees(t, e.post("", "/setup", f), 404)
+}

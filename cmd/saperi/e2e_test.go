@@ -296,7 +296,8 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	}
 	data := t.TempDir()
 	p := start(t, data)
-	if out := p.output(); !strings.Contains(out, "Loaded demo data") || !strings.Contains(out, "/api/openapi.json") {
+	if out := p.output(); !strings.Contains(out, "Loaded demo data") || !strings.Contains(out, "/api/openapi.json") ||
+		!strings.Contains(out, "/setup and enter the code") {
 		t.Fatalf("start-up output:\n%s", out)
 	}
 	var needs struct {

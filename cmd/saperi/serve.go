@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -52,10 +54,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	// First run: no admin yet. A one-time code opens /setup (for
+	// installations without a shell); it dies with the process.
+	var setupCode string
+	if admins, err := a.db.Users(ctx, matcher.RoleAdmin); err != nil {
+		return err
+	} else if len(admins) == 0 {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		setupCode = hex.EncodeToString(b[:])
+	}
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Registry: reg, Version: Version})
+		Registry: reg, Version: Version, SetupCode: setupCode})
 	if err != nil {
 		return err
 	}
@@ -76,9 +89,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
 	fmt.Fprintf(stdout, "  API docs: %s/api/openapi.json\n", url)
 	fmt.Fprintf(stdout, "  log in:   %s/login (every API route needs a login or an API token)\n", url)
-	if admins, err := a.db.Users(ctx, matcher.RoleAdmin); err == nil && len(admins) == 0 {
-		fmt.Fprintf(stdout, "  No admin account yet: stop the server and run\n"+
-			"    saperi user add --data %s --role admin --email you@example.org\n", c.Data)
+	if setupCode != "" {
+		fmt.Fprintf(stdout, "  No admin account yet: open %s/setup and enter the code %s,\n"+
+			"    or stop the server and run: saperi user add --data %s --role admin --email you@example.org\n", url, setupCode, c.Data)
 	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) {
 		fmt.Fprintf(stdout, "  Reachable from other machines on %s: put it behind HTTPS (a reverse proxy) so that passwords and cookies travel encrypted.\n", host)
