@@ -166,12 +166,16 @@ func clientIP(c *gin.Context) string {
 func (s *Server) setSessionCookie(c *gin.Context, secret string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/",
 		MaxAge: int(matcher.SessionTTL / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: c.Request.TLS != nil})
+		Secure: s.secure(c)})
 }
+
+// secure reports whether cookies get the Secure attribute: when the
+// request came over TLS, or always behind a TLS-terminating proxy.
+func (s *Server) secure(c *gin.Context) bool { return c.Request.TLS != nil || s.SecureCookies }
 
 func (s *Server) clearCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(c)})
 }
 
 // dummyHash is compared against when the email is unknown, so that a

@@ -366,3 +366,17 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Fatalf("per-address limit: %d", r.Code)
 	}
 }
+
+func TestSecureCookies(t *testing.T) {
+	e := newEnv(t)
+	e.world()
+	w := e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "maria@example.org", "password": "una password lunga"})
+	if ck := w.Result().Cookies(); len(ck) == 0 || ck[0].Secure {
+		t.Fatalf("plain HTTP without the option: %+v", ck)
+	}
+	e.srv.SecureCookies = true
+	w = e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "maria@example.org", "password": "una password lunga"})
+	if ck := w.Result().Cookies(); len(ck) == 0 || !ck[0].Secure {
+		t.Fatalf("behind a TLS proxy: %+v", ck)
+	}
+}

@@ -81,6 +81,9 @@ type Deps struct {
 	// SetupCode, when set, opens the first-run page /setup (ui_setup.go)
 	// while no admin exists; cmd prints it at start.
 	SetupCode string
+	// SecureCookies marks cookies Secure even on plain-HTTP requests: for a
+	// server behind a reverse proxy that terminates TLS.
+	SecureCookies bool
 }
 
 // Server is the HTTP face of Saperi.

@@ -267,7 +267,7 @@ func formID(c *gin.Context, name string) uint64 {
 func (s *Server) rememberLang(c *gin.Context) {
 	if l := c.Query("lang"); l != "" && contains(Languages, l) {
 		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil})
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(c)})
 	}
 	c.Next()
 }

@@ -25,6 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ec       engineConfig
 		addr     string
 		seed     bool
+		secure   bool
 		shutdown time.Duration
 	)
 	f := newFlags("serve", "", "Run the Saperi service: the JSON API under /api/v1, its OpenAPI document at\n"+
@@ -34,6 +35,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.engine(&ec)
 	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one; :8080 for every interface)")
 	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
+	f.bool(&secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
 		return err
@@ -68,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Registry: reg, Version: Version, SetupCode: setupCode})
+		Registry: reg, Version: Version, SetupCode: setupCode, SecureCookies: secure})
 	if err != nil {
 		return err
 	}
@@ -94,7 +96,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			"    or stop the server and run: saperi user add --data %s --role admin --email you@example.org\n", url, setupCode, c.Data)
 	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) {
-		fmt.Fprintf(stdout, "  Reachable from other machines on %s: put it behind HTTPS (a reverse proxy) so that passwords and cookies travel encrypted.\n", host)
+		fmt.Fprintf(stdout, "  Reachable from other machines on %s: put it behind HTTPS (a reverse proxy, then --secure-cookies) so that passwords and cookies travel encrypted.\n", host)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "data", c.Data)
 
