@@ -303,6 +303,8 @@ func (s *Server) uiRoutes() {
 	g.GET("/desk/people/new", s.walkInPage)
 	g.POST("/desk/people/new", s.walkInSubmit)
 	g.GET("/desk/people/:id", s.personPage)
+	g.GET("/desk/people/:id/export", s.personExport)
+	g.POST("/desk/people/:id/erase", s.personErase)
 	g.GET("/desk/postings/:id", s.deskPostingPage)
 	g.POST("/desk/propose", s.proposeSubmit)
 	g.POST("/desk/matches/:id", s.deskMatchSubmit)

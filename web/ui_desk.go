@@ -349,3 +349,55 @@ func (s *Server) deskMatchSubmit(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/postings/%d?ok=ui.flash.saved#match-%d", back, id))
 }
+
+// deskPerson loads :id for the desk's privacy actions (export, erase on
+// the person's request): whoever may edit the profile.
+func (s *Server) deskPerson(c *gin.Context) *matcher.Profile {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.pageFail(c, err)
+		return nil
+	}
+	p, err := s.Store.Profile(c.Request.Context(), id)
+	if err != nil {
+		s.pageFail(c, err)
+		return nil
+	}
+	if !s.pageAllow(c, matcher.Edit, matcher.ProfileResource(p)) {
+		return nil
+	}
+	return p
+}
+
+// personExport downloads a person's data for them, at the desk (people
+// without a login ask there).
+func (s *Server) personExport(c *gin.Context) {
+	p := s.deskPerson(c)
+	if p == nil {
+		return
+	}
+	out, err := s.export(c, p)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="saperi-profile-%d.json"`, p.ID))
+	c.IndentedJSON(http.StatusOK, out)
+}
+
+// personErase erases a person's account on their request at the desk.
+func (s *Server) personErase(c *gin.Context) {
+	p := s.deskPerson(c)
+	if p == nil {
+		return
+	}
+	if c.PostForm("confirm") != "yes" {
+		s.pageFail(c, matcher.Invalid("confirm", "ui.erase.confirm_required", "tick the confirmation box"))
+		return
+	}
+	if _, err := s.eraseAndLogout(c, p); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/desk?ok=ui.flash.erased_person")
+}

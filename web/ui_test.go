@@ -225,6 +225,10 @@ func TestUIDeskJourney(t *testing.T) {
 		sees(t, e.get(op, rosaPage), 200, "Rosa Esposito", "dato a voce, registrato da operator/", "Scrivi una richiesta a suo nome",
 			"Nessuna offerta o richiesta")
 		sees(t, e.get(w.cast[op2].auth, rosaPage), 403)
+		if r := e.get(op, rosaPage+"/export"); r.Code != 200 || !strings.Contains(r.Body.String(), "Rosa Esposito") {
+			t.Fatalf("export at the desk: %d", r.Code)
+		}
+		sees(t, e.post(w.cast[op2].auth, rosaPage+"/erase", url.Values{"confirm": {"yes"}}), 403)
 	})
 	rosaID := strings.TrimPrefix(rosaPage, "/desk/people/")
 	var needPage string
@@ -291,6 +295,15 @@ func TestUIDeskJourney(t *testing.T) {
 		}
 		sees(t, e.get(op, needPage), 200, "in contatto", "ha risposto", "Contenta, accetta", "ahmed@example.org")
 		sees(t, e.get(ahmedAuth, "/matches"), 200, "Contatti", "Rosa Esposito", "contattatevi tramite la portineria")
+	})
+	t.Run("Rosa asks the desk to erase her data", func(t *testing.T) {
+		sees(t, e.post(op, rosaPage+"/erase", nil), 400, "spunta la casella di conferma")
+		r := e.post(op, rosaPage+"/erase", url.Values{"confirm": {"yes"}})
+		if r.Code != 303 {
+			t.Fatalf("erase at the desk: %d %s", r.Code, visible(r.Body.String()))
+		}
+		sees(t, e.get(op, rosaPage), 404)
+		sees(t, e.get(ahmedAuth, "/matches"), 200, "ritirata", "!Rosa Esposito")
 	})
 }
 
