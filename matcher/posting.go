@@ -76,13 +76,13 @@ type Posting struct {
 	MaxDistanceKm float64   `json:"max_distance_km"`
 	Languages     []string  `json:"languages"`
 	Capacity      int       `json:"capacity"`
+	Status        Status    `json:"status"`
+	Expires       time.Time `json:"expires"`
+	Created       time.Time `json:"created"`
+	Updated       time.Time `json:"updated"`
 	// Urgent is set by the person or the desk for a need that cannot
 	// wait; the desk's queue filters on it.
-	Urgent  bool      `json:"urgent,omitempty"`
-	Status  Status    `json:"status"`
-	Expires time.Time `json:"expires"`
-	Created time.Time `json:"created"`
-	Updated time.Time `json:"updated"`
+	Urgent bool `json:"urgent,omitempty"`
 }
 
 // Inherit copies what a posting takes from its owner's profile at creation:

@@ -296,6 +296,12 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	}
 	data := t.TempDir()
 	p := start(t, data)
+	// The lines after "listening on" may still be on their way through
+	// the pipe when start returns.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.output(), "/setup and enter the code") &&
+		time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if out := p.output(); !strings.Contains(out, "Loaded demo data") || !strings.Contains(out, "/api/openapi.json") ||
 		!strings.Contains(out, "/setup and enter the code") {
 		t.Fatalf("start-up output:\n%s", out)
