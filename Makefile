@@ -17,19 +17,34 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# The general Italian thesaurus (Debian's mythes-it, GPL data loaded at run
-# time, never shipped with Saperi). Matching works without it, a little
-# worse; the recorded evaluation figures assume it. Installed with apt-get
-# when missing and running as root; otherwise skipped with a message.
+# What the tests need besides Go, installed when missing and running as
+# root (apt-get), else skipped with a message:
+# - Debian's mythes-it, the general Italian thesaurus (GPL data loaded at
+#   run time, never shipped with Saperi); the recorded evaluation figures
+#   assume it;
+# - Debian's chromium for the browser test (cmd/saperi/browser_test.go);
+# - axe-core, pinned in web/e2e/package-lock.json (npm ci).
+# Without chromium or axe-core the browser test skips on a developer's
+# machine and fails when CI=true.
 MYTHES := /usr/share/mythes/th_it_IT_v2.dat
 deps:
-	@if [ -f $(MYTHES) ]; then \
-		echo "deps: mythes-it present ($(MYTHES))"; \
+	@missing=""; \
+	[ -f $(MYTHES) ] || missing="$$missing mythes-it"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -z "$$missing" ]; then \
+	  echo "deps: mythes-it and chromium present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "deps: installing mythes-it"; \
-		apt-get install -y mythes-it >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y mythes-it >/dev/null; }; \
+	  echo "deps: installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "deps: mythes-it missing and not root (or no apt-get): skipped; install it with 'apt-get install mythes-it' for the full thesaurus"; \
+	  echo "deps:$$missing missing and cannot be installed here (needs root and apt-get)"; \
+	fi
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ ! -f web/e2e/node_modules/axe-core/axe.min.js ] || [ web/e2e/package-lock.json -nt web/e2e/node_modules/.package-lock.json ]; then \
+	    cd web/e2e && npm ci --no-audit --no-fund; \
+	  fi; \
+	else \
+	  echo "deps: npm is missing: axe-core (web/e2e) cannot be installed"; \
 	fi
 
 test: deps fmt-check vet

@@ -378,6 +378,9 @@ func (ix *Index) syncLocked(ctx context.Context) (int, error) {
 			return total, nil
 		}
 		if err := ix.apply(ctx, cs); err != nil {
+			if errors.Is(err, errBatch) {
+				ix.heal(ctx)
+			}
 			return total, err
 		}
 		if err := ix.st.DoneChanges(ctx, cs); err != nil {
@@ -427,9 +430,39 @@ func (ix *Index) apply(ctx context.Context, cs []matcher.Change) error {
 		}
 	}
 	if err := ix.idx.Batch(b); err != nil {
-		return fmt.Errorf("index: sync: batch: %w", err)
+		return fmt.Errorf("index: sync: %w: %w", errBatch, err)
 	}
 	return nil
+}
+
+// errBatch marks a batch bleve failed to apply.
+var errBatch = errors.New("batch")
+
+// heal reopens the index after a failed batch. Scorch may keep the batch's
+// half-persisted segment in memory, where searches touching it fail; the
+// copy on disk holds only what was persisted, and the batch's outbox
+// entries are still in the store, so the next Sync applies them again. An
+// index that does not reopen is rebuilt from the store. Called with syncMu
+// held.
+func (ix *Index) heal(ctx context.Context) {
+	ix.mu.Lock()
+	if ix.idx != nil {
+		if err := ix.idx.Close(); err != nil {
+			ix.log.Warn("index: close after a failed batch", "dir", ix.dir, "err", err)
+		}
+		ix.idx = nil
+	}
+	idx, reason := ix.openExisting()
+	ix.idx = idx
+	ix.mu.Unlock()
+	if idx != nil {
+		ix.log.Info("index: reopened after a failed batch", "dir", ix.dir)
+		return
+	}
+	ix.log.Warn("index: rebuilding after a failed batch", "dir", ix.dir, "reason", reason)
+	if err := ix.rebuildLocked(ctx); err != nil {
+		ix.log.Error("index: rebuild after a failed batch", "dir", ix.dir, "err", err)
+	}
 }
 
 // Notify wakes Run to sync soon; it never blocks. Call it after each write

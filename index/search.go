@@ -104,13 +104,22 @@ func (ix *Index) searchFilters(f SearchFilter) []query.Query {
 	return qs
 }
 
-// search runs req on the current index, holding it against a swap.
-func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+// search runs req on the current index, holding it against a swap. A
+// panic inside bleve becomes an error: after a failed write (a full disk)
+// scorch can keep a half-built segment in memory until the index is
+// reopened (see Index.heal), and one bad search must not take the request
+// down with it.
+func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if ix.idx == nil {
 		return nil, ErrClosed
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = nil, fmt.Errorf("index: search failed: %v", r)
+		}
+	}()
 	return ix.idx.SearchInContext(ctx, req)
 }
 

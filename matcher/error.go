@@ -14,6 +14,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
+	ETOOMANY      = "too_many" // too many attempts: wait and retry
 )
 
 // Error is an error a person can act on. Code says what kind of failure it

@@ -56,6 +56,11 @@ const (
 	Complete Action = "complete"
 	Expire   Action = "expire"
 	Note     Action = "note"
+	// Contact is a contact attempt by the desk (RecordContact): it keeps
+	// the state and records the outcome.
+	Contact Action = "contact"
+	// Forget is the erasure of one side's account (Forget).
+	Forget Action = "forget"
 )
 
 // Proposers.
@@ -93,6 +98,8 @@ type MatchEvent struct {
 	From   MatchState `json:"from,omitempty"`
 	To     MatchState `json:"to"`
 	Note   string     `json:"note,omitempty"`
+	// Outcome of a contact attempt (Contact actions only).
+	Outcome string `json:"outcome,omitempty"`
 }
 
 // NewMatch proposes need × offer. It checks that the kinds are right, that

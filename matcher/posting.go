@@ -80,6 +80,9 @@ type Posting struct {
 	Expires       time.Time `json:"expires"`
 	Created       time.Time `json:"created"`
 	Updated       time.Time `json:"updated"`
+	// Urgent is set by the person or the desk for a need that cannot
+	// wait; the desk's queue filters on it.
+	Urgent bool `json:"urgent,omitempty"`
 }
 
 // Inherit copies what a posting takes from its owner's profile at creation:

@@ -61,6 +61,31 @@ var (
 	// Matching expands queries with them at query time, so a change needs
 	// no re-indexing.
 	synonymBucket = []byte("synonyms")
+
+	// Accounts. Added in place to schema 1 (new buckets only: Open creates
+	// missing buckets in an existing file, so no migration is needed).
+	//
+	// users: user id → matcher.User (PasswordHash is bcrypt).
+	userBucket = []byte("users")
+	// users_by_email: matcher.NormalizeEmail(email) → user id. Unique.
+	userEmailBucket = []byte("users_by_email")
+	// profile_users: profile id|user id → empty: the accounts acting for a
+	// profile (a resident, or an organisation's staff).
+	profileUserBucket = []byte("profile_users")
+	// sessions: SHA-256 of the session secret (32 bytes) → matcher.Session.
+	// The secret itself is only ever in the person's cookie.
+	sessionBucket = []byte("sessions")
+	// user_sessions: user id|SHA-256 (8+32 bytes) → empty, so that "log out
+	// everywhere" finds every session of a user.
+	userSessionBucket = []byte("user_sessions")
+	// tokens: token id → matcher.Token (Hash is the hex SHA-256 of the
+	// secret); revoked tokens stay, with Revoked set.
+	tokenBucket = []byte("tokens")
+	// token_hashes: SHA-256 of the secret (32 bytes) → token id.
+	tokenHashBucket = []byte("token_hashes")
+	// login_attempts: "email:<normalised email>" or "ip:<address>" →
+	// matcher.Attempts, the failed logins of the current window.
+	loginAttemptBucket = []byte("login_attempts")
 )
 
 // buckets lists every bucket Open creates.
@@ -69,6 +94,8 @@ var buckets = [][]byte{
 	postingBucket, profilePostingBucket, hubPostingBucket, matchBucket,
 	postingMatchBucket, declinedBucket, eventBucket, profileEventBucket, outboxBucket,
 	synonymBucket,
+	userBucket, userEmailBucket, profileUserBucket, sessionBucket, userSessionBucket,
+	tokenBucket, tokenHashBucket, loginAttemptBucket,
 }
 
 // Keys of the meta bucket.

@@ -16,11 +16,16 @@ func TestJourney(t *testing.T) {
 	e := newEnv(t)
 	f := e.fixture()
 
-	t.Run("profile hides contacts", func(t *testing.T) {
+	t.Run("profile shows contacts only to those allowed", func(t *testing.T) {
 		var p map[string]any
 		e.must(200, "GET", fmt.Sprintf("/api/v1/profiles/%d", f.maria.ID), nil, &p)
-		if _, ok := p["contacts"]; ok {
-			t.Fatalf("GET profile shows contacts: %v", p)
+		if _, ok := p["contacts"]; !ok {
+			t.Fatalf("an admin should see contacts: %v", p)
+		}
+		other := e.operatorToken("Portineria di San Salvario")
+		if w := e.doAs(other, "GET", fmt.Sprintf("/api/v1/profiles/%d", f.maria.ID), nil); w.Code != 403 ||
+			strings.Contains(w.Body.String(), "maria@example.org") {
+			t.Fatalf("another hub's operator: %d %s", w.Code, w.Body.String())
 		}
 		if f.maria.Contacts == nil || f.maria.Contacts.Email != "maria@example.org" {
 			t.Fatalf("create response should echo the contacts just given: %+v", f.maria.Contacts)

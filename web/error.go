@@ -40,6 +40,8 @@ func status(code string) int {
 		return http.StatusForbidden
 	case matcher.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
+	case matcher.ETOOMANY:
+		return http.StatusTooManyRequests
 	case eUnavailable:
 		return http.StatusServiceUnavailable
 	}

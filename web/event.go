@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
@@ -22,7 +21,25 @@ func (s *Server) listEvents(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	evs, err := s.Store.Events(c.Request.Context(), profile, after, limit)
+	ctx := c.Request.Context()
+	if pr := principal(c); profile == 0 && pr.ProfileID != 0 {
+		profile = pr.ProfileID // a person's own trail
+	}
+	if profile == 0 {
+		if !s.admin(c) {
+			return
+		}
+	} else {
+		p, err := s.Store.Profile(ctx, profile)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !s.allow(c, matcher.View, matcher.Resource{Kind: matcher.ResEvents, HubID: p.HubID, ProfileID: p.ID}) {
+			return
+		}
+	}
+	evs, err := s.Store.Events(ctx, profile, after, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -33,12 +50,9 @@ func (s *Server) listEvents(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"items": evs, "next_after": nextAfter(len(evs), limit, func() uint64 { return evs[len(evs)-1].ID })})
 }
 
-// backup streams a consistent copy of the store. Until accounts exist it
-// answers only clients on the loopback interface.
+// backup streams a consistent copy of the store, to admins only.
 func (s *Server) backup(c *gin.Context) {
-	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		s.fail(c, matcher.Errorf(matcher.EFORBIDDEN, "error.backup.loopback", "backups are served to this machine only"))
+	if !s.admin(c) {
 		return
 	}
 	// A large store may take longer than the server's write timeout.

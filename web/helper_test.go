@@ -29,6 +29,9 @@ type env struct {
 	db      *store.DB
 	ix      *index.Index
 	handler http.Handler
+	// token is an admin API token every request sends unless told
+	// otherwise (doAs).
+	token string
 	// responses records every JSON answer, for the OpenAPI check.
 	responses []recorded
 }
@@ -61,7 +64,12 @@ func newEnv(tb testing.TB) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{tb: tb, srv: srv, db: db, ix: ix, handler: srv.Handler()}
+	token, err := IssueToken(context.Background(), db, &matcher.APIToken{Name: "tests", Role: matcher.RoleAdmin,
+		CreatedBy: "tests", Created: testNow}, matcher.Event{At: testNow, Actor: "tests"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &env{tb: tb, srv: srv, db: db, ix: ix, handler: srv.Handler(), token: token}
 }
 
 // syncIndex applies changes at once on Notify, so tests see their writes
@@ -74,8 +82,16 @@ func (s syncIndex) Notify() {
 	}
 }
 
-// do sends a request with an optional JSON (or raw []byte / string) body.
+// do sends a request with an optional JSON (or raw []byte / string) body,
+// as the admin token.
 func (e *env) do(method, path string, body any, hdr ...string) *httptest.ResponseRecorder {
+	e.tb.Helper()
+	return e.doAs(e.token, method, path, body, hdr...)
+}
+
+// doAs sends a request with the credentials auth: an API token ("spt_…"),
+// a session cookie ("sps_…"), or nobody ("").
+func (e *env) doAs(auth, method, path string, body any, hdr ...string) *httptest.ResponseRecorder {
 	e.tb.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -95,6 +111,12 @@ func (e *env) do(method, path string, body any, hdr ...string) *httptest.Respons
 	req.RemoteAddr = "127.0.0.1:40000"
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	switch {
+	case strings.HasPrefix(auth, "spt_"):
+		req.Header.Set("Authorization", "Bearer "+auth)
+	case strings.HasPrefix(auth, "sps_"):
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: auth})
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
@@ -172,4 +194,23 @@ func (e *env) fixture() fixture {
 		"category": "digitale", "tags": []string{"computer", "spid"}, "mode": "either",
 		"slots": []map[string]string{{"day": "tue", "from": "10:00", "to": "13:00"}}}, &f.offer)
 	return f
+}
+
+// operatorToken creates a new hub named hubName and an operator API token
+// for it, and returns the token's secret.
+func (e *env) operatorToken(hubName string) string {
+	e.tb.Helper()
+	var h matcher.Hub
+	e.must(201, "POST", "/api/v1/hubs", map[string]any{"name": hubName}, &h)
+	var tok tokenView
+	e.must(201, "POST", "/api/v1/tokens", map[string]any{"name": "desk " + hubName, "role": "operator", "hub_id": h.ID}, &tok)
+	return tok.Secret
+}
+
+// decodeInto decodes a JSON answer or fails the test.
+func decodeInto(tb testing.TB, raw []byte, out any) {
+	tb.Helper()
+	if err := json.Unmarshal(raw, out); err != nil {
+		tb.Fatalf("decode %s: %v", raw, err)
+	}
 }

@@ -17,6 +17,9 @@ type hubInput struct {
 }
 
 func (s *Server) createHub(c *gin.Context) {
+	if !s.admin(c) {
+		return
+	}
 	var in hubInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)

@@ -112,9 +112,12 @@ func (l *Localizer) field(name string) string {
 
 const localizerKey = "saperi.localizer"
 
-// localize picks the reader's language: ?lang=, then Accept-Language.
+// localize picks the reader's language: ?lang=, then the language they
+// switched to (a cookie), then their account's (authenticate), then
+// Accept-Language.
 func (s *Server) localize(c *gin.Context) {
-	c.Set(localizerKey, s.catalog.For(strings.TrimSpace(c.Query("lang")), c.GetHeader("Accept-Language")))
+	chosen, _ := c.Cookie(langCookie)
+	c.Set(localizerKey, s.catalog.For(strings.TrimSpace(c.Query("lang")), chosen, c.GetHeader("Accept-Language")))
 	c.Next()
 }
 

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/saperi/saperi/matcher"
 )
 
 // TestCatalogsComplete fails when a language lacks a key another has, or
@@ -32,7 +34,7 @@ func TestCatalogsComplete(t *testing.T) {
 		}
 	}
 	// Every literal key in the Go sources that produce messages.
-	keyRE := regexp.MustCompile(`"((?:error|reason|problem)\.[a-z0-9_.]+[a-z0-9_])"`)
+	keyRE := regexp.MustCompile(`"((?:error|reason|problem|ui)\.[a-z0-9_.]+[a-z0-9_])"`)
 	var used []string
 	for _, dir := range []string{"../matcher", "../store", "../index", "."} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
@@ -53,11 +55,58 @@ func TestCatalogsComplete(t *testing.T) {
 		t.Fatalf("found only %d keys in the sources: the scan is broken", len(used))
 	}
 	// Keys built at run time.
-	for _, what := range []string{"posting", "profile", "hub", "match", "synonym"} {
+	for _, what := range []string{"posting", "profile", "hub", "match", "synonym", "user", "token"} {
 		used = append(used, "error.not_found."+what)
 	}
-	for _, code := range []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "too_large", "internal", "unavailable"} {
+	for _, code := range []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "too_large", "too_many", "internal", "unavailable"} {
 		used = append(used, "problem."+code)
+	}
+	// Every literal key the templates translate: {{t "ui.…"}}.
+	tmplRE := regexp.MustCompile(`\{\{-?\s*(?:[^{}]*\()?t\s+"([^"]+)"`)
+	pages, _ := filepath.Glob("templates/*.html")
+	if len(pages) < 10 {
+		t.Fatalf("found only %d templates", len(pages))
+	}
+	fromTemplates := 0
+	for _, f := range pages {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range tmplRE.FindAllStringSubmatch(string(src), -1) {
+			used = append(used, m[1])
+			fromTemplates++
+		}
+	}
+	if fromTemplates < 100 {
+		t.Fatalf("found only %d keys in the templates: the scan is broken", fromTemplates)
+	}
+	// Flash messages are passed as ?ok=ui.flash.… in redirects.
+	flashRE := regexp.MustCompile(`ok=(ui\.flash\.[a-z_]+)`)
+	for _, f := range []string{"ui.go", "ui_account.go", "ui_self.go", "ui_desk.go", "ui_admin.go", "ui_setup.go"} {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range flashRE.FindAllStringSubmatch(string(src), -1) {
+			used = append(used, m[1])
+		}
+	}
+	// Keys the templates build at run time (tn (printf "ui.status.%s" …)).
+	for prefix, values := range map[string][]string{
+		"ui.status.":      {"open", "paused", "matched", "closed", "expired"},
+		"ui.state.":       {"proposed", "accepted_need", "accepted_offer", "connected", "done", "declined", "expired", "withdrawn"},
+		"ui.day.":         {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+		"ui.mode.":        {"in_person", "remote", "either"},
+		"ui.lang.":        signupLanguages,
+		"ui.action.":      {"propose", "accept", "decline", "withdraw", "complete", "expire", "note", "contact", "forget"},
+		"ui.outcome.":     matcher.Outcomes,
+		"ui.kind.":        {"offer", "need"},
+		"ui.posting.new_": {"offer", "need"},
+	} {
+		for _, v := range values {
+			used = append(used, prefix+v)
+		}
 	}
 	sort.Strings(used)
 	for _, k := range used {

@@ -40,6 +40,16 @@ func (s *Server) proposeMatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	sh, err := s.shares(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	res := matcher.Resource{Kind: matcher.ResMatch, NeedProfileID: need.ProfileID, OfferProfileID: offer.ProfileID,
+		NeedHubID: need.HubID, OfferHubID: offer.HubID, NeedShared: sh[need.HubID], OfferShared: sh[offer.HubID]}
+	if !s.allow(c, matcher.ProposeMatch, res) {
+		return
+	}
 	r, err := s.Engine.Explain(ctx, need, offer, now)
 	if err != nil {
 		s.fail(c, err)
@@ -61,7 +71,7 @@ func (s *Server) proposeMatch(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/matches/"+strconv.FormatUint(m.ID, 10))
-	c.JSON(http.StatusCreated, s.viewMatch(ctx, loc(c), m))
+	c.JSON(http.StatusCreated, s.viewMatch(c, m, sh))
 }
 
 // postingRef loads a posting named in a request body; a missing one is the
@@ -83,13 +93,11 @@ func (s *Server) getMatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	m, err := s.Store.Match(ctx, id)
-	if err != nil {
-		s.fail(c, err)
+	m, sh := s.allowMatch(c, id, matcher.View, "")
+	if m == nil {
 		return
 	}
-	c.JSON(http.StatusOK, s.viewMatch(ctx, loc(c), m))
+	c.JSON(http.StatusOK, s.viewMatch(c, m, sh))
 }
 
 func (s *Server) postingMatches(c *gin.Context) {
@@ -99,8 +107,7 @@ func (s *Server) postingMatches(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if _, err := s.Store.Posting(ctx, id); err != nil {
-		s.fail(c, err)
+	if s.allowPosting(c, id, matcher.View) == nil {
 		return
 	}
 	list, err := s.Store.MatchesOf(ctx, id)
@@ -108,9 +115,21 @@ func (s *Server) postingMatches(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	sh, err := s.shares(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	items := make([]matchView, 0, len(list))
 	for _, m := range list {
-		items = append(items, s.viewMatch(ctx, loc(c), m))
+		r, err := s.matchResource(ctx, m, sh)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if can(c, matcher.View, r) {
+			items = append(items, s.viewMatch(c, m, sh))
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
@@ -131,20 +150,39 @@ func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
 			}
 		}
 		ctx := c.Request.Context()
-		now := s.Now().UTC()
 		// The audit trail records whose behalf an answer was given on.
 		cur, err := s.Store.Match(ctx, id)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		ev := s.event(c, "match."+string(a), cur.NeedProfileID)
-		if in.Side == matcher.OfferSide {
-			ev.OnBehalfOf = cur.OfferProfileID
+		// Accepting and declining are one side's answer: residents answer
+		// for their own side (named or not), desks for their person's.
+		verb := matcher.Follow
+		if a == matcher.Accept || a == matcher.Decline {
+			verb = matcher.Answer
+			if in.Side == "" {
+				in.Side = sideOf(principal(c), cur)
+			}
 		}
+		_, sh := s.allowMatch(c, id, verb, in.Side)
+		if sh == nil {
+			return
+		}
+		var onBehalf uint64
+		switch in.Side {
+		case matcher.NeedSide:
+			onBehalf = cur.NeedProfileID
+		case matcher.OfferSide:
+			onBehalf = cur.OfferProfileID
+		}
+		if onBehalf == principal(c).ProfileID {
+			onBehalf = 0 // the person acts for themselves
+		}
+		now := s.Now().UTC()
 		m, err := s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
 			return m.Apply(a, in.Side, actor(c), in.Note, now)
-		}, ev)
+		}, s.event(c, "match."+string(a), onBehalf))
 		if err != nil {
 			s.fail(c, err)
 			return
@@ -152,21 +190,66 @@ func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
 		if m.State == matcher.Connected {
 			s.Index.Notify() // the need became matched
 		}
-		c.JSON(http.StatusOK, s.viewMatch(ctx, loc(c), m))
+		c.JSON(http.StatusOK, s.viewMatch(c, m, sh))
 	}
 }
 
-// viewMatch adds reasons and, once both sides accepted, both contacts.
-func (s *Server) viewMatch(ctx context.Context, l *Localizer, m *matcher.Match) matchView {
-	b, reasons := viewBreakdown(l, m.Breakdown)
+// allowMatch loads match id and checks that the caller may do v to it
+// (for side, with Answer); on failure it has answered and returns nils.
+func (s *Server) allowMatch(c *gin.Context, id uint64, v matcher.Verb, side matcher.Side) (*matcher.Match, shares) {
+	ctx := c.Request.Context()
+	m, err := s.Store.Match(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil
+	}
+	sh, err := s.shares(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil
+	}
+	r, err := s.matchResource(ctx, m, sh)
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil
+	}
+	r.Side = side
+	if v == matcher.Answer && side != matcher.NeedSide && side != matcher.OfferSide {
+		if !s.allow(c, matcher.View, r) {
+			return nil, nil
+		}
+		s.fail(c, matcher.Invalid("side", "error.match.side", "side must be need or offer"))
+		return nil, nil
+	}
+	if !s.allow(c, v, r) {
+		return nil, nil
+	}
+	return m, sh
+}
+
+// viewMatch adds reasons and, once both sides accepted, the contacts of
+// both parties — each only to a caller allowed to see it (matcher.Can
+// SeeContacts: the parties and their desks once connected).
+func (s *Server) viewMatch(c *gin.Context, m *matcher.Match, sh shares) matchView {
+	ctx := c.Request.Context()
+	b, reasons := viewBreakdown(loc(c), m.Breakdown)
 	v := matchView{Match: m, Breakdown: b, Reasons: reasons}
 	if !m.Disclosed() {
+		return v
+	}
+	r, err := s.matchResource(ctx, m, sh)
+	if err != nil {
 		return v
 	}
 	need, err1 := s.Store.Profile(ctx, m.NeedProfileID)
 	offer, err2 := s.Store.Profile(ctx, m.OfferProfileID)
 	if err1 != nil || err2 != nil {
 		return v // an erased profile has no contacts to show
+	}
+	rn, ro := r, r
+	rn.Side, ro.Side = matcher.NeedSide, matcher.OfferSide
+	if !can(c, matcher.SeeContacts, rn) || !can(c, matcher.SeeContacts, ro) {
+		return v
 	}
 	v.Contacts = &struct {
 		Need  party `json:"need"`

@@ -46,7 +46,7 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 			doc = frag
 			continue
 		}
-		if err := mergeSection(doc, frag, name, "paths"); err != nil {
+		if err := mergePaths(doc, frag, name); err != nil {
 			return nil, err
 		}
 		dc, _ := doc["components"].(map[string]any)
@@ -58,6 +58,33 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 		}
 	}
 	return json.MarshalIndent(doc, "", " ")
+}
+
+// mergePaths adds the fragment's operations; a fragment may add methods
+// to a path another one has (PATCH /hubs/{id} next to GET), but not
+// define the same operation twice.
+func mergePaths(doc, frag map[string]any, name string) error {
+	src, _ := frag["paths"].(map[string]any)
+	dst, _ := doc["paths"].(map[string]any)
+	if dst == nil {
+		dst = map[string]any{}
+		doc["paths"] = dst
+	}
+	for path, v := range src {
+		ops, _ := v.(map[string]any)
+		have, _ := dst[path].(map[string]any)
+		if have == nil {
+			dst[path] = ops
+			continue
+		}
+		for m, op := range ops {
+			if _, dup := have[m]; dup {
+				return fmt.Errorf("web: %s defines %s %s again", name, m, path)
+			}
+			have[m] = op
+		}
+	}
+	return nil
 }
 
 func mergeSection(dst, src map[string]any, name, key string) error {

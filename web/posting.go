@@ -27,6 +27,7 @@ type postingInput struct {
 	Point         *matcher.Point `json:"point"`
 	Languages     []string       `json:"languages"`
 	Capacity      int            `json:"capacity"`
+	Urgent        bool           `json:"urgent"`
 	Expires       time.Time      `json:"expires"`
 }
 
@@ -45,6 +46,7 @@ type postingPatch struct {
 	Point         *matcher.Point  `json:"point"`
 	Languages     *[]string       `json:"languages"`
 	Capacity      *int            `json:"capacity"`
+	Urgent        *bool           `json:"urgent"`
 	Expires       *time.Time      `json:"expires"`
 }
 
@@ -59,7 +61,10 @@ func (s *Server) createPosting(c *gin.Context) {
 	p := &matcher.Posting{Kind: in.Kind, Title: in.Title, Description: in.Description, Category: in.Category,
 		Tags: in.Tags, Slots: in.Slots, AvailableFrom: in.AvailableFrom, AvailableTo: in.AvailableTo, Mode: in.Mode,
 		MaxDistanceKm: in.MaxDistanceKm, Area: in.Area, Point: in.Point, Languages: in.Languages,
-		Capacity: in.Capacity, Expires: in.Expires, Created: now, Updated: now}
+		Capacity: in.Capacity, Urgent: in.Urgent, Expires: in.Expires, Created: now, Updated: now}
+	if in.ProfileID == 0 {
+		in.ProfileID = principal(c).ProfileID // residents and staff post for themselves
+	}
 	if in.ProfileID == 0 {
 		s.fail(c, matcher.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
 		return
@@ -70,6 +75,9 @@ func (s *Server) createPosting(c *gin.Context) {
 	}
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	if !s.allow(c, matcher.Create, matcher.Resource{Kind: matcher.ResPosting, HubID: owner.HubID, ProfileID: owner.ID}) {
 		return
 	}
 	p.Inherit(owner)
@@ -122,12 +130,70 @@ func (s *Server) getPosting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := s.Store.Posting(c.Request.Context(), id)
+	ctx := c.Request.Context()
+	p, err := s.Store.Posting(ctx, id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.viewPosting(c.Request.Context(), s.present(p)[0]))
+	sh, err := s.shares(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.allow(c, matcher.View, sh.posting(p)) {
+		return
+	}
+	c.JSON(http.StatusOK, s.viewPosting(ctx, s.present(p)[0]))
+}
+
+// allowPosting loads posting id and checks that the caller may do v to
+// it; on failure it has answered and returns nil.
+func (s *Server) allowPosting(c *gin.Context, id uint64, v matcher.Verb) *matcher.Posting {
+	ctx := c.Request.Context()
+	p, err := s.Store.Posting(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return nil
+	}
+	sh, err := s.shares(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return nil
+	}
+	if !s.allow(c, v, sh.posting(p)) {
+		return nil
+	}
+	return p
+}
+
+// scopePostings narrows a listing to what the caller may list: an
+// operator's own hub, a resident's own postings, anything for admins.
+func (s *Server) scopePostings(c *gin.Context, f *matcher.PostingFilter) bool {
+	pr := principal(c)
+	if f.HubID == 0 && f.ProfileID == 0 {
+		switch pr.Role {
+		case matcher.RoleOperator:
+			f.HubID = pr.HubID
+		case matcher.RoleResident, matcher.RoleStaff:
+			f.ProfileID = pr.ProfileID
+		}
+	}
+	if f.HubID == 0 && f.ProfileID == 0 {
+		return s.admin(c)
+	}
+	if f.HubID != 0 && !s.allow(c, matcher.List, matcher.Resource{Kind: matcher.ResPosting, HubID: f.HubID}) {
+		return false
+	}
+	if f.ProfileID != 0 {
+		owner, err := s.Store.Profile(c.Request.Context(), f.ProfileID)
+		if err != nil {
+			s.fail(c, err)
+			return false
+		}
+		return s.allow(c, matcher.List, matcher.Resource{Kind: matcher.ResPosting, HubID: owner.HubID, ProfileID: owner.ID})
+	}
+	return true
 }
 
 func (s *Server) listPostings(c *gin.Context) {
@@ -160,6 +226,9 @@ func (s *Server) listPostings(c *gin.Context) {
 		return
 	}
 	f.Now = s.Now().UTC()
+	if !s.scopePostings(c, &f) {
+		return
+	}
 	list, err := s.Store.ListPostings(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
@@ -178,6 +247,9 @@ func (s *Server) updatePosting(c *gin.Context) {
 	var in postingPatch
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
+		return
+	}
+	if s.allowPosting(c, id, matcher.Edit) == nil {
 		return
 	}
 	if in == (postingPatch{}) {
@@ -204,6 +276,7 @@ func (s *Server) updatePosting(c *gin.Context) {
 		setIf(&p.Area, in.Area)
 		setIf(&p.Languages, in.Languages)
 		setIf(&p.Capacity, in.Capacity)
+		setIf(&p.Urgent, in.Urgent)
 		setIf(&p.Expires, in.Expires)
 		if in.Point != nil {
 			p.Point = in.Point
@@ -228,6 +301,9 @@ func (s *Server) transition(t matcher.Transition) gin.HandlerFunc {
 		id, err := pathID(c, "id")
 		if err != nil {
 			s.fail(c, err)
+			return
+		}
+		if s.allowPosting(c, id, matcher.Edit) == nil {
 			return
 		}
 		now := s.Now().UTC()
@@ -255,21 +331,38 @@ func (s *Server) candidates(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ranked, err := s.Engine.Candidates(c.Request.Context(), id, limit, s.Now().UTC())
+	if s.allowPosting(c, id, matcher.ProposeMatch) == nil {
+		return
+	}
+	ctx := c.Request.Context()
+	// Ask for more than limit: candidates the caller may not see (another
+	// hub that does not share) are dropped below.
+	ranked, err := s.Engine.Candidates(ctx, id, min(3*limit, 150), s.Now().UTC())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sh, err := s.shares(ctx)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	l := loc(c)
-	items := make([]candidateView, 0, len(ranked))
+	items := make([]candidateView, 0, limit)
 	for _, r := range ranked {
-		items = append(items, viewCandidate(l, r))
+		if len(items) < limit && can(c, matcher.View, sh.posting(r.Posting)) {
+			items = append(items, viewCandidate(l, r))
+		}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
 // search is the search box: plain words, never query syntax.
 func (s *Server) search(c *gin.Context) {
+	if pr := principal(c); pr.Role != matcher.RoleOperator && pr.Role != matcher.RoleAdmin {
+		s.fail(c, denied(pr)) // residents see proposals, not everybody's postings
+		return
+	}
 	q, err := queryText(c, "q", 200)
 	var f matcher.SearchFilter
 	if err == nil {
@@ -311,7 +404,18 @@ func (s *Server) search(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": s.present(posts...), "total": total})
+	sh, err := s.shares(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	visible := make([]*matcher.Posting, 0, len(posts))
+	for _, p := range posts {
+		if can(c, matcher.View, sh.posting(p)) {
+			visible = append(visible, p)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": s.present(visible...), "total": total})
 }
 
 // present returns copies of the postings as a reader should see them: with

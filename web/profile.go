@@ -44,8 +44,16 @@ func (s *Server) createProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if !s.allow(c, matcher.Create, matcher.Resource{Kind: matcher.ResProfile, HubID: in.HubID}) {
+		return
+	}
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
+	if in.Consent.By == matcher.ConsentOperator {
+		// Verbal consent read out at the desk: who recorded it is the
+		// logged-in operator, not whatever the body says.
+		in.Consent.RecordedBy = actor(c)
+	}
 	p := &matcher.Profile{Kind: in.Kind, Name: in.Name, HubID: in.HubID, Area: in.Area, Point: in.Point,
 		Languages: in.Languages, Contacts: in.Contacts, Story: in.Story, Created: now, Updated: now,
 		Consent: matcher.Consent{Text: in.Consent.Text, Version: in.Consent.Version, At: now,
@@ -74,7 +82,11 @@ func (s *Server) getProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, viewProfile(p, false))
+	r := matcher.ProfileResource(p)
+	if !s.allow(c, matcher.View, r) {
+		return
+	}
+	c.JSON(http.StatusOK, viewProfile(p, can(c, matcher.SeeContacts, r)))
 }
 
 func (s *Server) listProfiles(c *gin.Context) {
@@ -88,6 +100,15 @@ func (s *Server) listProfiles(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if pr := principal(c); hub == 0 && pr.Role == matcher.RoleOperator {
+		hub = pr.HubID
+	}
+	if hub == 0 && !s.admin(c) {
+		return
+	}
+	if !s.allow(c, matcher.List, matcher.Resource{Kind: matcher.ResProfile, HubID: hub}) {
+		return
+	}
 	list, err := s.Store.Profiles(c.Request.Context(), hub, after, limit)
 	if err != nil {
 		s.fail(c, err)
@@ -95,7 +116,7 @@ func (s *Server) listProfiles(c *gin.Context) {
 	}
 	items := make([]profileView, 0, len(list))
 	for _, p := range list {
-		items = append(items, viewProfile(p, false))
+		items = append(items, viewProfile(p, can(c, matcher.SeeContacts, matcher.ProfileResource(p))))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_after": nextAfter(len(list), limit, func() uint64 { return list[len(list)-1].ID })})
 }
@@ -111,12 +132,24 @@ func (s *Server) updateProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	ctx := c.Request.Context()
+	cur, err := s.Store.Profile(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !s.allow(c, matcher.Edit, matcher.ProfileResource(cur)) {
+		return
+	}
+	if in.HubID != nil && *in.HubID != cur.HubID && !s.admin(c) {
+		return // moving a person to another hub is the coordinator's call
+	}
 	if in == (profilePatch{}) {
 		s.fail(c, invalid("", "error.patch.empty", "nothing to change", nil))
 		return
 	}
 	now := s.Now().UTC()
-	p, err := s.Store.UpdateProfile(c.Request.Context(), id, func(p *matcher.Profile) error {
+	p, err := s.Store.UpdateProfile(ctx, id, func(p *matcher.Profile) error {
 		setIf(&p.Name, in.Name)
 		setIf(&p.HubID, in.HubID)
 		setIf(&p.Area, in.Area)

@@ -99,6 +99,7 @@ func TestHostCheckStopsDNSRebinding(t *testing.T) {
 		req := httptest.NewRequest("GET", "/api/v1/admin/backup", nil)
 		req.RemoteAddr = "127.0.0.1:5000"
 		req.Host = c.host
+		req.Header.Set("Authorization", "Bearer "+e.token)
 		w := httptest.NewRecorder()
 		e.handler.ServeHTTP(w, req)
 		if w.Code != c.want {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -41,6 +42,31 @@ type Store interface {
 	Synonyms(ctx context.Context) ([]*matcher.Synonym, error)
 	DeleteSynonym(ctx context.Context, id uint64, ev matcher.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
+
+	// Accounts, sessions, tokens and login throttling (auth.go, account.go).
+	TokenStore
+	CreateUser(ctx context.Context, u *matcher.User, ev matcher.Event) error
+	UpdateUser(ctx context.Context, id uint64, fn func(*matcher.User) error) (*matcher.User, error)
+	User(ctx context.Context, id uint64) (*matcher.User, error)
+	UserByEmail(ctx context.Context, email string) (*matcher.User, error)
+	Users(ctx context.Context, role matcher.Role) ([]*matcher.User, error)
+	CreateSession(ctx context.Context, hash []byte, s matcher.Session) error
+	Session(ctx context.Context, hash []byte, now time.Time) (*matcher.Session, *matcher.User, error)
+	DeleteSession(ctx context.Context, hash []byte) error
+	DeleteUserSessions(ctx context.Context, userID uint64) (int, error)
+	TokenByHash(ctx context.Context, hash []byte) (*matcher.APIToken, error)
+	Tokens(ctx context.Context) ([]*matcher.APIToken, error)
+	RevokeToken(ctx context.Context, id uint64, now time.Time, ev matcher.Event) (*matcher.APIToken, error)
+	LoginAttempts(ctx context.Context, keys ...string) (map[string]matcher.Attempts, error)
+	FailLogin(ctx context.Context, now time.Time, keys ...string) error
+	ClearLogin(ctx context.Context, key string) error
+
+	// Privacy, desk and administration (privacy.go, desk.go, admin.go).
+	ProfileUsers(ctx context.Context, profileID uint64) ([]*matcher.User, error)
+	EraseProfile(ctx context.Context, id uint64, ev matcher.Event) (matcher.Erasure, error)
+	UpdateHub(ctx context.Context, id uint64, fn func(*matcher.Hub) error) (*matcher.Hub, error)
+	CreateCategory(ctx context.Context, c matcher.Category) error
+	RenameCategory(ctx context.Context, id, name, en string) (matcher.Category, error)
 }
 
 // Index is the search side (index.Index implements it).
@@ -67,6 +93,12 @@ type Deps struct {
 	// port) the server answers: a server on loopback must not be reachable
 	// through a hostile domain that resolves to 127.0.0.1 (DNS rebinding).
 	AllowedHosts []string
+	// SetupCode, when set, opens the first-run page /setup (ui_setup.go)
+	// while no admin exists; cmd prints it at start.
+	SetupCode string
+	// SecureCookies marks cookies Secure even on plain-HTTP requests: for a
+	// server behind a reverse proxy that terminates TLS.
+	SecureCookies bool
 }
 
 // Server is the HTTP face of Saperi.
@@ -74,6 +106,7 @@ type Server struct {
 	Deps
 	log     *slog.Logger
 	catalog *Catalog
+	pages   pages
 	engine  *gin.Engine
 	metrics *metrics
 	apiDoc  []byte
@@ -94,26 +127,32 @@ func New(d Deps) (*Server, error) {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	pg, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
 	gin.SetMode(gin.ReleaseMode)
 	doc, err := mergeOpenAPI(openapiFS)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, log: d.Log, catalog: cat, engine: gin.New(), apiDoc: doc}
+	s := &Server{Deps: d, log: d.Log, catalog: cat, pages: pg, engine: gin.New(), apiDoc: doc}
 	s.metrics, err = newMetrics(d.Registry, s)
 	if err != nil {
 		return nil, err
 	}
 	s.engine.HandleMethodNotAllowed = true
 	s.engine.ContextWithFallback = true
-	s.engine.Use(s.requestID, s.recover, s.observe, s.localize, s.checkHost)
+	s.engine.Use(s.requestID, s.recover, s.observe, s.rememberLang, s.localize, s.checkHost, s.authenticate)
 	s.routes()
 	return s, nil
 }
 
 // Handler returns the server as an http.Handler, behind the standard
-// library's cross-origin protection for state-changing requests; a
-// rejected request gets a problem document like every other error.
+// library's cross-origin protection for state-changing requests: a
+// browser's cross-site POST (Sec-Fetch-Site or an Origin that is not this
+// host) is refused with 403 before any handler runs; requests without
+// those headers (curl, integrations with a bearer token) pass.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -156,14 +195,28 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/api/openapi.json", s.openapi)
-	e.GET("/", s.home)
+	e.GET("/api", s.home)
+	s.uiRoutes()
 
-	v1 := e.Group("/api/v1")
-	v1.GET("/categories", s.listCategories)
-	v1.GET("/categories/suggest", s.suggestCategory)
+	pub := e.Group("/api/v1")
+	pub.GET("/categories", s.listCategories)
+	pub.GET("/categories/suggest", s.suggestCategory)
+	pub.POST("/auth/login", s.apiLogin)
+	pub.POST("/auth/logout", s.apiLogout)
+
+	// Everything else needs a login or a token; each handler then asks
+	// matcher.Can about the object at hand.
+	v1 := e.Group("/api/v1", s.requireLogin)
 	v1.GET("/synonyms", s.listSynonyms)
 	v1.POST("/synonyms", s.createSynonym)
 	v1.DELETE("/synonyms/:id", s.deleteSynonym)
+	v1.POST("/auth/logout-all", s.apiLogoutAll)
+	v1.GET("/me", s.me)
+	v1.POST("/users", s.createUser)
+	v1.GET("/users", s.listUsers)
+	v1.POST("/tokens", s.createToken)
+	v1.GET("/tokens", s.listTokens)
+	v1.POST("/tokens/:id/revoke", s.revokeToken)
 	v1.POST("/hubs", s.createHub)
 	v1.GET("/hubs", s.listHubs)
 	v1.GET("/hubs/:id", s.getHub)
@@ -191,8 +244,19 @@ func (s *Server) routes() {
 	v1.POST("/matches/:id/notes", s.matchAction(matcher.Note))
 	v1.GET("/events", s.listEvents)
 	v1.GET("/admin/backup", s.backup)
+	v1.GET("/profiles/:id/export", s.exportProfile)
+	v1.DELETE("/profiles/:id", s.eraseProfile)
+	v1.GET("/hubs/:id/queue", s.queue)
+	v1.POST("/matches/:id/contacts", s.recordContact)
+	v1.PATCH("/hubs/:id", s.updateHub)
+	v1.POST("/categories", s.createCategory)
+	v1.PATCH("/categories/:id", s.renameCategory)
 
 	e.NoRoute(func(c *gin.Context) {
+		if uiRoute(c.Request.URL.Path) {
+			s.pageFail(c, &matcher.Error{Code: matcher.ENOTFOUND, Key: "ui.error.page", Message: "no such page"})
+			return
+		}
 		s.fail(c, &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.route", Message: "no such route"})
 	})
 	e.NoMethod(func(c *gin.Context) {
@@ -219,16 +283,20 @@ func (s *Server) recover(c *gin.Context) {
 			if r == http.ErrAbortHandler {
 				panic(r)
 			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "value", fmt.Sprint(r), "stack", string(debug.Stack()))
 			s.fail(c, fmt.Errorf("panic: %v", r))
 		}
 	}()
 	c.Next()
 }
 
-// actor names who performs API actions. Until accounts exist every API
-// caller is "api"; the audit trail records it all the same.
-func actor(*gin.Context) string { return "api" }
+// actor names who performs an action in the audit trail and in match
+// histories: "operator/5", "token/2" (matcher.Principal.Actor).
+func actor(c *gin.Context) string { return principal(c).Actor() }
 
+// event starts an audit entry: actor the caller; onBehalfOf the person
+// concerned when the caller acts for somebody (an operator at the desk),
+// so that the person sees it in their own trail.
 func (s *Server) event(c *gin.Context, action string, onBehalfOf uint64) matcher.Event {
 	return matcher.Event{At: s.Now().UTC(), Actor: actor(c), Action: action, OnBehalfOf: onBehalfOf}
 }

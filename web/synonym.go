@@ -30,6 +30,9 @@ func (s *Server) listSynonyms(c *gin.Context) {
 }
 
 func (s *Server) createSynonym(c *gin.Context) {
+	if !s.admin(c) { // the thesaurus is the coordinator's
+		return
+	}
 	var in synonymInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
@@ -50,6 +53,9 @@ func (s *Server) createSynonym(c *gin.Context) {
 }
 
 func (s *Server) deleteSynonym(c *gin.Context) {
+	if !s.admin(c) { // the thesaurus is the coordinator's
+		return
+	}
 	id, err := pathID(c, "id")
 	if err != nil {
 		s.fail(c, err)

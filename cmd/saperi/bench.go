@@ -297,6 +297,11 @@ func benchWrites(ctx context.Context, a *app, bc benchConfig, now time.Time) (fl
 	if err != nil || len(profiles) == 0 {
 		return 0, fmt.Errorf("write phase: no profiles: %w", err)
 	}
+	tok := &matcher.APIToken{Name: "bench", Role: matcher.RoleAdmin, CreatedBy: "bench", Created: now}
+	secret, err := web.IssueToken(ctx, a.db, tok, matcher.Event{At: now, Actor: "bench"})
+	if err != nil {
+		return 0, err
+	}
 	url := "http://" + ln.Addr().String() + "/api/v1/postings"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: bc.writers}}
 	var next, failed atomic.Int64
@@ -313,7 +318,14 @@ func benchWrites(ctx context.Context, a *app, bc benchConfig, now time.Time) (fl
 				}
 				owner := profiles[int(i)%len(profiles)]
 				body := fmt.Sprintf(`{"kind":"offer","profile_id":%d,"title":"Ripetizioni di matematica %d","description":"Disponibile il martedì pomeriggio.","category":"scuola"}`, owner.ID, i)
-				resp, err := client.Post(url, "application/json", strings.NewReader(body))
+				req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+secret)
+				resp, err := client.Do(req)
 				if err != nil {
 					failed.Add(1)
 					continue

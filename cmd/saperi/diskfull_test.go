@@ -39,10 +39,10 @@ func TestDiskFullLosesNothing(t *testing.T) {
 
 	p := start(t, data, "--demo=false")
 	var hub, prof struct{ ID uint64 }
-	if st, err := postJSON(p.base+"/api/v1/hubs", map[string]any{"name": "Portineria di prova"}, &hub); err != nil || st != 201 {
+	if st, err := p.postJSON(p.base+"/api/v1/hubs", map[string]any{"name": "Portineria di prova"}, &hub); err != nil || st != 201 {
 		t.Fatalf("hub: %d %v", st, err)
 	}
-	if st, err := postJSON(p.base+"/api/v1/profiles", map[string]any{"kind": "resident", "name": "Persona di prova",
+	if st, err := p.postJSON(p.base+"/api/v1/profiles", map[string]any{"kind": "resident", "name": "Persona di prova",
 		"hub_id": hub.ID, "consent": map[string]string{"text": "ok", "by": "self"}}, &prof); err != nil || st != 201 {
 		t.Fatalf("profile: %d %v", st, err)
 	}
@@ -58,7 +58,10 @@ func TestDiskFullLosesNothing(t *testing.T) {
 		body := map[string]any{"kind": "offer", "profile_id": prof.ID, "title": "Offro aiuto " + token,
 			"description": filler, "mode": "remote"}
 		raw, _ := json.Marshal(body)
-		resp, err := http.Post(p.base+"/api/v1/postings", "application/json", strings.NewReader(string(raw)))
+		req, _ := http.NewRequest(http.MethodPost, p.base+"/api/v1/postings", strings.NewReader(string(raw)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+p.token)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatalf("write %d: %v", i, err)
 		}
@@ -89,8 +92,10 @@ func TestDiskFullLosesNothing(t *testing.T) {
 		t.Fatalf("only %d writes before the disk filled: nothing was exercised", len(acked))
 	}
 	// Reads still work on a full disk.
-	if st := getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d", p.base, acked[0].id), nil); st != 200 {
-		t.Fatalf("read on a full disk: %d", st)
+	var body map[string]any
+	if st := p.getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d", p.base, acked[0].id), &body); st != 200 {
+		t.Logf("answer: %v", body)
+		t.Fatalf("read on a full disk: %d\n%s", st, p.errs.String())
 	}
 
 	// The operator makes room; the server dies hard and comes back.
@@ -101,11 +106,11 @@ func TestDiskFullLosesNothing(t *testing.T) {
 	p = start(t, data, "--demo=false")
 	for _, a := range acked {
 		var got struct{ Title string }
-		if st := getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d", p.base, a.id), &got); st != 200 || !strings.Contains(got.Title, a.token) {
+		if st := p.getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d", p.base, a.id), &got); st != 200 || !strings.Contains(got.Title, a.token) {
 			t.Fatalf("acknowledged posting %d lost after the disk filled: %d %q", a.id, st, got.Title)
 		}
 		var res struct{ Total int }
-		getJSON(t, p.base+"/api/v1/search?q="+a.token, &res)
+		p.getJSON(t, p.base+"/api/v1/search?q="+a.token, &res)
 		if res.Total != 1 {
 			t.Fatalf("acknowledged posting %d (%s) not findable once: %d hits", a.id, a.token, res.Total)
 		}

@@ -39,9 +39,11 @@ func TestMain(m *testing.M) {
 
 // proc is a running saperi serve.
 type proc struct {
-	cmd  *exec.Cmd
-	base string
-	out  lockedBuffer // what it printed on stdout
+	cmd   *exec.Cmd
+	base  string
+	token string        // an admin API token, created before serve started
+	out   lockedBuffer  // what it printed on stdout
+	errs  *lockedBuffer // what it logged on stderr
 }
 
 func (p *proc) output() string { return p.out.String() }
@@ -64,10 +66,15 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// start runs `saperi serve` on a free loopback port and waits until it
-// answers /readyz.
+// start creates an admin API token in data (`saperi token create`, as an
+// integrator would), runs `saperi serve` on a free loopback port and
+// waits until it answers /readyz.
 func start(tb testing.TB, data string, extra ...string) *proc {
 	tb.Helper()
+	tok, err := exec.Command(binary, "token", "create", "--data", data, "--name", "e2e").Output()
+	if err != nil {
+		tb.Fatalf("saperi token create: %v", err)
+	}
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "warn"}, extra...)
 	cmd := exec.Command(binary, args...)
 	stdout, err := cmd.StdoutPipe()
@@ -79,7 +86,7 @@ func start(tb testing.TB, data string, extra ...string) *proc {
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
-	p := &proc{cmd: cmd}
+	p := &proc{cmd: cmd, token: strings.TrimSpace(string(tok)), errs: &errBuf}
 	tb.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -126,9 +133,16 @@ func (p *proc) kill(tb testing.TB) {
 	_ = p.cmd.Wait()
 }
 
-func postJSON(url string, body any, out any) (int, error) {
+// postJSON posts body as the proc's admin API token.
+func (p *proc) postJSON(url string, body any, out any) (int, error) {
 	raw, _ := json.Marshal(body)
-	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(raw))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err
 	}
@@ -145,9 +159,15 @@ func postJSON(url string, body any, out any) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func getJSON(tb testing.TB, url string, out any) int {
+// getJSON gets url as the proc's admin API token.
+func (p *proc) getJSON(tb testing.TB, url string, out any) int {
 	tb.Helper()
-	resp, err := http.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -170,10 +190,10 @@ func TestKillNineLosesNothing(t *testing.T) {
 	data := t.TempDir()
 	p := start(t, data, "--demo=false")
 	var hub, prof struct{ ID uint64 }
-	if st, err := postJSON(p.base+"/api/v1/hubs", map[string]any{"name": "Portineria di prova"}, &hub); err != nil || st != 201 {
+	if st, err := p.postJSON(p.base+"/api/v1/hubs", map[string]any{"name": "Portineria di prova"}, &hub); err != nil || st != 201 {
 		t.Fatalf("hub: %d %v", st, err)
 	}
-	if st, err := postJSON(p.base+"/api/v1/profiles", map[string]any{"kind": "resident", "name": "Persona di prova", "hub_id": hub.ID,
+	if st, err := p.postJSON(p.base+"/api/v1/profiles", map[string]any{"kind": "resident", "name": "Persona di prova", "hub_id": hub.ID,
 		"consent": map[string]string{"text": "ok", "by": "self"}}, &prof); err != nil || st != 201 {
 		t.Fatalf("profile: %d %v", st, err)
 	}
@@ -202,7 +222,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 					}
 					token := fmt.Sprintf("r%dw%dn%dq", round, g, i)
 					var out struct{ ID uint64 }
-					st, err := postJSON(p.base+"/api/v1/postings", map[string]any{"kind": "offer", "profile_id": prof.ID,
+					st, err := p.postJSON(p.base+"/api/v1/postings", map[string]any{"kind": "offer", "profile_id": prof.ID,
 						"title": "Offro aiuto numero " + token, "mode": "remote"}, &out)
 					if err != nil {
 						return // the server is gone
@@ -231,14 +251,14 @@ func TestKillNineLosesNothing(t *testing.T) {
 		}
 		seen[a.id] = true
 		var got struct{ Title string }
-		if st := getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d", p.base, a.id), &got); st != 200 || !strings.Contains(got.Title, a.token) {
+		if st := p.getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d", p.base, a.id), &got); st != 200 || !strings.Contains(got.Title, a.token) {
 			t.Fatalf("acknowledged posting %d (%s) lost: %d %q", a.id, a.token, st, got.Title)
 		}
 		var res struct {
 			Items []struct{ ID uint64 }
 			Total int
 		}
-		getJSON(t, p.base+"/api/v1/search?q="+a.token, &res)
+		p.getJSON(t, p.base+"/api/v1/search?q="+a.token, &res)
 		if res.Total != 1 || len(res.Items) != 1 || res.Items[0].ID != a.id {
 			t.Fatalf("acknowledged posting %d (%s) not findable once by search: %+v", a.id, a.token, res)
 		}
@@ -254,7 +274,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 			}
 			NextAfter *uint64 `json:"next_after"`
 		}
-		getJSON(t, fmt.Sprintf("%s/api/v1/postings?limit=500&after=%d", p.base, after), &page)
+		p.getJSON(t, fmt.Sprintf("%s/api/v1/postings?limit=500&after=%d", p.base, after), &page)
 		for _, it := range page.Items {
 			titles[it.Title]++
 			if titles[it.Title] > 1 {
@@ -277,21 +297,20 @@ func TestServeDemoAndShutdown(t *testing.T) {
 	}
 	data := t.TempDir()
 	p := start(t, data)
-	// The lines after "listening on" may still be on their way through the
-	// pipe when /readyz first answers.
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		out := p.output()
-		if strings.Contains(out, "Loaded demo data") && strings.Contains(out, "/api/openapi.json") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("start-up output:\n%s", out)
-		}
+	// The lines after "listening on" may still be on their way through
+	// the pipe when start returns.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.output(), "/setup and enter the code") &&
+		time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if out := p.output(); !strings.Contains(out, "Loaded demo data") || !strings.Contains(out, "/api/openapi.json") ||
+		!strings.Contains(out, "/setup and enter the code") {
+		t.Fatalf("start-up output:\n%s", out)
 	}
 	var needs struct {
 		Items []struct{ ID uint64 }
 	}
-	getJSON(t, p.base+"/api/v1/postings?kind=need&limit=50", &needs)
+	p.getJSON(t, p.base+"/api/v1/postings?kind=need&limit=50", &needs)
 	if len(needs.Items) < 30 {
 		t.Fatalf("demo has %d needs", len(needs.Items))
 	}
@@ -303,7 +322,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 				Breakdown map[string]any
 			}
 		}
-		if st := getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d/candidates?limit=3", p.base, n.ID), &c); st != 200 {
+		if st := p.getJSON(t, fmt.Sprintf("%s/api/v1/postings/%d/candidates?limit=3", p.base, n.ID), &c); st != 200 {
 			t.Fatalf("candidates status %d", st)
 		}
 		if len(c.Items) > 0 {
@@ -342,7 +361,12 @@ func TestBackupWhileServing(t *testing.T) {
 	dst := filepath.Join(t.TempDir(), "copy.db")
 	addr := strings.TrimPrefix(p.base, "http://")
 	var out, errOut bytes.Buffer
-	if code := Main(context.Background(), []string{"backup", "--data", data, "--addr", addr, dst}, &out, &errOut); code != 0 {
+	if code := Main(context.Background(), []string{"backup", "--data", data, "--addr", addr, dst}, &out, &errOut); code == 0 {
+		t.Fatalf("backup through the server without a token should fail: %s", out.String())
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := Main(context.Background(), []string{"backup", "--data", data, "--addr", addr, "--token", p.token, dst}, &out, &errOut); code != 0 {
 		t.Fatalf("backup exit %d: %s %s", code, out.String(), errOut.String())
 	}
 	p.kill(t)
@@ -356,12 +380,12 @@ func TestBackupWhileServing(t *testing.T) {
 	}
 	q := start(t, restored, "--demo=false")
 	var list struct{ Items []any }
-	getJSON(t, q.base+"/api/v1/postings?limit=500", &list)
+	q.getJSON(t, q.base+"/api/v1/postings?limit=500", &list)
 	if len(list.Items) < 100 {
 		t.Fatalf("restored store has %d postings", len(list.Items))
 	}
 	var res struct{ Total int }
-	getJSON(t, q.base+"/api/v1/search?q=computer", &res)
+	q.getJSON(t, q.base+"/api/v1/search?q=computer", &res)
 	if res.Total == 0 {
 		t.Fatal("restored store: the index was not rebuilt")
 	}

@@ -34,6 +34,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the service (default)", runServe},
+		{"user", "add or list accounts (the first admin: user add --role admin)", runUser},
+		{"token", "create, list or revoke API tokens for integrations", runToken},
 		{"seed", "load the demo data into an empty store", runSeed},
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"backup", "write a consistent copy of the store to a file", runBackup},

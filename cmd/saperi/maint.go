@@ -72,14 +72,17 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var (
-		c    common
-		addr string
+		c     common
+		addr  string
+		token string
 	)
 	f := newFlags("backup", "FILE", "Write a consistent copy of the store to FILE while it is in use. When a server\n"+
 		"holds the store, the copy is taken through its /api/v1/admin/backup endpoint at --addr.\n"+
+		"That needs an admin API token (--token or SAPERI_TOKEN; see saperi token create).\n"+
 		"To restore, stop the server and copy FILE to DATA/saperi.db; the index rebuilds itself.", stdout)
 	f.common(&c)
 	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address of a running server, used when the store is locked")
+	f.str(&token, "token", "SAPERI_TOKEN", "", "admin API token for the running server")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -103,7 +106,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	// The store is locked: ask the server that holds it.
-	n, herr := backupOverHTTP(ctx, "http://"+addr+"/api/v1/admin/backup", dst)
+	n, herr := backupOverHTTP(ctx, "http://"+addr+"/api/v1/admin/backup", token, dst)
 	if herr != nil {
 		return fmt.Errorf("the store is in use (%v) and the server at %s could not send a copy: %w", err, addr, herr)
 	}
@@ -111,10 +114,13 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func backupOverHTTP(ctx context.Context, url, dst string) (int64, error) {
+func backupOverHTTP(ctx context.Context, url, token, dst string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/saperi/saperi/demo"
+	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/web"
 )
 
@@ -23,6 +26,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		ec       engineConfig
 		addr     string
 		seed     bool
+		secure   bool
 		shutdown time.Duration
 		hosts    string
 	)
@@ -31,10 +35,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"the data folder; on first start with an empty store the demo data is loaded.", stdout)
 	f.common(&c)
 	f.engine(&ec)
-	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one; :8080 for every interface)")
 	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
 	f.str(&hosts, "allowed-hosts", "SAPERI_ALLOWED_HOSTS", "", "comma-separated host names the server answers to, besides localhost and\n"+
 		"the --addr host (protects a server on loopback from DNS rebinding); * answers any")
+	f.bool(&secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
 		return err
@@ -55,10 +60,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 
+	// First run: no admin yet. A one-time code opens /setup (for
+	// installations without a shell); it dies with the process.
+	var setupCode string
+	if admins, err := a.db.Users(ctx, matcher.RoleAdmin); err != nil {
+		return err
+	} else if len(admins) == 0 {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		setupCode = hex.EncodeToString(b[:])
+	}
+
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts)})
+		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts), SetupCode: setupCode, SecureCookies: secure})
 	if err != nil {
 		return err
 	}
@@ -80,10 +96,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)
 	fmt.Fprintf(stdout, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
 	fmt.Fprintf(stdout, "  API docs: %s/api/openapi.json\n", url)
+	fmt.Fprintf(stdout, "  log in:   %s/login (every API route needs a login or an API token)\n", url)
+	if setupCode != "" {
+		fmt.Fprintf(stdout, "  No admin account yet: open %s/setup and enter the code %s,\n"+
+			"    or stop the server and run: saperi user add --data %s --role admin --email you@example.org\n", url, setupCode, c.Data)
+	}
 	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) {
-		fmt.Fprintf(stdout, "  WARNING:  there is no login yet and %s is reachable from other machines; anyone who can reach it can read and change all data\n", host)
-	} else {
-		fmt.Fprintln(stdout, "  There is no login yet, so it listens on this machine only (loopback).")
+		fmt.Fprintf(stdout, "  Reachable from other machines on %s: put it behind HTTPS (a reverse proxy, then --secure-cookies) so that passwords and cookies travel encrypted.\n", host)
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "data", c.Data)
 
@@ -107,8 +126,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // allowedHosts lists the Host names to answer: localhost, the loopback
 // addresses, the listen host and any given; nil (any) for "*".
+//
+// A server listening beyond loopback answers any name unless names are
+// given: it is meant to be reached by names this process cannot know.
 func allowedHosts(addr, extra string) []string {
-	if strings.TrimSpace(extra) == "*" {
+	extra = strings.TrimSpace(extra)
+	if extra == "*" {
+		return nil
+	}
+	if h, _, err := net.SplitHostPort(addr); err == nil && !isLoopback(h) && extra == "" {
 		return nil
 	}
 	hosts := []string{"localhost", "127.0.0.1", "::1"}

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/saperi/saperi/matcher"
+	"go.etcd.io/bbolt"
+)
+
+// EraseProfile erases profile id and everything personal about it, in one
+// transaction: its postings are deleted (with outbox entries, so the index
+// drops them), its matches anonymised (matcher.Match.Forget: withdrawn if
+// open, notes and matched words dropped, its side's profile id zeroed), the
+// details of the audit events done on its behalf cleared (who did what and
+// when stays, as ids), its accounts and their sessions deleted, and an
+// event "profile.erase" added (ev, without personal data).
+func (db *DB) EraseProfile(ctx context.Context, id uint64, ev matcher.Event) (matcher.Erasure, error) {
+	var n matcher.Erasure
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		p, err := getProfile(tx, id)
+		if err != nil {
+			return err
+		}
+		var postings []uint64
+		if err := scanPairs(tx.Bucket(profilePostingBucket), id, 0, func(pid uint64, _ []byte) (bool, error) {
+			postings = append(postings, pid)
+			return false, nil
+		}); err != nil {
+			return err
+		}
+		seen := map[uint64]bool{}
+		for _, pid := range postings {
+			if err := forgetMatches(tx, pid, id, ev, seen); err != nil {
+				return err
+			}
+			if err := deletePosting(tx, pid); err != nil {
+				return err
+			}
+		}
+		n.Postings, n.Matches = len(postings), len(seen)
+		if n.Events, err = clearEventDetails(tx, id); err != nil {
+			return err
+		}
+		var users []*matcher.User
+		if err := scanPairs(tx.Bucket(profileUserBucket), id, 0, func(uid uint64, _ []byte) (bool, error) {
+			u, err := getUser(tx, uid)
+			if err == nil {
+				users = append(users, u)
+			}
+			return false, err
+		}); err != nil {
+			return err
+		}
+		for _, u := range users {
+			if err := deleteUser(tx, u); err != nil {
+				return fmt.Errorf("store: erase profile %d: %w", id, err)
+			}
+			_ = tx.Bucket(loginAttemptBucket).Delete([]byte("email:" + u.Email))
+		}
+		n.Accounts = len(users)
+		if err := tx.Bucket(hubProfileBucket).Delete(pairKey(p.HubID, id)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(profileBucket).Delete(itob(id)); err != nil {
+			return fmt.Errorf("store: erase profile %d: %w", id, err)
+		}
+		ev.Action, ev.Subject, ev.OnBehalfOf, ev.Detail = "profile.erase", fmt.Sprintf("profile/%d", id), 0,
+			fmt.Sprintf("%d postings deleted, %d matches anonymised, %d accounts deleted", n.Postings, n.Matches, n.Accounts)
+		return addEvent(tx, ev)
+	})
+	return n, err
+}
+
+// forgetMatches anonymises every match of posting pid for the side of the
+// erased profile.
+func forgetMatches(tx *bbolt.Tx, pid, profileID uint64, ev matcher.Event, seen map[uint64]bool) error {
+	var ids []uint64
+	if err := scanPairs(tx.Bucket(postingMatchBucket), pid, 0, func(mid uint64, _ []byte) (bool, error) {
+		ids = append(ids, mid)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	for _, mid := range ids {
+		m, err := getMatch(tx, mid)
+		if err != nil {
+			return err
+		}
+		side := matcher.OfferSide
+		if m.NeedID == pid {
+			side = matcher.NeedSide
+		}
+		m.Forget(side, ev.Actor, ev.At)
+		if err := putMatch(tx, m); err != nil {
+			return err
+		}
+		seen[mid] = true
+	}
+	return nil
+}
+
+// deletePosting removes a posting, its index entries and its match index
+// entries, and adds an outbox entry so the index drops it.
+func deletePosting(tx *bbolt.Tx, pid uint64) error {
+	p, err := getPosting(tx, pid)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(postingBucket).Delete(itob(pid)); err != nil {
+		return fmt.Errorf("store: delete posting %d: %w", pid, err)
+	}
+	if err := tx.Bucket(profilePostingBucket).Delete(pairKey(p.ProfileID, pid)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(hubPostingBucket).Delete(pairKey(p.HubID, pid)); err != nil {
+		return err
+	}
+	pm := tx.Bucket(postingMatchBucket)
+	var keys [][]byte
+	c := pm.Cursor()
+	for k, _ := c.Seek(itob(pid)); k != nil && bytes.HasPrefix(k, itob(pid)); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		if err := pm.Delete(k); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(metaBucket)
+	if n := getUint(meta, postingCountKey); n > 0 {
+		if err := meta.Put(postingCountKey, itob(n-1)); err != nil {
+			return err
+		}
+	}
+	return enqueue(tx, pid)
+}
+
+// clearEventDetails empties the free-text Detail of the events done on
+// behalf of profile id.
+func clearEventDetails(tx *bbolt.Tx, id uint64) (int, error) {
+	events := tx.Bucket(eventBucket)
+	n := 0
+	err := scanPairs(tx.Bucket(profileEventBucket), id, 0, func(eid uint64, _ []byte) (bool, error) {
+		v := events.Get(itob(eid))
+		if v == nil {
+			return false, nil
+		}
+		var ev matcher.Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return false, fmt.Errorf("store: get event %d: %w", eid, err)
+		}
+		n++
+		if ev.Detail == "" {
+			return false, nil
+		}
+		ev.Detail = ""
+		return false, putJSON(events, itob(eid), ev)
+	})
+	return n, err
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+type hubPatch struct {
+	Name               *string        `json:"name"`
+	Area               *string        `json:"area"`
+	Point              *matcher.Point `json:"point"`
+	Neighbors          *[]uint64      `json:"neighbors"`
+	ShareWithNeighbors *bool          `json:"share_with_neighbors"`
+}
+
+// updateHub changes a hub (admins): names, area, neighbours and whether
+// its postings are shared with them.
+func (s *Server) updateHub(c *gin.Context) {
+	if !s.admin(c) {
+		return
+	}
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in hubPatch
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	h, err := s.Store.UpdateHub(c.Request.Context(), id, func(h *matcher.Hub) error {
+		setIf(&h.Name, in.Name)
+		setIf(&h.Area, in.Area)
+		setIf(&h.Neighbors, in.Neighbors)
+		setIf(&h.ShareWithNeighbors, in.ShareWithNeighbors)
+		if in.Point != nil {
+			h.Point = in.Point
+		}
+		return nil
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h)
+}
+
+func (s *Server) createCategory(c *gin.Context) {
+	if !s.admin(c) {
+		return
+	}
+	var in matcher.Category
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.Store.CreateCategory(c.Request.Context(), in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, in)
+}
+
+type categoryPatch struct {
+	Name string `json:"name"`
+	En   string `json:"name_en"`
+}
+
+func (s *Server) renameCategory(c *gin.Context) {
+	if !s.admin(c) {
+		return
+	}
+	var in categoryPatch
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	cat, err := s.Store.RenameCategory(c.Request.Context(), c.Param("id"), in.Name, in.En)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, cat)
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+// ConsentVersion is the version of the consent text residents agree to
+// when they sign up (ui.consent.text in the catalogs).
+const ConsentVersion = "1"
+
+// homeFor is where a person lands after logging in.
+func homeFor(p matcher.Principal) string {
+	switch p.Role {
+	case matcher.RoleOperator:
+		return "/desk"
+	case matcher.RoleAdmin:
+		return "/admin"
+	}
+	return "/me"
+}
+
+func (s *Server) landing(c *gin.Context) {
+	s.render(c, http.StatusOK, "landing", "ui.landing.title", view{})
+}
+
+func (s *Server) loginPage(c *gin.Context) {
+	if p := principal(c); !p.Anonymous() {
+		c.Redirect(http.StatusSeeOther, homeFor(p))
+		return
+	}
+	s.render(c, http.StatusOK, "login", "ui.login.title", view{Form: url.Values{"next": {c.Query("next")}}})
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+		return next
+	}
+	return ""
+}
+
+func (s *Server) loginSubmit(c *gin.Context) {
+	_ = c.Request.ParseForm()
+	u, err := s.login(c, c.PostForm("email"), c.PostForm("password"))
+	form := url.Values{"email": {c.PostForm("email")}, "next": {c.PostForm("next")}}
+	if err != nil {
+		if e := matcher.AsError(err); e == nil {
+			s.pageFail(c, err)
+			return
+		}
+		_, msg := fieldErrors(loc(c), err)
+		if e := matcher.AsError(err); e.Field != "" {
+			msg = loc(c).T(e.Key, e.Args, e.Message)
+		}
+		st := http.StatusUnauthorized
+		if matcher.ErrorCode(err) == matcher.ETOOMANY {
+			st = http.StatusTooManyRequests
+		}
+		s.render(c, st, "login", "ui.login.title", view{Form: form, Error: msg})
+		return
+	}
+	next := safeNext(c.PostForm("next"))
+	if next == "" {
+		next = homeFor(principalOf(u))
+	}
+	c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logoutSubmit(c *gin.Context) {
+	if err := s.logout(c); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/?ok=ui.flash.logged_out")
+}
+
+func (s *Server) logoutAllSubmit(c *gin.Context) {
+	if p := principal(c); p.UserID != 0 {
+		if _, err := s.Store.DeleteUserSessions(c.Request.Context(), p.UserID); err != nil {
+			s.pageFail(c, err)
+			return
+		}
+	}
+	s.clearCookie(c)
+	c.Redirect(http.StatusSeeOther, "/?ok=ui.flash.logged_out_everywhere")
+}
+
+// signupData is what the sign-up form offers to choose from.
+type signupData struct {
+	Hubs      []*matcher.Hub
+	Languages []string
+}
+
+// signupLanguages are the languages a person can tick.
+var signupLanguages = []string{"it", "en", "fr", "ar", "es", "ro", "zh"}
+
+func (s *Server) signupPage(c *gin.Context) {
+	hubs, err := s.Store.Hubs(c.Request.Context())
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "signup", "ui.signup.title", view{Data: signupData{hubs, signupLanguages},
+		Form: url.Values{"kind": {"resident"}, "languages": {"it"}}})
+}
+
+// signupSubmit creates a profile (with the consent the person ticked,
+// recorded with its version and time) and a resident account, and logs
+// the person in.
+func (s *Server) signupSubmit(c *gin.Context) {
+	ctx := c.Request.Context()
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
+	l := loc(c)
+	hubs, err := s.Store.Hubs(ctx)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	again := func(errs map[string]string, msg string) {
+		f := url.Values{}
+		for k, v := range form {
+			if k != "password" {
+				f[k] = v
+			}
+		}
+		s.render(c, http.StatusBadRequest, "signup", "ui.signup.title", view{Form: f, Errors: errs, Error: msg,
+			Data: signupData{hubs, signupLanguages}})
+	}
+	if form.Get("consent") != "yes" {
+		again(map[string]string{"consent": l.T("ui.signup.consent_required", nil, "")}, l.T("ui.form.fix", nil, ""))
+		return
+	}
+	if err := matcher.CheckPassword(form.Get("password")); err != nil {
+		again(fieldErrors(l, err))
+		return
+	}
+	now := s.Now().UTC()
+	hubID := formID(c, "hub_id")
+	kind := matcher.ProfileKind(form.Get("kind"))
+	p := &matcher.Profile{Kind: kind, Name: strings.TrimSpace(form.Get("name")), HubID: hubID,
+		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"],
+		Contacts: matcher.Contacts{Email: matcher.NormalizeEmail(form.Get("email")), Phone: strings.TrimSpace(form.Get("phone"))},
+		Consent:  matcher.Consent{Text: l.T("ui.consent.text", nil, ""), Version: ConsentVersion, At: now, By: matcher.ConsentSelf},
+		Created:  now, Updated: now}
+	if p.Languages == nil {
+		p.Languages = []string{}
+	}
+	if h, err := s.Store.Hub(ctx, hubID); err == nil && h.Point != nil {
+		pt := *h.Point // an approximate point: the hub's, never an address
+		p.Point = &pt
+	}
+	if p.Contacts.Email == "" {
+		again(map[string]string{"email": l.T("error.required", map[string]any{"Field": l.field("email")}, "")}, l.T("ui.form.fix", nil, ""))
+		return
+	}
+	if err := p.Validate(); err != nil {
+		again(fieldErrors(l, err))
+		return
+	}
+	if _, err := s.Store.UserByEmail(ctx, p.Contacts.Email); err == nil {
+		again(map[string]string{"email": l.T("error.user.email_taken", nil, "")}, l.T("ui.form.fix", nil, ""))
+		return
+	}
+	hash, err := HashPassword(form.Get("password"))
+	if err != nil {
+		again(fieldErrors(l, err))
+		return
+	}
+	ev := matcher.Event{At: now, Actor: "signup", Action: "profile.create"}
+	if err := s.Store.CreateProfile(ctx, p, ev); err != nil {
+		again(fieldErrors(l, err))
+		return
+	}
+	role := matcher.RoleResident
+	if kind == matcher.Organisation {
+		role = matcher.RoleStaff
+	}
+	u := &matcher.User{Email: p.Contacts.Email, Name: p.Name, Role: role, ProfileID: p.ID, Lang: l.Lang(),
+		PasswordHash: hash, Created: now}
+	if err := s.Store.CreateUser(ctx, u, matcher.Event{At: now, Actor: "signup", OnBehalfOf: p.ID}); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	if _, err := s.login(c, u.Email, form.Get("password")); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/me?ok=ui.flash.welcome")
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+type adminData struct {
+	Hubs       []*matcher.Hub
+	Categories []matcher.Category
+	Operators  []*matcher.User
+	Tokens     []*matcher.APIToken
+	NewToken   string
+}
+
+// adminPage is the coordinator's page: hubs (and whether they share with
+// their neighbours), the category list, operators and API tokens.
+func (s *Server) adminPage(c *gin.Context) {
+	s.adminRender(c, http.StatusOK, view{})
+}
+
+func (s *Server) adminRender(c *gin.Context, status int, v view) {
+	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+		return
+	}
+	ctx := c.Request.Context()
+	var d adminData
+	if nd, ok := v.Data.(adminData); ok {
+		d.NewToken = nd.NewToken
+	}
+	var err error
+	if d.Hubs, err = s.Store.Hubs(ctx); err == nil {
+		if d.Categories, err = s.Store.Categories(ctx); err == nil {
+			if d.Operators, err = s.Store.Users(ctx, matcher.RoleOperator); err == nil {
+				d.Tokens, err = s.Store.Tokens(ctx)
+			}
+		}
+	}
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	v.Data = d
+	s.render(c, status, "admin", "ui.admin.title", v)
+}
+
+func (s *Server) adminFormError(c *gin.Context, form url.Values, err error) {
+	if matcher.AsError(err) == nil {
+		s.pageFail(c, err)
+		return
+	}
+	errs, msg := fieldErrors(loc(c), err)
+	if msg == "" || errs != nil {
+		for _, m := range errs {
+			msg = m
+		}
+	}
+	s.adminRender(c, http.StatusBadRequest, view{Form: form, Error: msg})
+}
+
+func (s *Server) adminHubSubmit(c *gin.Context) {
+	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+		return
+	}
+	ctx := c.Request.Context()
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
+	var err error
+	if id := formID(c, "id"); id != 0 {
+		share := form.Get("share") == "yes"
+		_, err = s.Store.UpdateHub(ctx, id, func(h *matcher.Hub) error {
+			h.ShareWithNeighbors = share
+			return nil
+		})
+	} else {
+		h := &matcher.Hub{Name: strings.TrimSpace(form.Get("name")), Area: strings.TrimSpace(form.Get("area")),
+			Neighbors: []uint64{}, Created: s.Now().UTC()}
+		err = s.Store.CreateHub(ctx, h)
+	}
+	if err != nil {
+		s.adminFormError(c, form, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin?ok=ui.flash.saved")
+}
+
+func (s *Server) adminCategorySubmit(c *gin.Context) {
+	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+		return
+	}
+	ctx := c.Request.Context()
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
+	var err error
+	if form.Get("rename") == "yes" {
+		_, err = s.Store.RenameCategory(ctx, form.Get("id"), strings.TrimSpace(form.Get("name")), strings.TrimSpace(form.Get("name_en")))
+	} else {
+		err = s.Store.CreateCategory(ctx, matcher.Category{ID: strings.TrimSpace(form.Get("id")),
+			Name: strings.TrimSpace(form.Get("name")), En: strings.TrimSpace(form.Get("name_en"))})
+	}
+	if err != nil {
+		s.adminFormError(c, form, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin?ok=ui.flash.saved")
+}
+
+func (s *Server) adminOperatorSubmit(c *gin.Context) {
+	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+		return
+	}
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
+	hash, err := HashPassword(form.Get("password"))
+	if err == nil {
+		u := &matcher.User{Email: matcher.NormalizeEmail(form.Get("email")), Name: strings.TrimSpace(form.Get("name")),
+			Role: matcher.RoleOperator, HubID: formID(c, "hub_id"), PasswordHash: hash, Created: s.Now().UTC()}
+		err = s.Store.CreateUser(c.Request.Context(), u, s.event(c, "user.create", 0))
+	}
+	if err != nil {
+		form.Del("password")
+		s.adminFormError(c, form, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin?ok=ui.flash.saved")
+}
+
+func (s *Server) adminTokenSubmit(c *gin.Context) {
+	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+		return
+	}
+	ctx := c.Request.Context()
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
+	if id := formID(c, "revoke"); id != 0 {
+		if _, err := s.Store.RevokeToken(ctx, id, s.Now().UTC(), s.event(c, "token.revoke", 0)); err != nil {
+			s.adminFormError(c, form, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/admin?ok=ui.flash.saved")
+		return
+	}
+	t := &matcher.APIToken{Name: strings.TrimSpace(form.Get("name")), Role: matcher.RoleAdmin, CreatedBy: actor(c), Created: s.Now().UTC()}
+	secret, err := IssueToken(ctx, s.Store, t, s.event(c, "token.create", 0))
+	if err != nil {
+		s.adminFormError(c, form, err)
+		return
+	}
+	s.adminRender(c, http.StatusOK, view{Data: adminData{NewToken: secret}})
+}

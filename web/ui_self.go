@@ -1,0 +1,496 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+// meData is a person's own page.
+type meData struct {
+	Profile  *matcher.Profile
+	Postings []*matcher.Posting
+	Events   []matcher.Event
+}
+
+// ownProfile is the profile of a resident or staff account; operators
+// and admins without one are sent to their desk.
+func (s *Server) ownProfile(c *gin.Context) *matcher.Profile {
+	pr := principal(c)
+	if pr.ProfileID == 0 {
+		c.Redirect(http.StatusSeeOther, homeFor(pr))
+		c.Abort()
+		return nil
+	}
+	p, err := s.Store.Profile(c.Request.Context(), pr.ProfileID)
+	if err != nil {
+		s.pageFail(c, err)
+		return nil
+	}
+	return p
+}
+
+func (s *Server) mePage(c *gin.Context) {
+	p := s.ownProfile(c)
+	if p == nil {
+		return
+	}
+	ctx := c.Request.Context()
+	posts, err := s.Store.ListPostings(ctx, matcher.PostingFilter{ProfileID: p.ID, Limit: 500})
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	evs, err := s.allEvents(ctx, p.ID)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "me", "ui.me.title", view{Data: meData{Profile: p, Postings: posts, Events: evs}})
+}
+
+func (s *Server) meExport(c *gin.Context) {
+	p := s.ownProfile(c)
+	if p == nil {
+		return
+	}
+	out, err := s.export(c, p)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	raw, _ := json.MarshalIndent(out, "", "  ")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="saperi-my-data-%d.json"`, p.ID))
+	c.Data(http.StatusOK, "application/json", raw)
+}
+
+func (s *Server) erasePage(c *gin.Context) {
+	if p := s.ownProfile(c); p != nil {
+		s.render(c, http.StatusOK, "erase", "ui.erase.title", view{Data: p})
+	}
+}
+
+func (s *Server) eraseSubmit(c *gin.Context) {
+	p := s.ownProfile(c)
+	if p == nil {
+		return
+	}
+	if c.PostForm("confirm") != "yes" {
+		s.render(c, http.StatusBadRequest, "erase", "ui.erase.title", view{Data: p,
+			Errors: map[string]string{"confirm": loc(c).T("ui.erase.confirm_required", nil, "")}})
+		return
+	}
+	if _, err := s.eraseAndLogout(c, p); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/?ok=ui.flash.erased")
+}
+
+// postingFormData is the offer/need form.
+type postingFormData struct {
+	Kind       string
+	Owner      *matcher.Profile
+	Posting    *matcher.Posting // nil for a new one
+	Categories []matcher.Category
+	Days       []int
+	OnBehalf   bool
+}
+
+var weekDays = []int{1, 2, 3, 4, 5, 6, 7}
+
+// postingOwner finds whose posting the form is for: the person's own, or
+// (operators, admins) the profile named by ?profile= / profile_id.
+func (s *Server) postingOwner(c *gin.Context, id uint64) (*matcher.Profile, bool) {
+	pr := principal(c)
+	if id == 0 {
+		id = pr.ProfileID
+	}
+	if id == 0 {
+		s.pageFail(c, matcher.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
+		return nil, false
+	}
+	p, err := s.Store.Profile(c.Request.Context(), id)
+	if err != nil {
+		s.pageFail(c, err)
+		return nil, false
+	}
+	if !s.pageAllow(c, matcher.Create, matcher.Resource{Kind: matcher.ResPosting, HubID: p.HubID, ProfileID: p.ID}) {
+		return nil, false
+	}
+	return p, true
+}
+
+func (s *Server) postingForm(c *gin.Context, status int, d postingFormData, v view) {
+	cats, err := s.Store.Categories(c.Request.Context())
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	d.Categories, d.Days = cats, weekDays
+	d.OnBehalf = d.Owner != nil && d.Owner.ID != principal(c).ProfileID
+	v.Data = d
+	title := "ui.posting.new_offer"
+	if d.Kind == "need" {
+		title = "ui.posting.new_need"
+	}
+	if d.Posting != nil {
+		title = "ui.posting.edit"
+	}
+	s.render(c, status, "posting_form", title, v)
+}
+
+func (s *Server) postingNewPage(c *gin.Context) {
+	kind := c.Query("kind")
+	if kind != "offer" && kind != "need" {
+		kind = "offer"
+	}
+	pid, _ := strconv.ParseUint(c.Query("profile"), 10, 64)
+	owner, ok := s.postingOwner(c, pid)
+	if !ok {
+		return
+	}
+	form := url.Values{"kind": {kind}, "mode": {"in_person"}, "from": {"09:00"}, "to": {"12:00"},
+		"area": {owner.Area}, "expires": {s.Now().Add(matcher.DefaultTTL).Format("2006-01-02")}}
+	s.postingForm(c, http.StatusOK, postingFormData{Kind: kind, Owner: owner}, view{Form: form})
+}
+
+// applyPostingForm copies the form into p.
+func applyPostingForm(p *matcher.Posting, form url.Values, now time.Time) error {
+	p.Title = form.Get("title")
+	p.Description = form.Get("description")
+	p.Category = form.Get("category")
+	p.Mode = matcher.Mode(form.Get("mode"))
+	p.Area = strings.TrimSpace(form.Get("area"))
+	p.Urgent = form.Get("urgent") == "yes"
+	from, err1 := minutes(form.Get("from"))
+	to, err2 := minutes(form.Get("to"))
+	p.Slots = []matcher.Slot{}
+	for _, d := range form["days"] {
+		n, err := strconv.Atoi(d)
+		if err != nil {
+			continue
+		}
+		if err1 != nil || err2 != nil {
+			return matcher.Invalid("slots", "error.slot.range", "a slot must end after it starts")
+		}
+		p.Slots = append(p.Slots, matcher.Slot{Day: n, From: from, To: to})
+	}
+	if e := form.Get("expires"); e != "" {
+		t, err := time.Parse("2006-01-02", e)
+		if err != nil {
+			return matcher.Invalid("expires", "error.posting.expired", "the expiry date must be in the future")
+		}
+		p.Expires = t.Add(23*time.Hour + 59*time.Minute)
+	}
+	return nil
+}
+
+func minutes(hhmm string) (int, error) {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return 0, err
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+func (s *Server) postingNewSubmit(c *gin.Context) {
+	ctx := c.Request.Context()
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
+	owner, ok := s.postingOwner(c, formID(c, "profile_id"))
+	if !ok {
+		return
+	}
+	kind := form.Get("kind")
+	now := s.Now().UTC()
+	p := &matcher.Posting{Kind: matcher.Kind(kind), Created: now, Updated: now}
+	err := applyPostingForm(p, form, now)
+	if err == nil {
+		p.Inherit(owner)
+		p.Normalize(now)
+		var cats []matcher.Category
+		if cats, err = s.Store.Categories(ctx); err == nil {
+			err = p.Validate(cats, now)
+		}
+	}
+	if err == nil {
+		err = s.Store.CreatePosting(ctx, p, s.event(c, "posting.create", owner.ID))
+	}
+	if err != nil {
+		if matcher.AsError(err) == nil {
+			s.pageFail(c, err)
+			return
+		}
+		errs, msg := fieldErrors(loc(c), err)
+		s.postingForm(c, http.StatusBadRequest, postingFormData{Kind: kind, Owner: owner}, view{Form: form, Errors: errs, Error: msg})
+		return
+	}
+	s.Index.Notify()
+	if owner.ID != principal(c).ProfileID {
+		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/people/%d?ok=ui.flash.posted", owner.ID))
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/me?ok=ui.flash.posted")
+}
+
+// editablePosting loads :id and checks that the caller may edit it.
+func (s *Server) editablePosting(c *gin.Context) *matcher.Posting {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.pageFail(c, err)
+		return nil
+	}
+	p, err := s.Store.Posting(c.Request.Context(), id)
+	if err != nil {
+		s.pageFail(c, err)
+		return nil
+	}
+	if !s.pageAllow(c, matcher.Edit, matcher.PostingResource(p, nil)) {
+		return nil
+	}
+	return p
+}
+
+func (s *Server) postingEditPage(c *gin.Context) {
+	p := s.editablePosting(c)
+	if p == nil {
+		return
+	}
+	form := url.Values{"kind": {string(p.Kind)}, "title": {p.Title}, "description": {p.Description},
+		"category": {p.Category}, "mode": {string(p.Mode)}, "area": {p.Area}, "expires": {p.Expires.Format("2006-01-02")},
+		"from": {"09:00"}, "to": {"12:00"}}
+	if p.Urgent {
+		form.Set("urgent", "yes")
+	}
+	for i, sl := range p.Slots {
+		form.Add("days", strconv.Itoa(sl.Day))
+		if i == 0 {
+			form.Set("from", fmt.Sprintf("%02d:%02d", sl.From/60, sl.From%60))
+			form.Set("to", fmt.Sprintf("%02d:%02d", sl.To/60, sl.To%60))
+		}
+	}
+	owner, _ := s.Store.Profile(c.Request.Context(), p.ProfileID)
+	s.postingForm(c, http.StatusOK, postingFormData{Kind: string(p.Kind), Owner: owner, Posting: p}, view{Form: form})
+}
+
+func (s *Server) postingEditSubmit(c *gin.Context) {
+	cur := s.editablePosting(c)
+	if cur == nil {
+		return
+	}
+	ctx := c.Request.Context()
+	_ = c.Request.ParseForm()
+	form := c.Request.PostForm
+	cats, err := s.Store.Categories(ctx)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	now := s.Now().UTC()
+	_, err = s.Store.UpdatePosting(ctx, cur.ID, func(p *matcher.Posting) error {
+		if err := applyPostingForm(p, form, now); err != nil {
+			return err
+		}
+		p.Normalize(now)
+		p.Updated = now
+		return p.Validate(cats, now)
+	}, s.event(c, "posting.update", 0))
+	if err != nil {
+		if matcher.AsError(err) == nil {
+			s.pageFail(c, err)
+			return
+		}
+		errs, msg := fieldErrors(loc(c), err)
+		owner, _ := s.Store.Profile(ctx, cur.ProfileID)
+		form.Set("kind", string(cur.Kind))
+		s.postingForm(c, http.StatusBadRequest, postingFormData{Kind: string(cur.Kind), Owner: owner, Posting: cur},
+			view{Form: form, Errors: errs, Error: msg})
+		return
+	}
+	s.Index.Notify()
+	c.Redirect(http.StatusSeeOther, s.backTo(c, cur.ProfileID)+"?ok=ui.flash.saved")
+}
+
+// backTo is the page of the person a posting belongs to: their own page,
+// or the desk's page about them.
+func (s *Server) backTo(c *gin.Context, profileID uint64) string {
+	if principal(c).ProfileID == profileID {
+		return "/me"
+	}
+	return fmt.Sprintf("/desk/people/%d", profileID)
+}
+
+func (s *Server) postingStatusSubmit(c *gin.Context) {
+	cur := s.editablePosting(c)
+	if cur == nil {
+		return
+	}
+	t := matcher.Transition(c.PostForm("action"))
+	switch t {
+	case matcher.Pause, matcher.Resume, matcher.Close, matcher.Renew:
+	default:
+		s.pageFail(c, matcher.Invalid("action", "ui.error.action", "unknown action"))
+		return
+	}
+	now := s.Now().UTC()
+	if _, err := s.Store.UpdatePosting(c.Request.Context(), cur.ID, func(p *matcher.Posting) error {
+		return p.Apply(t, now)
+	}, s.event(c, "posting."+string(t), 0)); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	s.Index.Notify()
+	c.Redirect(http.StatusSeeOther, s.backTo(c, cur.ProfileID)+"?ok=ui.flash.saved")
+}
+
+// matchCard is a match as a person (or a desk) reads it.
+type matchCard struct {
+	M        *matcher.Match
+	Mine     *matcher.Posting // the reader's side (or the need, for desks)
+	Other    *matcher.Posting
+	Side     matcher.Side
+	Reasons  []string
+	Accepted bool // the reader's side has accepted
+	Contacts *struct {
+		Need  party `json:"need"`
+		Offer party `json:"offer"`
+	}
+	OtherParty *party
+	CanAnswer  bool
+}
+
+func (s *Server) matchCards(c *gin.Context, profileID uint64) ([]matchCard, error) {
+	ctx := c.Request.Context()
+	posts, err := s.Store.ListPostings(ctx, matcher.PostingFilter{ProfileID: profileID, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	sh, err := s.shares(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []matchCard
+	for _, p := range posts {
+		ms, err := s.Store.MatchesOf(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out = append(out, s.matchCard(c, m, profileID, sh))
+		}
+	}
+	return out, nil
+}
+
+// matchCard describes m for the side of profileID (the need side when 0).
+func (s *Server) matchCard(c *gin.Context, m *matcher.Match, profileID uint64, sh shares) matchCard {
+	ctx := c.Request.Context()
+	side := matcher.NeedSide
+	if profileID != 0 && m.OfferProfileID == profileID {
+		side = matcher.OfferSide
+	}
+	mine, other := m.NeedID, m.OfferID
+	if side == matcher.OfferSide {
+		mine, other = other, mine
+	}
+	ps, _ := s.Store.Postings(ctx, []uint64{mine, other})
+	v := s.viewMatch(c, m, sh)
+	card := matchCard{M: m, Side: side, Reasons: v.Reasons, Contacts: v.Contacts}
+	for _, p := range ps {
+		if p.ID == mine {
+			card.Mine = p
+		} else {
+			card.Other = p
+		}
+	}
+	card.Accepted = (side == matcher.NeedSide && m.NeedAccepted) || (side == matcher.OfferSide && m.OfferAccepted)
+	card.CanAnswer = !card.Accepted && (m.State == matcher.Proposed || m.State == matcher.AcceptedNeed || m.State == matcher.AcceptedOffer)
+	if v.Contacts != nil {
+		o := v.Contacts.Offer
+		if side == matcher.OfferSide {
+			o = v.Contacts.Need
+		}
+		card.OtherParty = &o
+	}
+	return card
+}
+
+func (s *Server) matchesPage(c *gin.Context) {
+	p := s.ownProfile(c)
+	if p == nil {
+		return
+	}
+	cards, err := s.matchCards(c, p.ID)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "matches", "ui.matches.title", view{Data: cards})
+}
+
+// answerSubmit is a person accepting or declining a proposal for their
+// own side.
+func (s *Server) answerSubmit(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	a := matcher.Action(c.PostForm("action"))
+	if a != matcher.Accept && a != matcher.Decline {
+		s.pageFail(c, matcher.Invalid("action", "ui.error.action", "unknown action"))
+		return
+	}
+	ctx := c.Request.Context()
+	m, err := s.Store.Match(ctx, id)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	side := sideOf(principal(c), m)
+	if err := s.answer(c, m, a, side); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/matches?ok=ui.flash.answered")
+}
+
+// answer applies accept or decline for side, if the caller may.
+func (s *Server) answer(c *gin.Context, m *matcher.Match, a matcher.Action, side matcher.Side) error {
+	ctx := c.Request.Context()
+	sh, err := s.shares(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := s.matchResource(ctx, m, sh)
+	if err != nil {
+		return err
+	}
+	r.Side = side
+	if !matcher.Can(principal(c), matcher.Answer, r) {
+		return denied(principal(c))
+	}
+	onBehalf := m.NeedProfileID
+	if side == matcher.OfferSide {
+		onBehalf = m.OfferProfileID
+	}
+	if onBehalf == principal(c).ProfileID {
+		onBehalf = 0
+	}
+	now := s.Now().UTC()
+	got, err := s.Store.UpdateMatch(ctx, m.ID, func(m *matcher.Match) error {
+		return m.Apply(a, side, actor(c), "", now)
+	}, s.event(c, "match."+string(a), onBehalf))
+	if err == nil && got.State == matcher.Connected {
+		s.Index.Notify()
+	}
+	return err
+}
