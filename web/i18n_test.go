@@ -32,12 +32,12 @@ func TestCatalogsComplete(t *testing.T) {
 		}
 	}
 	// Every literal key in the Go sources that produce messages.
-	keyRE := regexp.MustCompile(`"((?:error|reason|problem)\.[a-z0-9_.]+[a-z0-9_])"`)
+	keyRE := regexp.MustCompile(`"((?:error|reason|problem|digest|link|noticeboard)\.[a-z0-9_.]+[a-z0-9_])"`)
 	var used []string
-	for _, dir := range []string{"../matcher", "../store", "../index", "."} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	for _, dir := range []string{"../matcher", "../store", "../index", "../digest", "../digest/templates", ".", "templates"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.*"))
 		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
+			if strings.HasSuffix(f, "_test.go") || !(strings.HasSuffix(f, ".go") || strings.HasSuffix(f, ".html") || strings.HasSuffix(f, ".txt")) {
 				continue
 			}
 			src, err := os.ReadFile(f)

@@ -1,0 +1,128 @@
+// Package digesttest runs a real SMTP server on loopback for tests: it
+// accepts every mail, keeps what arrived, and can be made slow or answer
+// temporary errors. Only tests import it.
+package digesttest
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"net/mail"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Mail is one message the server accepted.
+type Mail struct {
+	From string
+	To   []string
+	Raw  []byte
+}
+
+// Header parses the message's header.
+func (m Mail) Header() mail.Header {
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Raw))
+	if err != nil {
+		return mail.Header{}
+	}
+	return msg.Header
+}
+
+// Server is an SMTP server on 127.0.0.1 with a free port.
+type Server struct {
+	Host string
+	Port int
+	// Delay is waited at each recipient, before the client sends the
+	// content: a client killed meanwhile has not delivered that message.
+	Delay time.Duration
+	// TempFail is how many messages are first refused with a 451.
+	TempFail int
+
+	mu    sync.Mutex
+	mails []Mail
+	srv   *smtp.Server
+}
+
+// Start starts a server and stops it when the test ends.
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	s := &Server{}
+	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true
+	s.srv.ReadTimeout = 30 * time.Second
+	s.srv.WriteTimeout = 30 * time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := ln.Addr().(*net.TCPAddr)
+	s.Host, s.Port = "127.0.0.1", addr.Port
+	go func() { _ = s.srv.Serve(ln) }()
+	tb.Cleanup(func() { _ = s.srv.Close() })
+	return s
+}
+
+// Addr is host:port.
+func (s *Server) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
+
+// Mails returns what arrived so far.
+func (s *Server) Mails() []Mail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Mail(nil), s.mails...)
+}
+
+// PerRecipient counts the mails each address received.
+func (s *Server) PerRecipient() map[string]int {
+	out := map[string]int{}
+	for _, m := range s.Mails() {
+		for _, to := range m.To {
+			out[strings.ToLower(to)]++
+		}
+	}
+	return out
+}
+
+type session struct {
+	s    *Server
+	from string
+	to   []string
+}
+
+func (x *session) Reset()        { x.from, x.to = "", nil }
+func (x *session) Logout() error { return nil }
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	x.from = from
+	return nil
+}
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if x.s.Delay > 0 {
+		time.Sleep(x.s.Delay)
+	}
+	x.to = append(x.to, to)
+	return nil
+}
+func (x *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	x.s.mu.Lock()
+	defer x.s.mu.Unlock()
+	if x.s.TempFail > 0 {
+		x.s.TempFail--
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
+	if len(raw) == 0 {
+		return errors.New("empty message")
+	}
+	x.s.mails = append(x.s.mails, Mail{From: x.from, To: append([]string(nil), x.to...), Raw: raw})
+	return nil
+}
