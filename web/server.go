@@ -34,6 +34,7 @@ type Store interface {
 	Match(ctx context.Context, id uint64) (*matcher.Match, error)
 	MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error)
 	Events(ctx context.Context, profileID, after uint64, limit int) ([]matcher.Event, error)
+	Unsubscribe(ctx context.Context, email string, ev matcher.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
@@ -53,6 +54,13 @@ type Deps struct {
 	Log      *slog.Logger
 	Registry *prometheus.Registry
 	Version  string
+	// LinkSecret verifies the signed links in mails (/l/{token}); without
+	// it those links are refused.
+	LinkSecret []byte
+	// Connected, when set, is told of each match that just became
+	// connected, after the change is committed (the "you are in touch"
+	// mail).
+	Connected func(ctx context.Context, m *matcher.Match) error
 }
 
 // Server is the HTTP face of Saperi.
@@ -108,6 +116,10 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metricsHandler())
 	e.GET("/api/openapi.json", s.openapi)
 	e.GET("/", s.home)
+
+	e.GET("/l/:token", s.linkPage)
+	e.POST("/l/:token", s.linkAction)
+	e.GET("/hubs/:id/noticeboard", s.noticeboard)
 
 	v1 := e.Group("/api/v1")
 	v1.GET("/categories", s.listCategories)
