@@ -20,6 +20,11 @@ type AssignOptions struct {
 	// Candidates is how many ranked offers per need are considered
 	// (default 10).
 	Candidates int
+	// MinScore drops candidates below this score (default 0.4), and
+	// Relative those below this share of the need's best candidate
+	// (default 0.6): a weak proposal costs a person's attention and an
+	// offer's capacity.
+	MinScore, Relative float64
 }
 
 // Assignment is the result of gathering and assigning.
@@ -45,6 +50,12 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 	}
 	if o.Candidates <= 0 {
 		o.Candidates = 10
+	}
+	if o.MinScore <= 0 {
+		o.MinScore = 0.4
+	}
+	if o.Relative <= 0 {
+		o.Relative = 0.6
 	}
 	a := &Assignment{Problem: matcher.Problem{OfferCap: map[uint64]int{}, NeedCap: map[uint64]int{}, Exclude: map[matcher.Pair]bool{}},
 		ranked: map[matcher.Pair]matcher.Ranked{}, needs: map[uint64]*matcher.Posting{}}
@@ -106,6 +117,9 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 			return nil, fmt.Errorf("digest: assign: %w", err)
 		}
 		for _, r := range ranked {
+			if r.Score < o.MinScore || r.Score < o.Relative*ranked[0].Score {
+				continue
+			}
 			k := matcher.Pair{NeedID: n.ID, OfferID: r.Posting.ID}
 			a.ranked[k] = r
 			a.Problem.Arcs = append(a.Problem.Arcs, matcher.Arc{NeedID: n.ID, OfferID: r.Posting.ID, Score: r.Score})

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/saperi/saperi/demo"
+	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/web"
 )
 
@@ -20,6 +21,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var (
 		c        common
 		ec       engineConfig
+		mc       mailConfig
+		digests  bool
 		addr     string
 		seed     bool
 		shutdown time.Duration
@@ -29,10 +32,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"the data folder; on first start with an empty store the demo data is loaded.", stdout)
 	f.common(&c)
 	f.engine(&ec)
+	f.mail(&mc)
+	f.bool(&digests, "digests", "SAPERI_DIGESTS", true, "run the weekly assignment and digests on schedule, and send transactional mails")
 	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	if err := mc.check(); err != nil {
 		return err
 	}
 	log, err := c.logger(stderr)
@@ -53,9 +61,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Registry: reg, Version: Version})
+	secret, err := a.db.LinkSecret(ctx)
 	if err != nil {
+		return err
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer func() { stopBG(); wg.Wait() }() // before the store closes
+	goBG := func(fn func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); fn() }()
+	}
+	var connected func(context.Context, *matcher.Match) error
+	if digests {
+		if _, connected, err = startMail(bg, a, c.Data, mc, log, goBG); err != nil {
+			stopBG()
+			wg.Wait()
+			return err
+		}
+	}
+	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
+		Registry: reg, Version: Version, LinkSecret: secret, Connected: connected})
+	if err != nil {
+		stopBG()
+		wg.Wait()
 		return err
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -65,10 +94,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 
-	bg, stopBG := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); a.ix.Run(bg) }()
+	goBG(func() { a.ix.Run(bg) })
 
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)
