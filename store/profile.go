@@ -194,3 +194,44 @@ func unknownHub(id uint64) error {
 	return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_hub", Field: "hub_id",
 		Args: map[string]any{"ID": id}, Message: fmt.Sprintf("unknown hub %d", id)}
 }
+
+// ImportProfiles stores ps in one transaction, all or none, each validated
+// and checked as CreateProfile does, with one audit event per profile
+// (Action "profile.import" unless set). It is for bulk loads (generated
+// data, spreadsheets), where one transaction per profile would cost one
+// disk sync each.
+func (db *DB) ImportProfiles(ctx context.Context, ps []*matcher.Profile, ev matcher.Event) error {
+	for i, p := range ps {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("profile %d: %w", i, err)
+		}
+	}
+	if ev.Action == "" {
+		ev.Action = "profile.import"
+	}
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		for i, p := range ps {
+			if !hubExists(tx, p.HubID) {
+				return fmt.Errorf("profile %d: %w", i, unknownHub(p.HubID))
+			}
+			id, err := tx.Bucket(profileBucket).NextSequence()
+			if err != nil {
+				return fmt.Errorf("store: import profile: %w", err)
+			}
+			p.ID = id
+			if err := putProfile(tx, p, nil); err != nil {
+				return err
+			}
+			if err := addEvent(tx, profileEvent(ev, p.ID, "profile.import")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, p := range ps {
+			p.ID = 0
+		}
+	}
+	return err
+}
