@@ -19,6 +19,7 @@ type Store interface {
 	MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error)
 	CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Event) error
 	Unsubscribed(ctx context.Context) (map[string]bool, error)
+	IsUnsubscribed(ctx context.Context, email string) (bool, error)
 	PlanSends(ctx context.Context, recs []matcher.Send) (int, error)
 	UpdateSend(ctx context.Context, key string, fn func(*matcher.Send) error) (*matcher.Send, error)
 	Send(ctx context.Context, key string) (*matcher.Send, error)

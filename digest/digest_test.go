@@ -282,4 +282,38 @@ func decodeBody(t *testing.T, r io.Reader, enc string) string {
 	return string(b)
 }
 
-var _ = fmt.Sprint
+
+// TestUnsubscribeMidRun: John unsubscribes after the run planned his mail
+// but before it was sent; the resumed run skips him.
+func TestUnsubscribeMidRun(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	mm := &memMailer{}
+	r := f.runner(t, mm)
+	crash := errors.New("crash")
+	r.failAt = func(step, key string) error {
+		if step == stepBeforeSend && strings.HasSuffix(key, fmt.Sprintf("/personal/%d", f.john.ID)) {
+			return crash
+		}
+		return nil
+	}
+	if _, err := r.Run(ctx, Options{Week: testWeek}); !errors.Is(err, crash) {
+		t.Fatalf("first run: %v", err)
+	}
+	if err := f.db.Unsubscribe(ctx, "John@Example.org", matcher.Event{At: testNow, Actor: "link"}); err != nil {
+		t.Fatal(err)
+	}
+	r.failAt = nil
+	rep, err := r.Run(ctx, Options{Week: testWeek})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range mm.got {
+		if m.To == "john@example.org" {
+			t.Fatal("John got a digest after unsubscribing")
+		}
+	}
+	if rep.Skipped != 1 || len(mm.got) != 3 {
+		t.Fatalf("report %+v, %d mails", rep, len(mm.got))
+	}
+}

@@ -292,6 +292,16 @@ func (r *Runner) Run(ctx context.Context, o Options) (Report, error) {
 			continue
 		}
 		m := byKey[rec.Key]
+		if m != nil {
+			// Unsubscribing is honoured at once, also in the middle of a run.
+			gone, err := r.Store.IsUnsubscribed(ctx, m.To)
+			if err != nil {
+				return rep, err
+			}
+			if gone {
+				m = nil
+			}
+		}
 		if m == nil {
 			// Planned by an earlier run, but there is nothing to say now
 			// (answered meanwhile) or the person unsubscribed.

@@ -182,3 +182,13 @@ func (db *DB) ScanMatches(ctx context.Context, batch int, fn func([]*matcher.Mat
 		}
 	}
 }
+
+// IsUnsubscribed reports whether email asked for no more digests.
+func (db *DB) IsUnsubscribed(ctx context.Context, email string) (bool, error) {
+	var out bool
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		out = tx.Bucket(unsubscribedBucket).Get([]byte(strings.ToLower(strings.TrimSpace(email)))) != nil
+		return nil
+	})
+	return out, err
+}
