@@ -282,7 +282,6 @@ func decodeBody(t *testing.T, r io.Reader, enc string) string {
 	return string(b)
 }
 
-
 // TestUnsubscribeMidRun: John unsubscribes after the run planned his mail
 // but before it was sent; the resumed run skips him.
 func TestUnsubscribeMidRun(t *testing.T) {
