@@ -182,7 +182,7 @@ func TestCrashResumes(t *testing.T) {
 func TestSMTP(t *testing.T) {
 	f := newFixture(t)
 	srv := digesttest.Start(t)
-	srv.TempFail = 1
+	srv.SetTempFail(1)
 	m, err := NewSMTPMailer(SMTPConfig{Host: srv.Host, Port: srv.Port, TLS: "none"}, func() time.Time { return testNow })
 	if err != nil {
 		t.Fatal(err)

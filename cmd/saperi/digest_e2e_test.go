@@ -30,7 +30,7 @@ func TestDigestKillNine(t *testing.T) {
 		}
 	}
 	smtp := digesttest.Start(t)
-	smtp.Delay = 60 * time.Millisecond
+	smtp.SetDelay(60 * time.Millisecond)
 	args := []string{"digest", "--data", data, "--log-level", "warn", "--smtp-host", smtp.Host,
 		"--smtp-port", strconv.Itoa(smtp.Port), "--smtp-tls", "none", "--mail-rate", "0"}
 

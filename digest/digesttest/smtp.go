@@ -38,13 +38,12 @@ func (m Mail) Header() mail.Header {
 type Server struct {
 	Host string
 	Port int
-	// Delay is waited at each recipient, before the client sends the
+	mu sync.Mutex
+	// delay is waited at each recipient, before the client sends the
 	// content: a client killed meanwhile has not delivered that message.
-	Delay time.Duration
-	// TempFail is how many messages are first refused with a 451.
-	TempFail int
-
-	mu    sync.Mutex
+	delay time.Duration
+	// tempFail is how many messages are first refused with a 451.
+	tempFail int
 	mails []Mail
 	srv   *smtp.Server
 }
@@ -67,6 +66,21 @@ func Start(tb testing.TB) *Server {
 	go func() { _ = s.srv.Serve(ln) }()
 	tb.Cleanup(func() { _ = s.srv.Close() })
 	return s
+}
+
+// SetDelay makes the server wait d at each recipient, before the client
+// sends the content: a client killed meanwhile has delivered nothing.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// SetTempFail makes the server refuse the next n messages with a 451.
+func (s *Server) SetTempFail(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tempFail = n
 }
 
 // Addr is host:port.
@@ -103,9 +117,10 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if x.s.Delay > 0 {
-		time.Sleep(x.s.Delay)
-	}
+	x.s.mu.Lock()
+	d := x.s.delay
+	x.s.mu.Unlock()
+	time.Sleep(d)
 	x.to = append(x.to, to)
 	return nil
 }
@@ -116,8 +131,8 @@ func (x *session) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	defer x.s.mu.Unlock()
-	if x.s.TempFail > 0 {
-		x.s.TempFail--
+	if x.s.tempFail > 0 {
+		x.s.tempFail--
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}
 	if len(raw) == 0 {
