@@ -38,14 +38,14 @@ func (m Mail) Header() mail.Header {
 type Server struct {
 	Host string
 	Port int
-	mu sync.Mutex
+	mu   sync.Mutex
 	// delay is waited at each recipient, before the client sends the
 	// content: a client killed meanwhile has not delivered that message.
 	delay time.Duration
 	// tempFail is how many messages are first refused with a 451.
 	tempFail int
-	mails []Mail
-	srv   *smtp.Server
+	mails    []Mail
+	srv      *smtp.Server
 }
 
 // Start starts a server and stops it when the test ends.
