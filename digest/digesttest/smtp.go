@@ -44,8 +44,10 @@ type Server struct {
 	delay time.Duration
 	// tempFail is how many messages are first refused with a 451.
 	tempFail int
-	mails    []Mail
-	srv      *smtp.Server
+	// rcpts counts RCPT commands received.
+	rcpts int
+	mails []Mail
+	srv   *smtp.Server
 }
 
 // Start starts a server and stops it when the test ends.
@@ -81,6 +83,14 @@ func (s *Server) SetTempFail(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tempFail = n
+}
+
+// Rcpts returns how many RCPT commands arrived: with a delay set, a
+// count above the number of mails means a client is waiting mid-message.
+func (s *Server) Rcpts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rcpts
 }
 
 // Addr is host:port.
@@ -119,6 +129,7 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	x.s.mu.Lock()
 	d := x.s.delay
+	x.s.rcpts++
 	x.s.mu.Unlock()
 	time.Sleep(d)
 	x.to = append(x.to, to)
