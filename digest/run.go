@@ -222,7 +222,7 @@ func (r *Runner) Compose(ctx context.Context, snap *Snapshot, week string) ([]*M
 			key := fmt.Sprintf("digest/%s/hub/%d/%s", week, h.ID, strings.ToLower(email))
 			unsub := r.link(matcher.LinkUnsubscribe, email, now)
 			v := hubView{HubDigest: d, Week: week, Unsubscribe: unsub, ChartCID: "week-chart@saperi",
-				Noticeboard: fmt.Sprintf("%s/hubs/%d/noticeboard", r.Config.BaseURL, h.ID)}
+				Noticeboard: fmt.Sprintf("%s/hubs/%d/noticeboard?lang=%s", r.Config.BaseURL, h.ID, lang)}
 			html, text, err := r.render.render("hub", lang, v)
 			if err != nil {
 				return nil, err
