@@ -39,6 +39,7 @@ type HubEntry struct {
 	Area      string   `json:"area"`
 	Neighbors []string `json:"neighbors,omitempty"`
 	Share     bool     `json:"share_with_neighbors,omitempty"`
+	Emails    []string `json:"emails,omitempty"`
 }
 
 // ProfileEntry is a resident or an organisation. WalkIn marks people

@@ -54,6 +54,7 @@ func Seed(ctx context.Context, st Store, now time.Time) (Counts, error) {
 			Point:              &matcher.Point{Lat: a.Lat, Lon: a.Lon},
 			Neighbors:          []uint64{},
 			ShareWithNeighbors: e.Share,
+			Emails:             e.Emails,
 			Created:            at(now, 75-i, 10*60),
 		}
 		for _, k := range e.Neighbors {

@@ -1,6 +1,9 @@
 package matcher
 
-import "time"
+import (
+	"net/mail"
+	"time"
+)
 
 // Hub is a portineria di comunità (or a time bank, a neighbourhood house):
 // the place whose operators look after a set of profiles.
@@ -12,8 +15,11 @@ type Hub struct {
 	Neighbors []uint64 `json:"neighbors"`
 	// ShareWithNeighbors lets operators of neighbouring hubs see this hub's
 	// postings among their candidates.
-	ShareWithNeighbors bool      `json:"share_with_neighbors"`
-	Created            time.Time `json:"created"`
+	ShareWithNeighbors bool `json:"share_with_neighbors"`
+	// Emails are the operators' shared addresses: they receive the hub's
+	// weekly digest.
+	Emails  []string  `json:"emails,omitempty"`
+	Created time.Time `json:"created"`
 }
 
 // Validate checks a hub as written by an admin.
@@ -30,6 +36,14 @@ func (h *Hub) Validate() error {
 			return Invalid("neighbors", "error.hub.neighbors", "neighbors must be distinct ids of other hubs")
 		}
 		seen[n] = true
+	}
+	if len(h.Emails) > 10 {
+		return Invalid("emails", "error.hub.emails", "at most 10 addresses")
+	}
+	for _, e := range h.Emails {
+		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			return Invalid("emails", "error.hub.email", "%q is not a valid email address", e).with("Email", e)
+		}
 	}
 	if h.Point != nil {
 		return h.Point.Validate()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -24,7 +25,9 @@ const SchemaVersion = 1
 // the 8-byte prefix a. Records are JSON-encoded matcher types.
 var (
 	// meta: "version" → uint64 SchemaVersion;
-	// "posting_count" → uint64 number of postings.
+	// "posting_count" → uint64 number of postings;
+	// "link_secret" → 32 random bytes, generated once, that sign the links
+	// in mails (matcher.SignLink).
 	metaBucket = []byte("meta")
 	// hubs: hub id → matcher.Hub.
 	hubBucket = []byte("hubs")
@@ -86,6 +89,14 @@ var (
 	// login_attempts: "email:<normalised email>" or "ip:<address>" →
 	// matcher.Attempts, the failed logins of the current window.
 	loginAttemptBucket = []byte("login_attempts")
+	// sends: Send.Key as text ("digest/2026-W48/personal/12",
+	// "mail/connected/5/need", "run/digest/2026-W48") → matcher.Send. One
+	// record per mail, planned before sending and marked after, so a
+	// crashed run resumes without resending or skipping. Never deleted.
+	sendBucket = []byte("sends")
+	// unsubscribed: lower-case email address → matcher.Event (when and
+	// how). An address here gets no digest.
+	unsubscribedBucket = []byte("unsubscribed")
 )
 
 // buckets lists every bucket Open creates.
@@ -96,12 +107,14 @@ var buckets = [][]byte{
 	synonymBucket,
 	userBucket, userEmailBucket, profileUserBucket, sessionBucket, userSessionBucket,
 	tokenBucket, tokenHashBucket, loginAttemptBucket,
+	sendBucket, unsubscribedBucket,
 }
 
 // Keys of the meta bucket.
 var (
 	versionKey      = []byte("version")
 	postingCountKey = []byte("posting_count")
+	linkSecretKey   = []byte("link_secret")
 )
 
 // Listing limits.
@@ -160,10 +173,19 @@ func initSchema(tx *bbolt.Tx) error {
 			return fmt.Errorf("create bucket %s: %w", name, err)
 		}
 	}
+	meta := tx.Bucket(metaBucket)
+	if meta.Get(linkSecretKey) == nil {
+		secret := make([]byte, 32)
+		if _, err := rand.Read(secret); err != nil {
+			return fmt.Errorf("generate link secret: %w", err)
+		}
+		if err := meta.Put(linkSecretKey, secret); err != nil {
+			return fmt.Errorf("put link secret: %w", err)
+		}
+	}
 	if !fresh {
 		return nil
 	}
-	meta := tx.Bucket(metaBucket)
 	if err := meta.Put(versionKey, itob(SchemaVersion)); err != nil {
 		return fmt.Errorf("put schema version: %w", err)
 	}

@@ -65,16 +65,16 @@ func TestTokensAndAttempts(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
 	tok := &matcher.APIToken{Name: "ci", Role: matcher.RoleAdmin, CreatedBy: "cli", Created: t0}
-	if err := db.CreateToken(ctx, tok, hashOf("secret"), matcher.Event{At: t0, Actor: "cli"}); err != nil {
+	if err := db.CreateToken(ctx, tok, hashOf("spt_k9Qx7uniqueTokenSecret"), matcher.Event{At: t0, Actor: "cli"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := db.TokenByHash(ctx, hashOf("secret")); err != nil || got.ID != tok.ID {
+	if got, err := db.TokenByHash(ctx, hashOf("spt_k9Qx7uniqueTokenSecret")); err != nil || got.ID != tok.ID {
 		t.Fatalf("TokenByHash = %v, %v", got, err)
 	}
 	if _, err := db.RevokeToken(ctx, tok.ID, t0, matcher.Event{At: t0, Actor: "cli"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := db.TokenByHash(ctx, hashOf("secret"))
+	_, err := db.TokenByHash(ctx, hashOf("spt_k9Qx7uniqueTokenSecret"))
 	wantCode(t, err, matcher.EUNAUTHORIZED)
 	_, err = db.RevokeToken(ctx, 42, t0, matcher.Event{})
 	wantCode(t, err, matcher.ENOTFOUND)
@@ -84,7 +84,7 @@ func TestTokensAndAttempts(t *testing.T) {
 	if _, err := db.Backup(ctx, &buf); err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(buf.Bytes(), []byte("secret")) {
+	if bytes.Contains(buf.Bytes(), []byte("spt_k9Qx7uniqueTokenSecret")) {
 		t.Fatal("the store holds a token secret")
 	}
 

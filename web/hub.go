@@ -14,6 +14,7 @@ type hubInput struct {
 	Point              *matcher.Point `json:"point"`
 	Neighbors          []uint64       `json:"neighbors"`
 	ShareWithNeighbors bool           `json:"share_with_neighbors"`
+	Emails             []string       `json:"emails"`
 }
 
 func (s *Server) createHub(c *gin.Context) {
@@ -26,7 +27,7 @@ func (s *Server) createHub(c *gin.Context) {
 		return
 	}
 	h := &matcher.Hub{Name: in.Name, Area: in.Area, Point: in.Point, Neighbors: in.Neighbors,
-		ShareWithNeighbors: in.ShareWithNeighbors, Created: s.Now().UTC()}
+		ShareWithNeighbors: in.ShareWithNeighbors, Emails: in.Emails, Created: s.Now().UTC()}
 	if h.Neighbors == nil {
 		h.Neighbors = []uint64{}
 	}

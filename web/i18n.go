@@ -127,3 +127,13 @@ func loc(c *gin.Context) *Localizer {
 	}
 	return nil
 }
+
+// Translate returns key's text in lang (the default language when lang has
+// no catalog) with args filled in; the key itself when it is missing. It
+// lets other packages (digest) share these catalogs.
+func (c *Catalog) Translate(lang, key string, args map[string]any) string {
+	return c.For(lang).T(key, args, "")
+}
+
+// Languages lists the languages the catalogs cover, the default first.
+func (c *Catalog) Languages() []string { return append([]string(nil), Languages...) }

@@ -34,12 +34,12 @@ func TestCatalogsComplete(t *testing.T) {
 		}
 	}
 	// Every literal key in the Go sources that produce messages.
-	keyRE := regexp.MustCompile(`"((?:error|reason|problem|ui)\.[a-z0-9_.]+[a-z0-9_])"`)
+	keyRE := regexp.MustCompile(`"((?:error|reason|problem|ui|digest|link|noticeboard)\.[a-z0-9_.]+[a-z0-9_])"`)
 	var used []string
-	for _, dir := range []string{"../matcher", "../store", "../index", "."} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	for _, dir := range []string{"../matcher", "../store", "../index", "../digest", "../digest/templates", ".", "templates"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.*"))
 		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
+			if strings.HasSuffix(f, "_test.go") || !(strings.HasSuffix(f, ".go") || strings.HasSuffix(f, ".html") || strings.HasSuffix(f, ".txt")) {
 				continue
 			}
 			src, err := os.ReadFile(f)
@@ -47,6 +47,9 @@ func TestCatalogsComplete(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, m := range keyRE.FindAllStringSubmatch(string(src), -1) {
+				if strings.HasSuffix(m[1], ".html") || strings.HasSuffix(m[1], ".txt") {
+					continue // a template's name, not a message
+				}
 				used = append(used, m[1])
 			}
 		}
@@ -55,6 +58,12 @@ func TestCatalogsComplete(t *testing.T) {
 		t.Fatalf("found only %d keys in the sources: the scan is broken", len(used))
 	}
 	// Keys built at run time.
+	for _, p := range []string{"accept", "decline", "renew", "unsubscribe"} {
+		used = append(used, "link."+p+".button")
+	}
+	for _, p := range []string{"accept", "decline"} {
+		used = append(used, "link."+p+".title", "link."+p+".question", "link."+p+".done")
+	}
 	for _, what := range []string{"posting", "profile", "hub", "match", "synonym", "user", "token"} {
 		used = append(used, "error.not_found."+what)
 	}
@@ -74,6 +83,19 @@ func TestCatalogsComplete(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range tmplRE.FindAllStringSubmatch(string(src), -1) {
+			used = append(used, m[1])
+			fromTemplates++
+		}
+	}
+	// The standalone pages call {{t .L "key"}}.
+	standalone, _ := filepath.Glob("templates/standalone/*.html")
+	standRE := regexp.MustCompile(`\bt\s+\.L\s+"([^"]+)"`)
+	for _, f := range standalone {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range standRE.FindAllStringSubmatch(string(src), -1) {
 			used = append(used, m[1])
 			fromTemplates++
 		}

@@ -187,8 +187,9 @@ func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if m.State == matcher.Connected {
+		if becameConnected(m) {
 			s.Index.Notify() // the need became matched
+			s.connected(ctx, m)
 		}
 		c.JSON(http.StatusOK, s.viewMatch(c, m, sh))
 	}
@@ -259,4 +260,24 @@ func (s *Server) viewMatch(c *gin.Context, m *matcher.Match, sh shares) matchVie
 		Offer: party{ProfileID: offer.ID, Name: offer.Name, Contacts: offer.Contacts},
 	}
 	return v
+}
+
+// becameConnected reports whether the last change made m connected.
+func becameConnected(m *matcher.Match) bool {
+	if len(m.History) == 0 {
+		return false
+	}
+	last := m.History[len(m.History)-1]
+	return last.To == matcher.Connected && last.From != matcher.Connected
+}
+
+// connected tells the Connected hook; the change is committed, so a
+// failure to record the mail is logged, not the caller's error.
+func (s *Server) connected(ctx context.Context, m *matcher.Match) {
+	if s.Connected == nil {
+		return
+	}
+	if err := s.Connected(ctx, m); err != nil {
+		s.log.ErrorContext(ctx, "connected mail", "match", m.ID, "err", err)
+	}
 }

@@ -41,6 +41,7 @@ type Store interface {
 	CreateSynonym(ctx context.Context, s *matcher.Synonym, ev matcher.Event) error
 	Synonyms(ctx context.Context) ([]*matcher.Synonym, error)
 	DeleteSynonym(ctx context.Context, id uint64, ev matcher.Event) error
+	Unsubscribe(ctx context.Context, email string, ev matcher.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 
 	// Accounts, sessions, tokens and login throttling (auth.go, account.go).
@@ -99,6 +100,13 @@ type Deps struct {
 	// SecureCookies marks cookies Secure even on plain-HTTP requests: for a
 	// server behind a reverse proxy that terminates TLS.
 	SecureCookies bool
+	// LinkSecret verifies the signed links in mails (/l/{token}); without
+	// it those links are refused.
+	LinkSecret []byte
+	// Connected, when set, is told of each match that just became
+	// connected, after the change is committed (the "you are in touch"
+	// mail).
+	Connected func(ctx context.Context, m *matcher.Match) error
 }
 
 // Server is the HTTP face of Saperi.
@@ -197,6 +205,10 @@ func (s *Server) routes() {
 	e.GET("/api/openapi.json", s.openapi)
 	e.GET("/api", s.home)
 	s.uiRoutes()
+
+	e.GET("/l/:token", s.linkPage)
+	e.POST("/l/:token", s.linkAction)
+	e.GET("/hubs/:id/noticeboard", s.noticeboard)
 
 	pub := e.Group("/api/v1")
 	pub.GET("/categories", s.listCategories)

@@ -24,6 +24,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var (
 		c        common
 		ec       engineConfig
+		mc       mailConfig
+		digests  bool
 		addr     string
 		seed     bool
 		secure   bool
@@ -35,6 +37,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"the data folder; on first start with an empty store the demo data is loaded.", stdout)
 	f.common(&c)
 	f.engine(&ec)
+	f.mail(&mc)
+	f.bool(&digests, "digests", "SAPERI_DIGESTS", true, "run the weekly assignment and digests on schedule, and send transactional mails")
 	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one; :8080 for every interface)")
 	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
 	f.str(&hosts, "allowed-hosts", "SAPERI_ALLOWED_HOSTS", "", "comma-separated host names the server answers to, besides localhost and\n"+
@@ -42,6 +46,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.bool(&secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	if err := mc.check(); err != nil {
 		return err
 	}
 	log, err := c.logger(stderr)
@@ -73,9 +80,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts), SetupCode: setupCode, SecureCookies: secure})
+	secret, err := a.db.LinkSecret(ctx)
 	if err != nil {
+		return err
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer func() { stopBG(); wg.Wait() }() // before the store closes
+	goBG := func(fn func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); fn() }()
+	}
+	var connected func(context.Context, *matcher.Match) error
+	if digests {
+		if _, connected, err = startMail(bg, a, c.Data, mc, log, goBG); err != nil {
+			stopBG()
+			wg.Wait()
+			return err
+		}
+	}
+	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
+		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts), SetupCode: setupCode, SecureCookies: secure,
+		LinkSecret: secret, Connected: connected})
+	if err != nil {
+		stopBG()
+		wg.Wait()
 		return err
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -85,12 +114,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 
-	bg, stopBG := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); a.ix.Run(bg) }()
-	wg.Add(1)
-	go func() { defer wg.Done(); a.warm(bg, log) }()
+	goBG(func() { a.ix.Run(bg) })
+	goBG(func() { a.warm(bg, log) })
 
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)

@@ -1,0 +1,161 @@
+package digest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// Candidates finds candidate offers for needs: matcher.Engine does.
+type Candidates interface {
+	For(ctx context.Context, target *matcher.Posting, limit int, now time.Time) ([]matcher.Ranked, error)
+}
+
+// AssignOptions tune the weekly assignment.
+type AssignOptions struct {
+	// PerNeed is at most how many active proposals a need has (default 3).
+	PerNeed int
+	// Candidates is how many ranked offers per need are considered
+	// (default 10).
+	Candidates int
+	// MinScore drops candidates below this score (default 0.4), and
+	// Relative those below this share of the need's best candidate
+	// (default 0.6): a weak proposal costs a person's attention and an
+	// offer's capacity.
+	MinScore, Relative float64
+}
+
+// Assignment is the result of gathering and assigning.
+type Assignment struct {
+	Problem  matcher.Problem
+	Proposed []matcher.Arc
+	// Greedy is the top-1 baseline: each need in id order takes its best
+	// offer with capacity left.
+	Greedy []matcher.Arc
+	// OnePerNeed is the assignment with at most one new proposal per need,
+	// comparable with Greedy.
+	OnePerNeed []matcher.Arc
+	ranked     map[matcher.Pair]matcher.Ranked
+	needs      map[uint64]*matcher.Posting
+}
+
+// Plan gathers the candidate arcs of every open need from the engine
+// (outside any transaction: one read per need) and assigns them. Nothing
+// is written.
+func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o AssignOptions) (*Assignment, error) {
+	if o.PerNeed <= 0 {
+		o.PerNeed = 3
+	}
+	if o.Candidates <= 0 {
+		o.Candidates = 10
+	}
+	if o.MinScore <= 0 {
+		o.MinScore = 0.4
+	}
+	if o.Relative <= 0 {
+		o.Relative = 0.6
+	}
+	a := &Assignment{Problem: matcher.Problem{OfferCap: map[uint64]int{}, NeedCap: map[uint64]int{}, Exclude: map[matcher.Pair]bool{}},
+		ranked: map[matcher.Pair]matcher.Ranked{}, needs: map[uint64]*matcher.Posting{}}
+	var needs []*matcher.Posting
+	offerCap := map[uint64]int{}
+	if err := st.ScanPostings(ctx, 0, func(ps []*matcher.Posting) error {
+		for _, p := range ps {
+			if p.StatusAt(now) != matcher.Open {
+				continue
+			}
+			if p.Kind == matcher.Need {
+				needs = append(needs, p)
+			} else {
+				offerCap[p.ID] = p.Capacity
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("digest: assign: %w", err)
+	}
+	ids := make([]uint64, 0, len(offerCap))
+	for id := range offerCap {
+		ids = append(ids, id)
+	}
+	active, err := st.ActiveMatches(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("digest: assign: %w", err)
+	}
+	for id, c := range offerCap {
+		a.Problem.OfferCap[id] = max(0, c-active[id])
+	}
+	for i, n := range needs {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		a.needs[n.ID] = n
+		ms, err := st.MatchesOf(ctx, n.ID)
+		if err != nil {
+			return nil, fmt.Errorf("digest: assign: %w", err)
+		}
+		open := 0
+		for _, m := range ms {
+			if m.State.Active() {
+				open++
+				a.Problem.Exclude[matcher.Pair{NeedID: m.NeedID, OfferID: m.OfferID}] = true
+			}
+			if m.State == matcher.Declined {
+				a.Problem.Exclude[matcher.Pair{NeedID: m.NeedID, OfferID: m.OfferID}] = true
+			}
+		}
+		a.Problem.NeedCap[n.ID] = max(0, o.PerNeed-open)
+		if a.Problem.NeedCap[n.ID] == 0 {
+			continue
+		}
+		ranked, err := eng.For(ctx, n, o.Candidates, now)
+		if err != nil {
+			return nil, fmt.Errorf("digest: assign: %w", err)
+		}
+		for _, r := range ranked {
+			if r.Score < o.MinScore || r.Score < o.Relative*ranked[0].Score {
+				continue
+			}
+			k := matcher.Pair{NeedID: n.ID, OfferID: r.Posting.ID}
+			a.ranked[k] = r
+			a.Problem.Arcs = append(a.Problem.Arcs, matcher.Arc{NeedID: n.ID, OfferID: r.Posting.ID, Score: r.Score})
+		}
+	}
+	a.Proposed = matcher.Assign(a.Problem)
+	a.Greedy = matcher.Greedy(a.Problem)
+	one := a.Problem
+	one.NeedCap = map[uint64]int{}
+	for id, c := range a.Problem.NeedCap {
+		one.NeedCap[id] = min(c, 1)
+	}
+	a.OnePerNeed = matcher.Assign(one)
+	return a, nil
+}
+
+// Store writes the proposals as matches proposed by the engine, each with
+// its breakdown and an audit event. A pair that became impossible since
+// planning (declined, matched, closed) is skipped, not an error.
+func (a *Assignment) Store(ctx context.Context, st Store, now time.Time) (created int, err error) {
+	for _, arc := range a.Proposed {
+		k := matcher.Pair{NeedID: arc.NeedID, OfferID: arc.OfferID}
+		r := a.ranked[k]
+		m, err := matcher.NewMatch(a.needs[arc.NeedID], r.Posting, r, matcher.ByEngine, "engine", now)
+		if err != nil {
+			continue
+		}
+		ev := matcher.Event{At: now, Actor: "engine", Action: "match.propose", OnBehalfOf: a.needs[arc.NeedID].ProfileID,
+			Detail: "weekly assignment"}
+		if err := st.CreateMatch(ctx, m, ev); err != nil {
+			if matcher.ErrorCode(err) == matcher.ECONFLICT {
+				continue
+			}
+			return created, fmt.Errorf("digest: store proposal %d×%d: %w", arc.NeedID, arc.OfferID, err)
+		}
+		created++
+	}
+	return created, nil
+}

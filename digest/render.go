@@ -1,0 +1,127 @@
+package digest
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+// templateFS holds the mail templates: NAME.html and NAME.txt for each
+// mail. Their texts come from the catalogs through the t function.
+//
+//go:embed templates/*
+var templateFS embed.FS
+
+// Inline is an image attached to a mail and shown in its HTML by
+// "cid:"+CID.
+type Inline struct {
+	CID         string
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// Message is one rendered mail, ready for a Mailer.
+type Message struct {
+	// Key is the Send record's key; MessageID derives from it, so the same
+	// mail sent twice carries the same Message-ID.
+	Key       string
+	MessageID string
+	From      string
+	To        string
+	Subject   string
+	Text      string
+	HTML      string
+	// Unsubscribe is the one-click unsubscribe URL (List-Unsubscribe).
+	Unsubscribe string
+	Inline      []Inline
+}
+
+// renderer renders the templates in one language.
+type renderer struct {
+	t    Translator
+	html *htmltemplate.Template
+	text *texttemplate.Template
+}
+
+func newRenderer(t Translator) (*renderer, error) {
+	r := &renderer{t: t}
+	// The functions are rebound per language at execution (see exec).
+	funcs := map[string]any{"t": func(string, ...any) string { return "" }, "lang": func() string { return "" },
+		"inc": func(i int) int { return i + 1 }}
+	var err error
+	if r.html, err = htmltemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
+		return nil, fmt.Errorf("digest: parse templates: %w", err)
+	}
+	if r.text, err = texttemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.txt"); err != nil {
+		return nil, fmt.Errorf("digest: parse templates: %w", err)
+	}
+	return r, nil
+}
+
+// tfunc returns the template function t for lang: t "key" "Name" value …
+func (r *renderer) tfunc(lang string) func(string, ...any) string {
+	return func(key string, kv ...any) string {
+		var args map[string]any
+		if len(kv) > 0 {
+			args = map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				args[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+		}
+		return r.t.Translate(lang, key, args)
+	}
+}
+
+// render executes NAME.html and NAME.txt with data in lang.
+func (r *renderer) render(name, lang string, data any) (html, text string, err error) {
+	funcs := map[string]any{"t": r.tfunc(lang), "lang": func() string { return lang }}
+	h, err := r.html.Clone()
+	if err != nil {
+		return "", "", err
+	}
+	var hb, tb bytes.Buffer
+	if err := h.Funcs(funcs).ExecuteTemplate(&hb, name+".html", data); err != nil {
+		return "", "", fmt.Errorf("digest: render %s.html: %w", name, err)
+	}
+	tt, err := r.text.Clone()
+	if err != nil {
+		return "", "", err
+	}
+	if err := tt.Funcs(funcs).ExecuteTemplate(&tb, name+".txt", data); err != nil {
+		return "", "", fmt.Errorf("digest: render %s.txt: %w", name, err)
+	}
+	return hb.String(), strings.TrimSpace(tb.String()) + "\n", nil
+}
+
+// personalView is what personal.html and personal.txt see.
+type personalView struct {
+	*Personal
+	Name        string
+	Week        string
+	Unsubscribe string
+}
+
+// hubView is what hub.html and hub.txt see.
+type hubView struct {
+	*HubDigest
+	Week        string
+	Unsubscribe string
+	ChartCID    string
+	Noticeboard string
+}
+
+// connectedView is what connected.html and connected.txt see.
+type connectedView struct {
+	Name        string
+	Mine        *matcher.Posting
+	Other       *matcher.Posting
+	OtherName   string
+	Contacts    matcher.Contacts
+	Unsubscribe string
+}

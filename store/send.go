@@ -1,0 +1,194 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/saperi/saperi/matcher"
+	"go.etcd.io/bbolt"
+)
+
+// LinkSecret returns the secret that signs the links in mails: 32 random
+// bytes generated once, when the store was first opened by a version that
+// signs links, and kept in the meta bucket (so it travels with backups).
+func (db *DB) LinkSecret(ctx context.Context) ([]byte, error) {
+	var out []byte
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		out = bytes.Clone(tx.Bucket(metaBucket).Get(linkSecretKey))
+		return nil
+	})
+	if err == nil && len(out) != 32 {
+		err = fmt.Errorf("store: no link secret")
+	}
+	return out, err
+}
+
+// PlanSends writes each of recs that has no record yet, in one
+// transaction, and returns how many were new. An existing record (from an
+// earlier, perhaps crashed, run) is left as it is.
+func (db *DB) PlanSends(ctx context.Context, recs []matcher.Send) (int, error) {
+	n := 0
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		n = 0
+		b := tx.Bucket(sendBucket)
+		for _, r := range recs {
+			if r.Key == "" {
+				return fmt.Errorf("store: plan send: empty key")
+			}
+			if b.Get([]byte(r.Key)) != nil {
+				continue
+			}
+			if err := putJSON(b, []byte(r.Key), r); err != nil {
+				return fmt.Errorf("store: plan send %s: %w", r.Key, err)
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// UpdateSend reads the record under key, lets fn change it and writes it
+// back. An unknown key is ENOTFOUND; Key cannot change.
+func (db *DB) UpdateSend(ctx context.Context, key string, fn func(*matcher.Send) error) (*matcher.Send, error) {
+	var r matcher.Send
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket(sendBucket)
+		v := b.Get([]byte(key))
+		if v == nil {
+			return &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.not_found.send", Message: "no send " + key}
+		}
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("store: get send %s: %w", key, err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+		if r.Key != key {
+			return immutable("key")
+		}
+		if err := putJSON(b, []byte(key), r); err != nil {
+			return fmt.Errorf("store: put send %s: %w", key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Send returns the record under key; ENOTFOUND when there is none.
+func (db *DB) Send(ctx context.Context, key string) (*matcher.Send, error) {
+	var r *matcher.Send
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		v := tx.Bucket(sendBucket).Get([]byte(key))
+		if v == nil {
+			return &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.not_found.send", Message: "no send " + key}
+		}
+		r = &matcher.Send{}
+		return json.Unmarshal(v, r)
+	})
+	return r, err
+}
+
+// Sends returns the records whose key starts with prefix, in key order.
+func (db *DB) Sends(ctx context.Context, prefix string) ([]matcher.Send, error) {
+	out := []matcher.Send{}
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		c := tx.Bucket(sendBucket).Cursor()
+		p := []byte(prefix)
+		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+			var r matcher.Send
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("store: get send %s: %w", k, err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Unsubscribe records that email wants no more digests, with ev in the
+// audit trail (Action "mail.unsubscribe" unless set, Subject "email").
+// Unsubscribing twice is not an error and keeps the first record.
+func (db *DB) Unsubscribe(ctx context.Context, email string, ev matcher.Event) error {
+	key := []byte(strings.ToLower(strings.TrimSpace(email)))
+	if len(key) == 0 {
+		return matcher.Invalid("email", "error.required", "email is required")
+	}
+	if ev.Action == "" {
+		ev.Action = "mail.unsubscribe"
+	}
+	ev.Subject = "email"
+	return db.update(ctx, func(tx *bbolt.Tx) error {
+		b := tx.Bucket(unsubscribedBucket)
+		if b.Get(key) != nil {
+			return nil
+		}
+		if err := putJSON(b, key, ev); err != nil {
+			return fmt.Errorf("store: unsubscribe: %w", err)
+		}
+		return addEvent(tx, ev)
+	})
+}
+
+// Unsubscribed returns the set of unsubscribed addresses (lower case).
+func (db *DB) Unsubscribed(ctx context.Context) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		return tx.Bucket(unsubscribedBucket).ForEach(func(k, _ []byte) error {
+			out[string(k)] = true
+			return nil
+		})
+	})
+	return out, err
+}
+
+// ScanMatches calls fn with every match, in id order, in chunks of at most
+// batch (default 1000), each read in its own transaction; fn runs outside
+// it. ctx is checked between chunks.
+func (db *DB) ScanMatches(ctx context.Context, batch int, fn func([]*matcher.Match) error) error {
+	if batch <= 0 {
+		batch = 1000
+	}
+	var after uint64
+	for {
+		var chunk []*matcher.Match
+		err := db.view(ctx, func(tx *bbolt.Tx) error {
+			c := tx.Bucket(matchBucket).Cursor()
+			for k, v := seekAfter(c, after); k != nil && len(chunk) < batch; k, v = c.Next() {
+				m := &matcher.Match{}
+				if err := json.Unmarshal(v, m); err != nil {
+					return fmt.Errorf("store: get match %d: %w", btoi(k), err)
+				}
+				chunk = append(chunk, m)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
+		after = chunk[len(chunk)-1].ID
+		if err := fn(chunk); err != nil {
+			return err
+		}
+	}
+}
+
+// IsUnsubscribed reports whether email asked for no more digests.
+func (db *DB) IsUnsubscribed(ctx context.Context, email string) (bool, error) {
+	var out bool
+	err := db.view(ctx, func(tx *bbolt.Tx) error {
+		out = tx.Bucket(unsubscribedBucket).Get([]byte(strings.ToLower(strings.TrimSpace(email)))) != nil
+		return nil
+	})
+	return out, err
+}

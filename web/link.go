@@ -1,0 +1,275 @@
+package web
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/saperi/saperi/matcher"
+)
+
+// standaloneFS holds the pages that stand without the UI's layout: the
+// answer to a link in a mail and the hub's printable noticeboard.
+//
+//go:embed templates/standalone/*.html
+var standaloneFS embed.FS
+
+var standalonePages = template.Must(template.New("").Funcs(template.FuncMap{
+	"t": func(*Localizer, string, ...any) string { return "" },
+}).ParseFS(standaloneFS, "templates/standalone/*.html"))
+
+// page renders a template with the reader's localizer as .L.
+func (s *Server) page(c *gin.Context, status int, name string, data map[string]any) {
+	l := loc(c)
+	if l == nil {
+		l = s.catalog.For()
+	}
+	data["L"] = l
+	data["Lang"] = l.Lang()
+	t, err := standalonePages.Clone()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	t.Funcs(template.FuncMap{"t": func(l *Localizer, key string, kv ...any) string {
+		args := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			args[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return l.T(key, args, "")
+	}})
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "no-referrer") // the token is in the URL
+	c.Status(status)
+	if err := t.ExecuteTemplate(c.Writer, name, data); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "render page", "page", name, "err", err)
+	}
+}
+
+// linkError shows a failed link as a page: people follow links from
+// mails in a browser, not an API client.
+func (s *Server) linkError(c *gin.Context, err error) {
+	code := matcher.ErrorCode(err)
+	l := loc(c)
+	msg := l.T("error.internal", map[string]any{"RequestID": c.GetString(requestIDKey)}, "internal error")
+	if e := matcher.AsError(err); e != nil && code != matcher.EINTERNAL {
+		msg = l.T(e.Key, e.Args, e.Message)
+	} else {
+		s.log.ErrorContext(c.Request.Context(), "link failed", "err", err, "request_id", c.GetString(requestIDKey))
+	}
+	s.page(c, status(code), "link.html", map[string]any{"Title": l.T("link.error.title", nil, ""), "Message": msg})
+}
+
+// verifyLink checks the token of the request.
+func (s *Server) verifyLink(c *gin.Context) (matcher.Link, error) {
+	if len(s.LinkSecret) == 0 {
+		return matcher.Link{}, matcher.Errorf(matcher.EINVALID, "error.link.invalid", "links are not enabled")
+	}
+	return matcher.VerifyLink(s.LinkSecret, c.Param("token"), s.Now().UTC())
+}
+
+// linkSubject splits "match/5/need" or "posting/7" into its id and side.
+func linkSubject(subject, kind string) (uint64, matcher.Side, error) {
+	parts := strings.Split(subject, "/")
+	bad := matcher.Errorf(matcher.EINVALID, "error.link.invalid", "this link is not valid")
+	if len(parts) < 2 || parts[0] != kind {
+		return 0, "", bad
+	}
+	id, err := strconv.ParseUint(parts[1], 10, 64)
+	if err != nil {
+		return 0, "", bad
+	}
+	var side matcher.Side
+	if len(parts) == 3 {
+		side = matcher.Side(parts[2])
+	}
+	return id, side, nil
+}
+
+// linkPage shows what a link will do, with one button that does it. The
+// change itself is a POST: mail scanners and link previews fetch GET
+// links, and must not accept a proposal or unsubscribe anybody.
+func (s *Server) linkPage(c *gin.Context) {
+	l, err := s.verifyLink(c)
+	if err != nil {
+		s.linkError(c, err)
+		return
+	}
+	lc := loc(c)
+	data := map[string]any{"Action": c.Request.URL.Path, "Button": lc.T("link."+l.Purpose+".button", nil, "")}
+	ctx := c.Request.Context()
+	switch l.Purpose {
+	case matcher.LinkAccept, matcher.LinkDecline:
+		id, side, err := linkSubject(l.Subject, "match")
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		m, err := s.Store.Match(ctx, id)
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		other := m.OfferID
+		if side == matcher.OfferSide {
+			other = m.NeedID
+		}
+		p, err := s.Store.Posting(ctx, other)
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		data["Title"] = lc.T("link."+l.Purpose+".title", nil, "")
+		data["Message"] = lc.T("link."+l.Purpose+".question", map[string]any{"Title": p.Title}, "")
+	case matcher.LinkRenew:
+		id, _, err := linkSubject(l.Subject, "posting")
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		p, err := s.Store.Posting(ctx, id)
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		data["Title"] = lc.T("link.renew.title", nil, "")
+		data["Message"] = lc.T("link.renew.question", map[string]any{"Title": p.Title}, "")
+	case matcher.LinkUnsubscribe:
+		data["Title"] = lc.T("link.unsubscribe.title", nil, "")
+		data["Message"] = lc.T("link.unsubscribe.question", map[string]any{"Email": l.Subject}, "")
+	default:
+		s.linkError(c, matcher.Errorf(matcher.EINVALID, "error.link.invalid", "unknown purpose"))
+		return
+	}
+	s.page(c, http.StatusOK, "link.html", data)
+}
+
+// linkAction does what a link is for, records it in the audit trail with
+// the actor "link", and shows a confirmation. It also answers RFC 8058
+// one-click unsubscribe POSTs from mail clients.
+func (s *Server) linkAction(c *gin.Context) {
+	l, err := s.verifyLink(c)
+	if err != nil {
+		s.linkError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	now := s.Now().UTC()
+	lc := loc(c)
+	ev := matcher.Event{At: now, Actor: "link", Action: "link." + l.Purpose}
+	switch l.Purpose {
+	case matcher.LinkAccept, matcher.LinkDecline:
+		id, side, err := linkSubject(l.Subject, "match")
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		action := matcher.Accept
+		if l.Purpose == matcher.LinkDecline {
+			action = matcher.Decline
+		}
+		m0, err := s.Store.Match(ctx, id)
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		ev.OnBehalfOf = m0.NeedProfileID
+		if side == matcher.OfferSide {
+			ev.OnBehalfOf = m0.OfferProfileID
+		}
+		m, err := s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
+			return m.Apply(action, side, "link", "", now)
+		}, ev)
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		msg := lc.T("link."+l.Purpose+".done", nil, "")
+		if becameConnected(m) {
+			s.Index.Notify()
+			s.connected(ctx, m)
+			msg = lc.T("link.accept.connected", nil, "")
+		}
+		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""), "Message": msg})
+	case matcher.LinkRenew:
+		id, _, err := linkSubject(l.Subject, "posting")
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		p, err := s.Store.UpdatePosting(ctx, id, func(p *matcher.Posting) error {
+			return p.Apply(matcher.Renew, now)
+		}, ev)
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		s.Index.Notify()
+		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""),
+			"Message": lc.T("link.renew.done", map[string]any{"Title": p.Title, "Date": p.Expires.Format("02/01/2006")}, "")})
+	case matcher.LinkUnsubscribe:
+		if err := s.Store.Unsubscribe(ctx, l.Subject, ev); err != nil {
+			s.linkError(c, err)
+			return
+		}
+		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""),
+			"Message": lc.T("link.unsubscribe.done", map[string]any{"Email": l.Subject}, "")})
+	default:
+		s.linkError(c, matcher.Errorf(matcher.EINVALID, "error.link.invalid", "unknown purpose"))
+	}
+}
+
+// noticeboard is the hub's printable A4 page of open offers and needs,
+// for the board at the portineria: titles, descriptions, areas and
+// reference numbers, never names or contacts.
+func (s *Server) noticeboard(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.linkError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	h, err := s.Store.Hub(ctx, id)
+	if err != nil {
+		s.linkError(c, err)
+		return
+	}
+	now := s.Now().UTC()
+	var offers, needs []*matcher.Posting
+	for after := uint64(0); ; {
+		ps, err := s.Store.ListPostings(ctx, matcher.PostingFilter{HubID: id, Status: matcher.Open, After: after, Limit: 500})
+		if err != nil {
+			s.linkError(c, err)
+			return
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for _, p := range ps {
+			if p.StatusAt(now) != matcher.Open {
+				continue
+			}
+			if p.Kind == matcher.Offer {
+				offers = append(offers, p)
+			} else {
+				needs = append(needs, p)
+			}
+		}
+		after = ps[len(ps)-1].ID
+	}
+	// Newest first, at most what fits on a page or two.
+	newest := func(ps []*matcher.Posting, n int) []*matcher.Posting {
+		out := make([]*matcher.Posting, 0, n)
+		for i := len(ps) - 1; i >= 0 && len(out) < n; i-- {
+			out = append(out, ps[i])
+		}
+		return out
+	}
+	s.page(c, http.StatusOK, "noticeboard.html", map[string]any{"Hub": h, "Offers": newest(offers, 12), "Needs": newest(needs, 12),
+		"Date": now.Format("02/01/2006"), "Week": matcher.ISOWeek(now)})
+}
