@@ -323,3 +323,43 @@ func immutable(field string) error {
 	return &matcher.Error{Code: matcher.EINVALID, Key: "error.immutable", Field: field,
 		Args: map[string]any{"Field": field}, Message: field + " cannot change after creation"}
 }
+
+// scan calls fn with every record of bucket (keys are big-endian ids), in
+// id order, in chunks of at most batch (default defaultScanBatch). Each
+// chunk is read in its own transaction and fn runs outside it, so a long
+// scan never holds the file; records written meanwhile may or may not be
+// seen. ctx is checked between chunks (by view). An error from fn stops
+// the scan and is returned as is. what names the records in errors.
+func scan[T any](ctx context.Context, db *DB, bucket []byte, what string, batch int, fn func([]*T) error) error {
+	if batch <= 0 {
+		batch = defaultScanBatch
+	}
+	var after uint64
+	for {
+		chunk := make([]*T, 0, batch)
+		err := db.view(ctx, func(tx *bbolt.Tx) error {
+			c := tx.Bucket(bucket).Cursor()
+			for k, v := seekAfter(c, after); k != nil && len(chunk) < batch; k, v = c.Next() {
+				r := new(T)
+				if err := json.Unmarshal(v, r); err != nil {
+					return fmt.Errorf("store: get %s %d: %w", what, btoi(k), err)
+				}
+				chunk = append(chunk, r)
+				after = btoi(k)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
+		if err := fn(chunk); err != nil {
+			return err
+		}
+		if len(chunk) < batch {
+			return nil
+		}
+	}
+}

@@ -220,37 +220,7 @@ func keep(f matcher.PostingFilter, p *matcher.Posting) bool {
 // meanwhile may or may not be seen. ctx is checked between chunks. An
 // error from fn stops the scan and is returned as is.
 func (db *DB) ScanPostings(ctx context.Context, batch int, fn func([]*matcher.Posting) error) error {
-	if batch <= 0 {
-		batch = defaultScanBatch
-	}
-	var after uint64
-	for {
-		chunk := make([]*matcher.Posting, 0, batch)
-		err := db.view(ctx, func(tx *bbolt.Tx) error {
-			c := tx.Bucket(postingBucket).Cursor()
-			for k, v := seekAfter(c, after); k != nil && len(chunk) < batch; k, v = c.Next() {
-				p := &matcher.Posting{}
-				if err := json.Unmarshal(v, p); err != nil {
-					return fmt.Errorf("store: get posting %d: %w", btoi(k), err)
-				}
-				chunk = append(chunk, p)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if len(chunk) == 0 {
-			return nil
-		}
-		if err := fn(chunk); err != nil {
-			return err
-		}
-		if len(chunk) < batch {
-			return nil
-		}
-		after = chunk[len(chunk)-1].ID
-	}
+	return scan(ctx, db, postingBucket, "posting", batch, fn)
 }
 
 // CountPostings returns the number of stored postings.

@@ -153,34 +153,7 @@ func (db *DB) Unsubscribed(ctx context.Context) (map[string]bool, error) {
 // batch (default 1000), each read in its own transaction; fn runs outside
 // it. ctx is checked between chunks.
 func (db *DB) ScanMatches(ctx context.Context, batch int, fn func([]*matcher.Match) error) error {
-	if batch <= 0 {
-		batch = 1000
-	}
-	var after uint64
-	for {
-		var chunk []*matcher.Match
-		err := db.view(ctx, func(tx *bbolt.Tx) error {
-			c := tx.Bucket(matchBucket).Cursor()
-			for k, v := seekAfter(c, after); k != nil && len(chunk) < batch; k, v = c.Next() {
-				m := &matcher.Match{}
-				if err := json.Unmarshal(v, m); err != nil {
-					return fmt.Errorf("store: get match %d: %w", btoi(k), err)
-				}
-				chunk = append(chunk, m)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if len(chunk) == 0 {
-			return nil
-		}
-		after = chunk[len(chunk)-1].ID
-		if err := fn(chunk); err != nil {
-			return err
-		}
-	}
+	return scan(ctx, db, matchBucket, "match", batch, fn)
 }
 
 // IsUnsubscribed reports whether email asked for no more digests.
