@@ -304,6 +304,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if out := p.output(); !strings.Contains(out, "Loaded demo data") || !strings.Contains(out, "/api/openapi.json") ||
+		!strings.Contains(out, "digests:  weekly") ||
 		!strings.Contains(out, "/setup and enter the code") {
 		t.Fatalf("start-up output:\n%s", out)
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -122,6 +123,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
 	fmt.Fprintf(stdout, "  API docs: %s/api/openapi.json\n", url)
 	fmt.Fprintf(stdout, "  log in:   %s/login (every API route needs a login or an API token)\n", url)
+	if digests {
+		where := "written as .eml files to " + filepath.Join(c.Data, "outbox") + " (no SMTP configured)"
+		if mc.SMTPHost != "" {
+			where = "sent through " + mc.SMTPHost
+		}
+		fmt.Fprintf(stdout, "  digests:  weekly, %s %s %s (a missed run this week runs now); %s\n", mc.Day, mc.At, mc.Zone, where)
+	}
 	if setupCode != "" {
 		fmt.Fprintf(stdout, "  No admin account yet: open %s/setup and enter the code %s,\n"+
 			"    or stop the server and run: saperi user add --data %s --role admin --email you@example.org\n", url, setupCode, c.Data)
