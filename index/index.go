@@ -61,6 +61,13 @@ type Options struct {
 	// FuzzyWeight weighs a spelling neighbour (edit distance 1, or 2 for
 	// long words) of a query word the index does not know.
 	FuzzyWeight float64
+	// CommonShare and CommonMin make a query word "common" when more than
+	// that share of the postings, and at least CommonMin of them, contain
+	// it: common words only add to the score of postings found through
+	// the target's other words (see commonTerms). A negative share turns
+	// this off.
+	CommonShare float64
+	CommonMin   int
 	// GeneralThesaurus is the path of a MyThes .dat file to load as the
 	// general thesaurus; empty means none.
 	GeneralThesaurus string
@@ -76,6 +83,8 @@ var DefaultOptions = Options{
 	SynonymWeight:    0.5,
 	GeneralWeight:    0.1,
 	FuzzyWeight:      0.3,
+	CommonShare:      0.02,
+	CommonMin:        1000,
 }
 
 // withDefaults fills in the zero fields of o.
@@ -87,11 +96,15 @@ func (o Options) withDefaults() Options {
 	}{
 		{&o.BoostTitle, d.BoostTitle}, {&o.BoostDescription, d.BoostDescription}, {&o.BoostTags, d.BoostTags},
 		{&o.SynonymWeight, d.SynonymWeight}, {&o.GeneralWeight, d.GeneralWeight}, {&o.FuzzyWeight, d.FuzzyWeight},
+		{&o.CommonShare, d.CommonShare},
 	} {
 		if *f.p == 0 {
 			*f.p = f.def
 		}
 		*f.p = max(*f.p, 0)
+	}
+	if o.CommonMin == 0 {
+		o.CommonMin = d.CommonMin
 	}
 	return o
 }

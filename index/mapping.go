@@ -29,7 +29,7 @@ import (
 // articles, stemmer): an index built with another version is rebuilt from
 // the store when it is opened. TestMappingFingerprint fails when the
 // mapping changes and this constant does not.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // versionKey names the internal (non-document) entry holding the version
 // the index was built with, as a decimal string.
@@ -63,7 +63,7 @@ const (
 	fOwner       = "owner"
 	fExpires     = "expires" // unix seconds
 	fUpdated     = "updated" // unix seconds, for "newest first"
-	fPoint       = "point"   // geopoint, only when the posting has a point
+	fCell        = "cell"    // quadtree squares of the point (geo.go), only when it has one
 	fLocated     = "located" // whether the posting has a point
 )
 
@@ -208,16 +208,11 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fTitle, text())
 	dm.AddFieldMappingsAt(fDescription, text())
 	dm.AddFieldMappingsAt(fTags, text())
-	for _, f := range []string{fCategory, fArea, fHub, fKind, fStatus, fMode, fOwner} {
+	for _, f := range []string{fCategory, fArea, fHub, fKind, fStatus, fMode, fOwner, fCell} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
 	dm.AddFieldMappingsAt(fExpires, num(false))
 	dm.AddFieldMappingsAt(fUpdated, num(true)) // sorted on
-	geo := mapping.NewGeoPointFieldMapping()
-	geo.Store = false
-	geo.IncludeInAll = false
-	geo.DocValues = true // the distance filter reads points near the circle's edge
-	dm.AddFieldMappingsAt(fPoint, geo)
 	located := mapping.NewBooleanFieldMapping()
 	located.Store = false
 	located.IncludeInAll = false
@@ -260,7 +255,7 @@ func docFor(p *matcher.Posting) map[string]any {
 		fLocated:     p.Point != nil,
 	}
 	if p.Point != nil {
-		d[fPoint] = map[string]any{"lat": p.Point.Lat, "lon": p.Point.Lon}
+		d[fCell] = cellTerms(*p.Point)
 	}
 	return d
 }

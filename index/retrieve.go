@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -63,15 +64,25 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 	// Text: every term against every text field, summed (BM25); then the
 	// thesaurus expansions and the spelling neighbours of unknown words,
 	// each at its lower weight.
-	var should []query.Query
+	//
+	// Words that a large share of postings contain ("pomeriggio",
+	// "settimana") weigh little in BM25 but would make the search visit
+	// most of the index: they are left to ranking, which counts them in
+	// the coverage of the target's words (see commonTerms).
+	st := ix.termStats(terms)
+	common := ix.commonTerms(terms, st)
+	var must []query.Query
 	for _, term := range terms {
-		should = append(should, ix.fieldsQ(term, 1))
+		if !common[term] {
+			must = append(must, ix.fieldsQ(term, 1))
+		}
 	}
 	for _, e := range expand(ix.layers(), terms) {
-		should = append(should, ix.exprQ(e.terms, e.weight))
+		if !allIn(common, strings.Fields(e.source)) {
+			must = append(must, ix.exprQ(e.terms, e.weight))
+		}
 	}
-	should = append(should, ix.fuzzyQs(terms)...)
-	text := bleve.NewDisjunctionQuery(should...)
+	must = append(must, ix.fuzzyQs(terms, st)...)
 
 	kind := q.Kind
 	if kind == "" {
@@ -102,7 +113,7 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 	}
 
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(text)
+	bq.AddMust(bleve.NewDisjunctionQuery(must...))
 	bq.AddFilter(bleve.NewConjunctionQuery(filters...))
 	if len(mustNot) > 0 {
 		bq.AddMustNot(mustNot...)
@@ -146,7 +157,7 @@ const (
 
 // fuzzyQs returns the spelling-neighbour queries for the unknown words
 // among terms.
-func (ix *Index) fuzzyQs(terms []string) []query.Query {
+func (ix *Index) fuzzyQs(terms []string, st termStats) []query.Query {
 	w := ix.opts.FuzzyWeight
 	if w <= 0 {
 		return nil
@@ -160,10 +171,9 @@ func (ix *Index) fuzzyQs(terms []string) []query.Query {
 	if len(cand) == 0 {
 		return nil
 	}
-	known := ix.known(cand)
 	var out []query.Query
 	for _, t := range cand {
-		if known[t] || len(out) >= fuzzyMaxTerms {
+		if st.known(t) || len(out) >= fuzzyMaxTerms {
 			continue
 		}
 		fuzz := 1
@@ -185,47 +195,94 @@ func (ix *Index) fuzzyQs(terms []string) []query.Query {
 	return out
 }
 
-// known reports which terms occur in some posting's title or description.
-// On any error every term counts as known, which only turns typo
-// tolerance off.
-func (ix *Index) known(terms []string) map[string]bool {
-	out := make(map[string]bool, len(terms))
+// termStats holds, for each term of a query, in how many postings it
+// occurs in the title and in the description, and the number of postings.
+// Without an index reader (ok false) every term counts as known and none
+// as common, which only turns typo tolerance and the common-word split
+// off.
+type termStats struct {
+	ok          bool
+	docs        uint64
+	title, desc map[string]uint64
+}
+
+func (st termStats) known(t string) bool { return !st.ok || st.title[t] > 0 || st.desc[t] > 0 }
+
+// df is about how many postings contain t in title or description.
+func (st termStats) df(t string) uint64 { return max(st.title[t], st.desc[t]) }
+
+func (ix *Index) termStats(terms []string) termStats {
+	st := termStats{title: make(map[string]uint64, len(terms)), desc: make(map[string]uint64, len(terms))}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	all := func() map[string]bool {
-		for _, t := range terms {
-			out[t] = true
-		}
-		return out
-	}
 	if ix.idx == nil {
-		return all()
+		return st
 	}
 	adv, err := ix.idx.Advanced()
 	if err != nil {
-		return all()
+		return st
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return all()
+		return st
 	}
 	defer r.Close()
+	if st.docs, err = r.DocCount(); err != nil {
+		return st
+	}
+	count := func(t, field string) (uint64, bool) {
+		tfr, err := r.TermFieldReader(context.Background(), []byte(t), field, false, false, false)
+		if err != nil {
+			return 0, false
+		}
+		defer tfr.Close()
+		return tfr.Count(), true
+	}
 	for _, t := range terms {
-		for _, f := range []string{fTitle, fDescription} {
-			tfr, err := r.TermFieldReader(context.Background(), []byte(t), f, false, false, false)
-			if err != nil {
-				out[t] = true
-				break
-			}
-			n := tfr.Count()
-			_ = tfr.Close()
-			if n > 0 {
-				out[t] = true
-				break
-			}
+		var ok1, ok2 bool
+		st.title[t], ok1 = count(t, fTitle)
+		st.desc[t], ok2 = count(t, fDescription)
+		if !ok1 || !ok2 {
+			return termStats{}
 		}
 	}
+	st.ok = true
+	return st
+}
+
+// commonTerms returns the terms of a query that occur in more than
+// Options.CommonShare of the postings (and at least CommonMin of them).
+// Such a word adds little to BM25 (its rarity weight is low) and a
+// posting that shares nothing else with the target is a poor candidate,
+// so retrieval starts from the other words and scores the common ones
+// only on what they found. When every term is common, none is: a target
+// written only in everyday words still gets candidates.
+func (ix *Index) commonTerms(terms []string, st termStats) map[string]bool {
+	share, least := ix.opts.CommonShare, ix.opts.CommonMin
+	if !st.ok || share <= 0 {
+		return nil
+	}
+	cut := max(uint64(share*float64(st.docs)), uint64(least))
+	out := map[string]bool{}
+	for _, t := range terms {
+		if st.df(t) > cut {
+			out[t] = true
+		}
+	}
+	if len(out) == len(terms) {
+		return nil
+	}
 	return out
+}
+
+// allIn reports whether every one of ts is in set (and there is one).
+func allIn(set map[string]bool, ts []string) bool {
+	for _, t := range ts {
+		if !set[t] {
+			return false
+		}
+	}
+	return len(ts) > 0
 }
 
 // targetTerms returns the distinct terms of the target's title, tags and
@@ -278,7 +335,8 @@ func reachQuery(t *matcher.Posting) query.Query {
 }
 
 // nearQuery is the place part of in-person reach, or nil when the target
-// has neither point nor area.
+// has neither point nor area. A point's radius is a union of quadtree
+// squares (see geo.go).
 func nearQuery(t *matcher.Posting) query.Query {
 	area := normArea(t.Area)
 	var sameArea query.Query
@@ -288,18 +346,20 @@ func nearQuery(t *matcher.Posting) query.Query {
 	if t.Point == nil {
 		return sameArea
 	}
-	r := t.MaxDistanceKm
-	if r <= 0 {
-		r = matcher.DefaultMaxDistanceKm
+	var near query.Query = bleve.NewMatchNoneQuery()
+	if cells, _ := cover(t.Point.Approx(), t.RadiusKm()); len(cells) > 0 {
+		qs := make([]query.Query, len(cells))
+		for i, c := range cells {
+			qs[i] = termQ(fCell, c, 1)
+		}
+		near = bleve.NewDisjunctionQuery(qs...)
 	}
-	gq := bleve.NewGeoDistanceQuery(t.Point.Lon, t.Point.Lat, strconv.FormatFloat(r, 'f', -1, 64)+"km")
-	gq.SetField(fPoint)
 	if sameArea == nil {
-		return gq
+		return near
 	}
 	unlocated := bleve.NewBoolFieldQuery(false)
 	unlocated.SetField(fLocated)
-	return bleve.NewDisjunctionQuery(gq, bleve.NewConjunctionQuery(sameArea, unlocated))
+	return bleve.NewDisjunctionQuery(near, bleve.NewConjunctionQuery(sameArea, unlocated))
 }
 
 func modes(ms ...matcher.Mode) *query.DisjunctionQuery {

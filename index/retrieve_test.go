@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -236,5 +237,47 @@ func BenchmarkRetrieve(b *testing.B) {
 		if _, err := ix.Retrieve(ctx, q); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRetrieveCommonWords: a word most postings share does not by itself
+// make a candidate (it is left to ranking), unless the target has only
+// such words.
+func TestRetrieveCommonWords(t *testing.T) {
+	ctx := context.Background()
+	st := newFakeStore()
+	var offers []*matcher.Posting
+	for i := range 40 {
+		offers = append(offers, posting(uint64(100+i), "Passeggiate al parco il pomeriggio", at(km1)))
+	}
+	offers = append(offers,
+		posting(10, "Lezioni di chitarra il pomeriggio", at(km1)),
+		posting(11, "Lezioni di chitarra", at(km1)))
+	st.put(offers...)
+	ix, err := Open(ctx, t.TempDir()+"/index.bleve", st, Options{Now: func() time.Time { return now }, CommonShare: 0.5, CommonMin: 1}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	need := func(title string) *matcher.Posting {
+		return posting(1, title, at(here), func(p *matcher.Posting) { p.Kind = matcher.Need; p.ProfileID = 1 })
+	}
+	hs, err := ix.Retrieve(ctx, matcher.Query{Target: need("Cerco chitarra il pomeriggio"), Limit: 100, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(hs); !sameIDs(got, []uint64{10, 11}) {
+		t.Errorf("chitarra + pomeriggio (common): got %v, want only the guitar offers", got)
+	}
+	// Off, the common word retrieves everything that has it.
+	ix.opts.CommonShare = -1
+	hs, _ = ix.Retrieve(ctx, matcher.Query{Target: need("Cerco chitarra il pomeriggio"), Limit: 100, Now: now})
+	if len(hs) != 42 {
+		t.Errorf("with the split off: %d hits, want 42", len(hs))
+	}
+	ix.opts.CommonShare = 0.5
+	hs, _ = ix.Retrieve(ctx, matcher.Query{Target: need("Qualcuno il pomeriggio"), Limit: 100, Now: now})
+	if len(hs) != 41 {
+		t.Errorf("only a common word: %d hits, want all 41 that have it", len(hs))
 	}
 }

@@ -302,7 +302,7 @@ func Reachable(a, b *Posting) (ok bool, km float64, remote bool) {
 	inPerson := a.Mode != Remote && b.Mode != Remote
 	if a.Point != nil && b.Point != nil {
 		km = DistanceKm(*a.Point, *b.Point)
-		if inPerson && km <= min(radius(a), radius(b)) {
+		if inPerson && km <= min(a.RadiusKm(), b.RadiusKm()) {
 			return true, km, false
 		}
 		return remote, km, remote
@@ -315,7 +315,9 @@ func Reachable(a, b *Posting) (ok bool, km float64, remote bool) {
 
 func canRemote(m Mode) bool { return m == Remote || m == Either }
 
-func radius(p *Posting) float64 {
+// RadiusKm is how far p's owner will go in person: MaxDistanceKm, or the
+// default when unset.
+func (p *Posting) RadiusKm() float64 {
 	if p.MaxDistanceKm <= 0 {
 		return DefaultMaxDistanceKm
 	}

@@ -275,7 +275,7 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	case !ok:
 		put(FProximity, 0, "reason.proximity.far", kmArgs(km))
 	case km >= 0 && !remote:
-		v := 1 - 0.8*km/min(radius(target), radius(cand))
+		v := 1 - 0.8*km/min(target.RadiusKm(), cand.RadiusKm())
 		if bothRemote {
 			v = math.Max(v, remoteValue)
 		}

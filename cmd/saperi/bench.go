@@ -54,6 +54,7 @@ type benchConfig struct {
 	phases                                    map[string]bool
 	geodata, export                           string
 	cpuProfile, memProfile                    string
+	reuse                                     bool // measure the postings already in the folder
 }
 
 const benchPhases = "ingest,query,write,coldstart,rebuild"
@@ -88,7 +89,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.str(&bc.cpuProfile, "cpuprofile", "", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	f.str(&bc.memProfile, "memprofile", "", "", "write a heap profile after the query phase to this file")
 	f.bool(&asJSON, "json", "", false, "print one JSON object on stdout")
-	f.bool(&keep, "keep", "", false, "build in --data (which must be empty) and keep it, instead of a temporary folder")
+	f.bool(&keep, "keep", "", false, "build in --data and keep it, instead of a temporary folder; when --data already\n"+
+		"holds a bench store and the phases leave out ingest, its postings are measured again")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -117,8 +119,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 		defer os.RemoveAll(dir)
-	} else if _, err := os.Stat(storePath(dir)); err == nil {
-		return usageError{fmt.Errorf("--keep: %s already has a store; choose an empty --data folder", dir)}
+	} else if _, err := os.Stat(storePath(dir)); err == nil && bc.phases["ingest"] {
+		return usageError{fmt.Errorf("--keep: %s already has a store; choose an empty --data folder, or leave ingest out of --phases to measure it again", dir)}
+	} else if err == nil {
+		bc.reuse = true
 	}
 	if bc.cpuProfile != "" {
 		pf, err := os.Create(bc.cpuProfile)
@@ -167,44 +171,18 @@ func bench(ctx context.Context, dir string, ec engineConfig, bc benchConfig, log
 	}
 	defer func() { a.Close() }()
 
-	// Ingest. Profiles are written first in each chunk and not timed.
-	var ingest time.Duration
-	hubs := make([]*matcher.Hub, 0, 10)
-	for i := 0; i < 10; i++ {
-		h := gen.Hub(i)
-		if err := a.db.CreateHub(ctx, h); err != nil {
+	if bc.reuse {
+		n, err := a.db.CountPostings(ctx)
+		if err != nil {
 			return nil, err
 		}
-		hubs = append(hubs, h)
-	}
-	ev := matcher.Event{At: now, Actor: "bench"}
-	for done := 0; done < bc.postings; {
-		n := min(bc.chunk, bc.postings-done)
-		profiles := make([]*matcher.Profile, max(1, n/4))
-		for i := range profiles {
-			profiles[i] = gen.Profile(hubs[i%len(hubs)].ID)
+		if n == 0 {
+			return nil, fmt.Errorf("bench: %s has no postings to measure", dir)
 		}
-		if err := a.db.ImportProfiles(ctx, profiles, ev); err != nil {
-			return nil, err
-		}
-		posts := make([]*matcher.Posting, n)
-		for i := range posts {
-			posts[i] = gen.Posting(profiles[i%len(profiles)])
-		}
-		start := time.Now()
-		if err := a.db.ImportPostings(ctx, posts, ev); err != nil {
-			return nil, err
-		}
-		if _, err := a.ix.Sync(ctx); err != nil {
-			return nil, err
-		}
-		ingest += time.Since(start)
-		done += n
-		fmt.Fprintf(progress, "bench: ingest %d/%d (%.0f/s)\n", done, bc.postings, float64(done)/ingest.Seconds())
-	}
-	if bc.phases["ingest"] {
-		rep.IngestPerS = round1(float64(bc.postings) / ingest.Seconds())
-		rep.Phases = append(rep.Phases, "ingest")
+		bc.postings, rep.Postings = n, n
+		fmt.Fprintf(progress, "bench: measuring the %d postings already in %s\n", n, dir)
+	} else if err := benchIngest(ctx, a, gen, bc, rep, now, progress); err != nil {
+		return nil, err
 	}
 
 	if bc.phases["query"] && bc.queries > 0 {
@@ -272,6 +250,52 @@ func bench(ctx context.Context, dir string, ec engineConfig, bc benchConfig, log
 	rep.IndexMB = round1(dirMB(indexPath(dir)))
 	rep.StoreMB = round1(dirMB(storePath(dir)))
 	return rep, nil
+}
+
+// benchIngest generates bc.postings postings in chunks and imports them
+// into store and index, timing the import. Profiles are written first in
+// each chunk and not timed.
+func benchIngest(ctx context.Context, a *app, gen *demo.Gen, bc benchConfig, rep *BenchReport, now time.Time, progress io.Writer) error {
+	var ingest time.Duration
+	hubs := make([]*matcher.Hub, 0, 10)
+	for i := 0; i < 10; i++ {
+		h := gen.Hub(i)
+		if err := a.db.CreateHub(ctx, h); err != nil {
+			return err
+		}
+		hubs = append(hubs, h)
+	}
+	ev := matcher.Event{At: now, Actor: "bench"}
+	for done := 0; done < bc.postings; {
+		n := min(bc.chunk, bc.postings-done)
+		profiles := make([]*matcher.Profile, max(1, n/4))
+		for i := range profiles {
+			profiles[i] = gen.Profile(hubs[i%len(hubs)].ID)
+		}
+		if err := a.db.ImportProfiles(ctx, profiles, ev); err != nil {
+			return err
+		}
+		posts := make([]*matcher.Posting, n)
+		for i := range posts {
+			posts[i] = gen.Posting(profiles[i%len(profiles)])
+		}
+		start := time.Now()
+		if err := a.db.ImportPostings(ctx, posts, ev); err != nil {
+			return err
+		}
+		if _, err := a.ix.Sync(ctx); err != nil {
+			return err
+		}
+		ingest += time.Since(start)
+		done += n
+		fmt.Fprintf(progress, "bench: ingest %d/%d (%.0f/s)\n", done, bc.postings, float64(done)/ingest.Seconds())
+	}
+	if bc.phases["ingest"] {
+		rep.IngestPerS = round1(float64(bc.postings) / ingest.Seconds())
+		rep.Phases = append(rep.Phases, "ingest")
+	}
+
+	return nil
 }
 
 // benchWrites posts bc.writes new postings through the real HTTP API from

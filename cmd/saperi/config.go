@@ -196,18 +196,21 @@ type relevance struct {
 }
 
 // relevanceNames are the names --relevance accepts.
-const relevanceNames = "title, description, tags, synonym, general, fuzzy, coverage, synonym_credit"
+const relevanceNames = "title, description, tags, synonym, general, fuzzy, common, common_min, coverage, synonym_credit"
 
 // parseRelevance reads "title=2,synonym=0.5,…" over index.DefaultOptions
 // and the matcher's text defaults; a retrieval weight of 0 turns that part
 // off; coverage and synonym_credit lie in (0,1].
-func parseRelevance(s string) (relevance, error) {
-	r := relevance{index: index.DefaultOptions, coverage: matcher.DefaultCoverageShare, synonymCredit: matcher.DefaultSynonymCredit}
+func parseRelevance(s string) (r relevance, err error) {
+	r = relevance{index: index.DefaultOptions, coverage: matcher.DefaultCoverageShare, synonymCredit: matcher.DefaultSynonymCredit}
 	if strings.TrimSpace(s) == "" {
 		return r, nil
 	}
 	o := &r.index
+	commonMin := float64(o.CommonMin)
+	defer func() { r.index.CommonMin = int(commonMin) }()
 	fields := map[string]*float64{
+		"common": &o.CommonShare, "common_min": &commonMin,
 		"title": &o.BoostTitle, "description": &o.BoostDescription, "tags": &o.BoostTags,
 		"synonym": &o.SynonymWeight, "general": &o.GeneralWeight, "fuzzy": &o.FuzzyWeight,
 		"coverage": &r.coverage, "synonym_credit": &r.synonymCredit,
@@ -223,7 +226,9 @@ func parseRelevance(s string) (relevance, error) {
 		if err != nil || x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 			return r, usageError{fmt.Errorf("--relevance: %q is not a non-negative number", v)}
 		}
-		if k == "coverage" || k == "synonym_credit" {
+		if k == "common_min" {
+			x = max(x, 1) // zero means the default to index.Options
+		} else if k == "coverage" || k == "synonym_credit" {
 			if x == 0 || x > 1 {
 				return r, usageError{fmt.Errorf("--relevance: %s=%v: use a number in (0,1]", k, x)}
 			}
