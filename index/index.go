@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/saperi/saperi/matcher"
@@ -40,7 +42,7 @@ type Options struct {
 	// bleve batch; default 500.
 	BatchSize int
 	// RebuildBatch is how many postings a rebuild indexes per batch;
-	// default 1000.
+	// default 10000.
 	RebuildBatch int
 	// Now is the clock Search uses to hide expired postings; default
 	// time.Now.
@@ -148,7 +150,7 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 		opts.BatchSize = 500
 	}
 	if opts.RebuildBatch <= 0 {
-		opts.RebuildBatch = 1000
+		opts.RebuildBatch = 10000
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -296,11 +298,28 @@ func (ix *Index) rebuildLocked(ctx context.Context) error {
 	return nil
 }
 
+// scorchConfig is the index's storage configuration, kept in the index
+// and used at every open. Every query looks each of its terms up in every
+// segment, so the merge policy keeps segments few: at most two per size
+// tier instead of scorch's ten. At 100k postings that took candidates
+// from about 18 to 8 ms at the median (twelve segments against two), for
+// more merging while writing, which a hub's write rate affords.
+func scorchConfig() map[string]any {
+	return map[string]any{
+		"scorchMergePlanOptions": map[string]any{
+			"maxSegmentsPerTier":   2,
+			"segmentsPerMergeTask": 10,
+			"tierGrowth":           10.0,
+			"floorSegmentSize":     10000,
+		},
+	}
+}
+
 // build writes a complete index of the store's postings at path and
 // closes it. The version is written last, so a crash part way leaves an
 // index that the next Open rejects.
 func (ix *Index) build(ctx context.Context, path string) (int, error) {
-	idx, err := bleve.New(path, ix.im)
+	idx, err := bleve.NewUsing(path, ix.im, scorch.Name, scorch.Name, scorchConfig())
 	if err != nil {
 		return 0, err
 	}
@@ -309,13 +328,11 @@ func (ix *Index) build(ctx context.Context, path string) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		b := idx.NewBatch()
-		for _, p := range ps {
-			if err := b.Index(docID(p.ID), docFor(p)); err != nil {
-				return fmt.Errorf("posting %d: %w", p.ID, err)
-			}
+		docs := make([]doc, len(ps))
+		for i, p := range ps {
+			docs[i] = doc{id: p.ID, p: p}
 		}
-		if err := idx.Batch(b); err != nil {
+		if err := applyDocs(idx, docs); err != nil {
 			return err
 		}
 		n += len(ps)
@@ -432,20 +449,66 @@ func (ix *Index) apply(ctx context.Context, cs []matcher.Change) error {
 	if ix.idx == nil {
 		return ErrClosed
 	}
-	b := ix.idx.NewBatch()
-	for _, id := range ids {
-		if p, ok := found[id]; ok {
-			if err := b.Index(docID(id), docFor(p)); err != nil {
-				return fmt.Errorf("index: sync: posting %d: %w", id, err)
-			}
-		} else {
-			b.Delete(docID(id))
-		}
+	docs := make([]doc, len(ids))
+	for i, id := range ids {
+		docs[i] = doc{id: id, p: found[id]}
 	}
-	if err := ix.idx.Batch(b); err != nil {
-		return fmt.Errorf("index: sync: %w: %w", errBatch, err)
+	if err := applyDocs(ix.idx, docs); err != nil {
+		return fmt.Errorf("index: sync: %w", err)
 	}
 	return nil
+}
+
+// doc is a posting to index, or to delete when p is nil.
+type doc struct {
+	id uint64
+	p  *matcher.Posting
+}
+
+// parallelFrom is the batch size from which applyDocs splits a batch, one
+// part per core: scorch builds a batch's segment in the calling goroutine,
+// so one batch at a time leaves the other cores idle during a bulk import
+// or a rebuild. Smaller batches (single writes) stay whole, so as not to
+// make many tiny segments.
+const parallelFrom = 2000
+
+// applyDocs indexes docs in idx, split by id into parts applied
+// concurrently when there are many; each part is durable when it
+// returns. A posting is in exactly one part, so parts never race on it.
+// Errors are marked errBatch.
+func applyDocs(idx bleve.Index, docs []doc) error {
+	parts := 1
+	if len(docs) >= parallelFrom {
+		parts = min(runtime.GOMAXPROCS(0), 4)
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for part := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := idx.NewBatch()
+			for _, d := range docs {
+				if int(d.id%uint64(parts)) != part {
+					continue
+				}
+				if d.p == nil {
+					b.Delete(docID(d.id))
+				} else if err := b.Index(docID(d.id), docFor(d.p)); err != nil {
+					errs[part] = fmt.Errorf("posting %d: %w", d.id, err)
+					return
+				}
+			}
+			if b.Size() == 0 {
+				return
+			}
+			if err := idx.Batch(b); err != nil {
+				errs[part] = fmt.Errorf("%w: %w", errBatch, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // errBatch marks a batch bleve failed to apply.

@@ -107,7 +107,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		bc.phases[p] = true
 	}
 	if ec.IndexBatch == 0 {
-		ec.IndexBatch = 5000
+		ec.IndexBatch = max(5000, bc.chunk)
 	}
 	log, err := c.logger(stderr)
 	if err != nil {
