@@ -307,12 +307,25 @@ func (ix *Index) rebuildLocked(ctx context.Context) error {
 func scorchConfig() map[string]any {
 	return map[string]any{
 		"scorchMergePlanOptions": map[string]any{
-			"maxSegmentsPerTier":   2,
+			"maxSegmentsPerTier":   4,
 			"segmentsPerMergeTask": 10,
 			"tierGrowth":           10.0,
-			"floorSegmentSize":     10000,
 		},
 	}
+}
+
+// compact merges idx into one segment: a rebuilt index starts with the
+// fewest term lookups per query.
+func compact(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	return sc.ForceMerge(ctx, nil)
 }
 
 // build writes a complete index of the store's postings at path and
@@ -342,6 +355,9 @@ func (ix *Index) build(ctx context.Context, path string) (int, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		err = compact(ctx, idx)
+	}
 	if err == nil {
 		err = idx.SetInternal(versionKey, []byte(strconv.Itoa(MappingVersion)))
 	}
@@ -550,6 +566,9 @@ func (ix *Index) Notify() {
 	}
 }
 
+// syncEvery is the shortest time between two syncs of Run.
+const syncEvery = 100 * time.Millisecond
+
 // Run keeps the index in step with the store until ctx is done: it syncs
 // when notified and at least every second, backing off after errors.
 func (ix *Index) Run(ctx context.Context) {
@@ -560,6 +579,7 @@ func (ix *Index) Run(ctx context.Context) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	backoff := time.Duration(0)
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -567,6 +587,17 @@ func (ix *Index) Run(ctx context.Context) {
 		case <-ix.wake:
 		case <-t.C:
 		}
+		// A write right after a quiet spell is indexed at once; a burst
+		// of writes is indexed in groups, at most one per syncEvery, so
+		// that each group becomes one segment rather than one each.
+		if wait := syncEvery - time.Since(last); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
+		last = time.Now()
 		_, err := ix.Sync(ctx)
 		if err == nil {
 			backoff = 0

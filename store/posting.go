@@ -19,7 +19,7 @@ const defaultScanBatch = 1000
 // entry and an audit event (Action "posting.create" unless set, Subject
 // "posting/<id>", OnBehalfOf the owner) in one transaction.
 func (db *DB) CreatePosting(ctx context.Context, p *matcher.Posting, ev matcher.Event) error {
-	err := db.update(ctx, func(tx *bbolt.Tx) error {
+	err := db.batch(ctx, func(tx *bbolt.Tx) error {
 		cats, err := categories(tx)
 		if err != nil {
 			return err
@@ -42,7 +42,7 @@ func (db *DB) CreatePosting(ctx context.Context, p *matcher.Posting, ev matcher.
 // ID, Kind and ProfileID cannot change.
 func (db *DB) UpdatePosting(ctx context.Context, id uint64, fn func(*matcher.Posting) error, ev matcher.Event) (*matcher.Posting, error) {
 	var p *matcher.Posting
-	err := db.update(ctx, func(tx *bbolt.Tx) error {
+	err := db.batch(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if p, err = getPosting(tx, id); err != nil {
 			return err
