@@ -190,14 +190,14 @@ func TestUIResetLink(t *testing.T) {
 
 	t.Run("GET shows the form and changes nothing", func(t *testing.T) {
 		r := e.get("", link)
-		sees(t, r, 200, "Scegli una nuova password", "Nuova password per maria@example.org", "Ripeti la nuova password")
+		sees(t, r, 200, "Scegli una nuova password", "Email [maria@example.org]", "Ripeti la nuova password")
 		if r.Header().Get("Referrer-Policy") != "no-referrer" || r.Header().Get("Cache-Control") != "no-store" {
 			t.Fatalf("headers: %v", r.Header())
 		}
 		if !strings.Contains(r.Body.String(), `action="`+link+`"`) {
 			t.Fatal("the form does not post back to the link")
 		}
-		sees(t, e.get("", link+"?lang=en"), 200, "Choose a new password", "New password for maria@example.org")
+		sees(t, e.get("", link+"?lang=en"), 200, "Choose a new password", "logged out everywhere", "[maria@example.org]")
 		if hash() != before {
 			t.Fatal("a GET changed the password")
 		}
