@@ -13,6 +13,7 @@ type Store interface {
 	Hubs(ctx context.Context) ([]*matcher.Hub, error)
 	Profile(ctx context.Context, id uint64) (*matcher.Profile, error)
 	Profiles(ctx context.Context, hubID, after uint64, limit int) ([]*matcher.Profile, error)
+	User(ctx context.Context, id uint64) (*matcher.User, error)
 	ScanPostings(ctx context.Context, batch int, fn func([]*matcher.Posting) error) error
 	ScanMatches(ctx context.Context, batch int, fn func([]*matcher.Match) error) error
 	Match(ctx context.Context, id uint64) (*matcher.Match, error)

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,11 +10,11 @@ import (
 	"github.com/saperi/saperi/matcher"
 )
 
-// Notifier sends the transactional mails ("your match is connected"; a
-// password reset would be one more kind) through the same path as the
-// digests: a pending matcher.Send is recorded first, a loop sends it and
-// marks it, so a crash between the two neither loses nor repeats it
-// (beyond the at-least-once window described on Runner).
+// Notifier sends the transactional mails ("your match is connected", "set
+// a new password") through the same path as the digests: a pending
+// matcher.Send is recorded first, a loop sends it and marks it, so a crash
+// between the two neither loses nor repeats it (beyond the at-least-once
+// window described on Runner).
 type Notifier struct {
 	R    *Runner
 	kick chan struct{}
@@ -47,11 +48,40 @@ func (n *Notifier) MatchConnected(ctx context.Context, m *matcher.Match) error {
 	if _, err := n.R.Store.PlanSends(ctx, recs); err != nil {
 		return err
 	}
+	n.wake()
+	return nil
+}
+
+// PasswordReset records a mail to u with a link to set a new password, in
+// the account's language (else the profile's), and wakes the loop. The
+// key carries the time of the request, so each request is its own mail.
+func (n *Notifier) PasswordReset(ctx context.Context, u *matcher.User) error {
+	now := n.R.Now()
+	langs := []string{u.Lang}
+	if u.ProfileID != 0 {
+		p, err := n.R.Store.Profile(ctx, u.ProfileID)
+		if err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
+			return fmt.Errorf("digest: reset mail: %w", err)
+		}
+		if p != nil {
+			langs = append(langs, p.Languages...)
+		}
+	}
+	key := fmt.Sprintf("mail/reset/%d/%d", u.ID, now.UnixNano())
+	rec := matcher.Send{Key: key, Kind: matcher.SendReset, To: u.Email, SubjectID: u.ID, Lang: langFor(n.R.T, langs),
+		State: matcher.SendPending, MessageID: n.R.messageID(key), Planned: now, Updated: now}
+	if _, err := n.R.Store.PlanSends(ctx, []matcher.Send{rec}); err != nil {
+		return err
+	}
+	n.wake()
+	return nil
+}
+
+func (n *Notifier) wake() {
 	select {
 	case n.kick <- struct{}{}:
 	default:
 	}
-	return nil
 }
 
 // Loop sends pending transactional mails when woken and every minute (so
@@ -70,6 +100,12 @@ func (n *Notifier) Loop(ctx context.Context) {
 	}
 }
 
+// errNothingToSend is what composing a transactional mail returns when
+// there is no longer anything to send: what it was about was erased
+// meanwhile, or the link it would carry has expired. Its record is marked
+// skipped, so that it does not hold up the mails after it.
+var errNothingToSend = errors.New("digest: nothing to send any more")
+
 // Flush sends every pending transactional mail.
 func (n *Notifier) Flush(ctx context.Context) error {
 	recs, err := n.R.Store.Sends(ctx, "mail/")
@@ -80,7 +116,24 @@ func (n *Notifier) Flush(ctx context.Context) error {
 		if rec.State.Done() {
 			continue
 		}
-		msg, err := n.connected(ctx, rec)
+		var msg *Message
+		switch rec.Kind {
+		case matcher.SendConnected:
+			msg, err = n.connected(ctx, rec)
+		case matcher.SendReset:
+			msg, err = n.reset(ctx, rec)
+		default:
+			err = fmt.Errorf("digest: %s: unknown kind %q", rec.Key, rec.Kind)
+		}
+		if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+			err = errNothingToSend
+		}
+		if errors.Is(err, errNothingToSend) {
+			if err := n.R.mark(ctx, rec.Key, matcher.SendSkipped, ""); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -102,8 +155,11 @@ func (n *Notifier) connected(ctx context.Context, rec matcher.Send) (*Message, e
 		mineID, otherID, me, other = otherID, mineID, other, me
 	}
 	ps, err := n.R.Store.Postings(ctx, []uint64{mineID, otherID})
-	if err != nil || len(ps) != 2 {
-		return nil, fmt.Errorf("digest: connected mail %s: postings: %v", rec.Key, err)
+	if err != nil {
+		return nil, fmt.Errorf("digest: connected mail %s: postings: %w", rec.Key, err)
+	}
+	if len(ps) != 2 {
+		return nil, errNothingToSend // a side erased their data meanwhile
 	}
 	mp, err := n.R.Store.Profile(ctx, me)
 	if err != nil {
@@ -127,4 +183,32 @@ func (n *Notifier) connected(ctx context.Context, rec matcher.Send) (*Message, e
 	}
 	return &Message{Key: rec.Key, MessageID: rec.MessageID, From: n.R.Config.From, To: rec.To,
 		Subject: n.R.T.Translate(rec.Lang, "digest.connected.subject", nil), Text: text, HTML: html, Unsubscribe: unsub}, nil
+}
+
+// reset renders the password-reset mail of rec. Its link expires ResetTTL
+// after the request, not after the sending, and carries the stamp of the
+// password as it is now: a mail sent again after a crash carries the same
+// link, and a request whose link would already have expired is not sent
+// (the person has asked again or gone to the desk).
+func (n *Notifier) reset(ctx context.Context, rec matcher.Send) (*Message, error) {
+	expires := rec.Planned.Add(matcher.ResetTTL)
+	if !n.R.Now().Before(expires) {
+		return nil, errNothingToSend
+	}
+	u, err := n.R.Store.User(ctx, rec.SubjectID)
+	if err != nil {
+		return nil, err
+	}
+	name := u.Name
+	if u.Role == matcher.RoleResident {
+		name, _, _ = strings.Cut(u.Name, " ")
+	}
+	link := n.R.Config.BaseURL + "/password/reset/" + matcher.SignLink(n.R.secret,
+		matcher.Link{Purpose: matcher.LinkReset, Subject: matcher.ResetSubject(n.R.secret, u), Expires: expires})
+	html, text, err := n.R.render.render("reset", rec.Lang, resetView{Name: name, Email: u.Email, Link: link})
+	if err != nil {
+		return nil, err
+	}
+	return &Message{Key: rec.Key, MessageID: rec.MessageID, From: n.R.Config.From, To: rec.To,
+		Subject: n.R.T.Translate(rec.Lang, "digest.reset.subject", nil), Text: text, HTML: html}, nil
 }

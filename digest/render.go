@@ -125,3 +125,10 @@ type connectedView struct {
 	Contacts    matcher.Contacts
 	Unsubscribe string
 }
+
+// resetView is what reset.html and reset.txt see.
+type resetView struct {
+	Name  string
+	Email string
+	Link  string
+}

@@ -31,6 +31,7 @@ const (
 	SendPersonal  = "personal"  // a person's weekly digest
 	SendHub       = "hub"       // a hub's weekly digest, one per operator address
 	SendConnected = "connected" // "your match is connected", to one side
+	SendReset     = "reset"     // a link to set a new password, to an account
 	SendRun       = "run"       // marks a week's digest run (or assignment) complete
 )
 
@@ -45,7 +46,7 @@ type Send struct {
 	Week      string    `json:"week,omitempty"`
 	To        string    `json:"to,omitempty"`
 	Lang      string    `json:"lang,omitempty"`
-	SubjectID uint64    `json:"subject_id,omitempty"` // profile, hub or match id
+	SubjectID uint64    `json:"subject_id,omitempty"` // profile, hub, match or user id
 	Side      Side      `json:"side,omitempty"`
 	State     SendState `json:"state"`
 	MessageID string    `json:"message_id,omitempty"`

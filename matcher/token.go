@@ -15,6 +15,7 @@ const (
 	LinkDecline     = "decline"     // Subject "match/<id>/<side>"
 	LinkRenew       = "renew"       // Subject "posting/<id>"
 	LinkUnsubscribe = "unsubscribe" // Subject the email address
+	LinkReset       = "reset"       // Subject "user/<id>/<stamp>" (ResetSubject)
 )
 
 // Link is the claim a signed link carries: one purpose, one subject, an

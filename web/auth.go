@@ -193,18 +193,10 @@ func (s *Server) login(c *gin.Context, email, password string) (*matcher.User, e
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
 	email = matcher.NormalizeEmail(email)
-	keys := []string{"email:" + email, "ip:" + clientIP(c)}
-	att, err := s.Store.LoginAttempts(ctx, keys...)
-	if err != nil {
+	keys := []string{loginKey(email), "ip:" + clientIP(c)}
+	if err := s.throttle(c, now, keys, []int{matcher.MaxFailuresPerEmail, matcher.MaxFailuresPerIP},
+		matcher.Errorf(matcher.ETOOMANY, "error.auth.throttled", "too many failed logins: try again later")); err != nil {
 		return nil, err
-	}
-	for i, max := range []int{matcher.MaxFailuresPerEmail, matcher.MaxFailuresPerIP} {
-		if blocked, until := att[keys[i]].Blocked(max, now); blocked {
-			mins := int((until.Sub(now) + time.Minute - 1) / time.Minute)
-			c.Header("Retry-After", strconv.Itoa(int(until.Sub(now)/time.Second)+1))
-			return nil, &matcher.Error{Code: matcher.ETOOMANY, Key: "error.auth.throttled",
-				Args: map[string]any{"Minutes": mins}, Message: "too many failed logins: try again later"}
-		}
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
 	if err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
@@ -231,6 +223,30 @@ func (s *Server) login(c *gin.Context, email, password string) (*matcher.User, e
 	}
 	s.setSessionCookie(c, secret)
 	return u, nil
+}
+
+// loginKey is the failed-login counter of an account (by email).
+func loginKey(email string) string { return "email:" + email }
+
+// throttle returns tooMany, with its Minutes argument and the
+// Retry-After header set, when any of keys has reached its max (the
+// same index in max) in the current window; nil otherwise. The counters
+// are matcher.Attempts in the store's login-attempt bucket.
+func (s *Server) throttle(c *gin.Context, now time.Time, keys []string, max []int, tooMany *matcher.Error) error {
+	att, err := s.Store.LoginAttempts(c.Request.Context(), keys...)
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		if blocked, until := att[k].Blocked(max[i], now); blocked {
+			mins := int((until.Sub(now) + time.Minute - 1) / time.Minute)
+			c.Header("Retry-After", strconv.Itoa(int(until.Sub(now)/time.Second)+1))
+			e := *tooMany
+			e.Args = map[string]any{"Minutes": mins}
+			return &e
+		}
+	}
+	return nil
 }
 
 // logout ends the session of the cookie, if any.

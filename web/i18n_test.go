@@ -105,7 +105,7 @@ func TestCatalogsComplete(t *testing.T) {
 	}
 	// Flash messages are passed as ?ok=ui.flash.… in redirects.
 	flashRE := regexp.MustCompile(`ok=(ui\.flash\.[a-z_]+)`)
-	for _, f := range []string{"ui.go", "ui_account.go", "ui_self.go", "ui_desk.go", "ui_admin.go", "ui_setup.go"} {
+	for _, f := range []string{"ui.go", "ui_account.go", "ui_self.go", "ui_desk.go", "ui_admin.go", "ui_setup.go", "reset.go"} {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

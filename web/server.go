@@ -61,6 +61,8 @@ type Store interface {
 	LoginAttempts(ctx context.Context, keys ...string) (map[string]matcher.Attempts, error)
 	FailLogin(ctx context.Context, now time.Time, keys ...string) error
 	ClearLogin(ctx context.Context, key string) error
+	SetPassword(ctx context.Context, id uint64, hash string, check func(*matcher.User) error, ev matcher.Event) (int, error)
+	AddEvent(ctx context.Context, ev matcher.Event) error
 
 	// Privacy, desk and administration (privacy.go, desk.go, admin.go).
 	ProfileUsers(ctx context.Context, profileID uint64) ([]*matcher.User, error)
@@ -107,6 +109,11 @@ type Deps struct {
 	// connected, after the change is committed (the "you are in touch"
 	// mail).
 	Connected func(ctx context.Context, m *matcher.Match) error
+	// Reset, when set, records a mail to u with a link to set a new
+	// password and wakes the sender (digest.Notifier.PasswordReset), the
+	// same path as the "connected" mail. Without it no mail can be sent,
+	// and /password/forgot says to ask at the desk.
+	Reset func(ctx context.Context, u *matcher.User) error
 }
 
 // Server is the HTTP face of Saperi.

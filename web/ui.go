@@ -284,6 +284,10 @@ func (s *Server) uiRoutes() {
 	e.POST("/setup", s.setupSubmit)
 	e.GET("/signup", s.signupPage)
 	e.POST("/signup", s.signupSubmit)
+	e.GET("/password/forgot", s.forgotPage)
+	e.POST("/password/forgot", s.forgotSubmit)
+	e.GET("/password/reset/:token", s.resetPage)
+	e.POST("/password/reset/:token", s.resetSubmit)
 
 	g := e.Group("", s.signedIn)
 	g.POST("/logout-all", s.logoutAllSubmit)

@@ -122,8 +122,10 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 // against the real binary: a resident signs up and offers help; an
 // operator registers a walk-in without email, posts a need on her behalf,
 // sees the offer among the candidates with its reasons and proposes it;
-// both sides accept; only then do the contacts appear, on both sides.
-// axe-core checks the landing, post form, my matches and desk pages.
+// both sides accept; only then do the contacts appear, on both sides;
+// the resident then forgets her password and sets a new one through the
+// link in the mail. axe-core checks the landing, post form, my matches,
+// desk, forgot-password and new-password pages.
 func TestBrowserJourney(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the real binary and a browser")
@@ -139,7 +141,8 @@ func TestBrowserJourney(t *testing.T) {
 	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := start(t, t.TempDir(), "--demo=false")
+	data := t.TempDir()
+	p := start(t, data, "--demo=false")
 	var hub struct{ ID uint64 }
 	if st, err := p.postJSON(p.base+"/api/v1/hubs", map[string]any{"name": "Portineria di Porta Palazzo", "area": "Aurora",
 		"point": map[string]float64{"lat": 45.083, "lon": 7.686}}, &hub); err != nil || st != 201 {
@@ -301,6 +304,38 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("desk view after both accepted: %s", s)
 	}
 	shoot(t, ctx, "desk-match")
+	run("operator logs out again", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`p.actions a[href="/signup"]`)))
+
+	// 5. Lucia forgot her password. With no SMTP server set up the mail
+	// lands in DATA/outbox/; its link lets her choose a new one.
+	run("forgot password",
+		chromedp.Navigate(u+"/login"),
+		chromedp.Click(chromedp.CSS(`a[href="/password/forgot"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+	)
+	axeNotes = append(axeNotes, axeCheck(t, ctx, string(axe), "forgot password"))
+	run("ask for the link",
+		chromedp.SendKeys(chromedp.CSS("#email"), "lucia@example.org"),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if s := text(".flash"); !strings.Contains(s, "Se esiste un account per lucia@example.org") {
+		t.Fatalf("after asking: %s", s)
+	}
+	run("open the link", chromedp.Navigate(u+outboxResetPath(t, data, "Scegli una nuova password")),
+		chromedp.WaitVisible(chromedp.CSS("#password2")))
+	axeNotes = append(axeNotes, axeCheck(t, ctx, string(axe), "new password"))
+	shoot(t, ctx, "new-password")
+	run("set a new password",
+		chromedp.SendKeys(chromedp.CSS("#password"), "una password nuova"),
+		chromedp.SendKeys(chromedp.CSS("#password2"), "una password nuova"),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	)
+	if s := text(".flash"); !strings.Contains(s, "Password cambiata") {
+		t.Fatalf("after the new password: %s", s)
+	}
+	login("lucia@example.org", "una password nuova")
 	for _, n := range axeNotes {
 		t.Log("axe: " + n)
 	}

@@ -211,11 +211,12 @@ func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // startMail starts the transactional mail loop and the weekly scheduler
-// for serve; it returns the Connected hook for the web server.
-func startMail(ctx context.Context, a *app, data string, mc mailConfig, log *slog.Logger, goFn func(func())) (*digest.Runner, func(context.Context, *matcher.Match) error, error) {
+// for serve; it returns the notifier, whose MatchConnected and
+// PasswordReset are the web server's hooks.
+func startMail(ctx context.Context, a *app, data string, mc mailConfig, log *slog.Logger, goFn func(func())) (*digest.Notifier, error) {
 	r, err := newRunner(ctx, a, data, mc, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	n := digest.NewNotifier(r)
 	goFn(func() { n.Loop(ctx) })
@@ -223,5 +224,5 @@ func startMail(ctx context.Context, a *app, data string, mc mailConfig, log *slo
 	s := &digest.Scheduler{Schedule: sch, Now: time.Now, Done: digest.RunDone(a.db), Log: log,
 		Run: digest.Weekly(r, a.engine, digest.AssignOptions{PerNeed: mc.PerNeed})}
 	goFn(func() { s.Loop(ctx) })
-	return r, n.MatchConnected, nil
+	return n, nil
 }

@@ -92,17 +92,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		wg.Add(1)
 		go func() { defer wg.Done(); fn() }()
 	}
-	var connected func(context.Context, *matcher.Match) error
+	var (
+		connected func(context.Context, *matcher.Match) error
+		reset     func(context.Context, *matcher.User) error
+	)
 	if digests {
-		if _, connected, err = startMail(bg, a, c.Data, mc, log, goBG); err != nil {
+		n, err := startMail(bg, a, c.Data, mc, log, goBG)
+		if err != nil {
 			stopBG()
 			wg.Wait()
 			return err
 		}
+		connected, reset = n.MatchConnected, n.PasswordReset
 	}
 	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
 		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts), SetupCode: setupCode, SecureCookies: secure,
-		LinkSecret: secret, Connected: connected})
+		LinkSecret: secret, Connected: connected, Reset: reset})
 	if err != nil {
 		stopBG()
 		wg.Wait()
