@@ -3,6 +3,9 @@ package digest
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/saperi/saperi/matcher"
@@ -87,37 +90,51 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 	for id, c := range offerCap {
 		a.Problem.OfferCap[id] = max(0, c-active[id])
 	}
-	for i, n := range needs {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		a.needs[n.ID] = n
+	// Gather each need's candidates on every core; the results are put
+	// together in the needs' order, so the problem (and the assignment)
+	// is the same as one need at a time.
+	type gathered struct {
+		exclude []matcher.Pair
+		open    int
+		ranked  []matcher.Ranked
+	}
+	got := make([]gathered, len(needs))
+	gather := func(i int) error {
+		n := needs[i]
 		ms, err := st.MatchesOf(ctx, n.ID)
 		if err != nil {
-			return nil, fmt.Errorf("digest: assign: %w", err)
+			return err
 		}
-		open := 0
+		g := &got[i]
 		for _, m := range ms {
 			if m.State.Active() {
-				open++
-				a.Problem.Exclude[matcher.Pair{NeedID: m.NeedID, OfferID: m.OfferID}] = true
+				g.open++
 			}
-			if m.State == matcher.Declined {
-				a.Problem.Exclude[matcher.Pair{NeedID: m.NeedID, OfferID: m.OfferID}] = true
+			if m.State.Active() || m.State == matcher.Declined {
+				g.exclude = append(g.exclude, matcher.Pair{NeedID: m.NeedID, OfferID: m.OfferID})
 			}
 		}
-		a.Problem.NeedCap[n.ID] = max(0, o.PerNeed-open)
+		if o.PerNeed-g.open <= 0 {
+			return nil
+		}
+		g.ranked, err = eng.For(ctx, n, o.Candidates, now)
+		return err
+	}
+	if err := parallel(ctx, len(needs), gather); err != nil {
+		return nil, fmt.Errorf("digest: assign: %w", err)
+	}
+	for i, n := range needs {
+		a.needs[n.ID] = n
+		g := got[i]
+		for _, k := range g.exclude {
+			a.Problem.Exclude[k] = true
+		}
+		a.Problem.NeedCap[n.ID] = max(0, o.PerNeed-g.open)
 		if a.Problem.NeedCap[n.ID] == 0 {
 			continue
 		}
-		ranked, err := eng.For(ctx, n, o.Candidates, now)
-		if err != nil {
-			return nil, fmt.Errorf("digest: assign: %w", err)
-		}
-		for _, r := range ranked {
-			if r.Score < o.MinScore || r.Score < o.Relative*ranked[0].Score {
+		for _, r := range g.ranked {
+			if r.Score < o.MinScore || r.Score < o.Relative*g.ranked[0].Score {
 				continue
 			}
 			k := matcher.Pair{NeedID: n.ID, OfferID: r.Posting.ID}
@@ -158,4 +175,41 @@ func (a *Assignment) Store(ctx context.Context, st Store, now time.Time) (create
 		created++
 	}
 	return created, nil
+}
+
+// parallel runs fn(0..n-1) on GOMAXPROCS workers and returns the first
+// error (the others stop taking work), or ctx's error once it is done.
+func parallel(ctx context.Context, n int, fn func(i int) error) error {
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		first   error
+	)
+	fail := func(err error) { errOnce.Do(func() { first = err }) }
+	var failed atomic.Bool
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					fail(err)
+					failed.Store(true)
+					return
+				}
+				if err := fn(i); err != nil {
+					fail(err)
+					failed.Store(true)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
 }

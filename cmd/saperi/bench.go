@@ -46,10 +46,14 @@ type BenchReport struct {
 	RebuildS    float64  `json:"rebuild_s"`
 	Digest100kS float64  `json:"digest_100k_s"`
 	Phases      []string `json:"phases"`
+	// Digest details the digest phase; Digest100kS is its total time
+	// (for Digest.People people, 100k unless --people says otherwise).
+	Digest *DigestBench `json:"digest,omitempty"`
 }
 
 type benchConfig struct {
 	postings, queries, writers, writes, chunk int
+	people                                    int
 	seed                                      uint64
 	phases                                    map[string]bool
 	geodata, export                           string
@@ -57,7 +61,11 @@ type benchConfig struct {
 	reuse                                     bool // measure the postings already in the folder
 }
 
-const benchPhases = "ingest,query,write,coldstart,rebuild"
+const (
+	benchPhases = "ingest,query,write,coldstart,rebuild,digest"
+	// defaultPhases leave out digest, which generates its own people.
+	defaultPhases = "ingest,query,write,coldstart,rebuild"
+)
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var (
@@ -73,12 +81,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		"Torino's neighbourhoods and the towns around it (seeded, so runs are comparable).\n"+
 		"Phases: ingest (bulk import into store and index, durable at the end), query (ranked,\n"+
 		"explained candidates of sample postings), write (single API writes over HTTP from\n"+
-		"concurrent clients), coldstart (reopen store and index), rebuild (index from the store).\n"+
+		"concurrent clients), coldstart (reopen store and index), rebuild (index from the store),\n"+
+		"digest (a weekly run — assignment, proposals, digests — for --people generated people\n"+
+		"with one posting each, in a folder of its own; not run unless asked for).\n"+
 		"Progress goes to stderr. Town centroids: openpolis (CC BY 4.0), su dati ISTAT.", stdout)
 	f.common(&c)
 	f.engine(&ec)
 	f.int(&bc.postings, "postings", "", 10000, "how many postings to generate")
-	f.str(&phases, "phases", "", benchPhases, "comma-separated phases to run, from "+benchPhases)
+	f.str(&phases, "phases", "", defaultPhases, "comma-separated phases to run, from "+benchPhases)
+	f.int(&bc.people, "people", "", 100000, "people generated for the digest phase")
 	f.int(&seed, "seed", "", 1, "generator seed")
 	f.int(&bc.queries, "queries", "", 1000, "sample postings whose candidates are timed")
 	f.int(&bc.writers, "writers", "", 16, "concurrent clients in the write phase")
@@ -94,8 +105,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	if bc.postings < 1 || bc.queries < 0 || bc.writers < 1 || bc.writes < 0 || bc.chunk < 1 {
-		return usageError{errors.New("--postings, --writers and --chunk must be positive; --queries and --writes not negative")}
+	if bc.postings < 1 || bc.queries < 0 || bc.writers < 1 || bc.writes < 0 || bc.chunk < 1 || bc.people < 1 {
+		return usageError{errors.New("--postings, --people, --writers and --chunk must be positive; --queries and --writes not negative")}
 	}
 	bc.seed = uint64(seed)
 	bc.phases = map[string]bool{}
@@ -150,6 +161,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "on disk           index %.0f MB, store %.0f MB\n", rep.IndexMB, rep.StoreMB)
 	fmt.Fprintf(stdout, "cold start        %.2f s\n", rep.ColdStartS)
 	fmt.Fprintf(stdout, "rebuild           %.1f s\n", rep.RebuildS)
+	if d := rep.Digest; d != nil {
+		fmt.Fprintf(stdout, "weekly run        %.1f s for %d people: gather + assign %.1f s, store %d proposals %.1f s, %d digests %.1f s\n",
+			d.TotalS, d.People, d.GatherS, d.Proposals, d.StoreS, d.Mails, d.MailS)
+		fmt.Fprintf(stdout, "assignment        total %.1f against greedy top-1 %.1f\n", d.Score, d.GreedyScore)
+	}
 	return nil
 }
 
@@ -163,6 +179,16 @@ func bench(ctx context.Context, dir string, ec engineConfig, bc benchConfig, log
 	gen, err := demo.NewGen(bc.seed, now, places)
 	if err != nil {
 		return nil, err
+	}
+	if len(bc.phases) == 1 && bc.phases["digest"] {
+		// Only the weekly run: no need for the postings of the others.
+		d, err := benchDigest(ctx, filepath.Join(dir, "digest"), ec, bc, gen, now, progress)
+		if err != nil {
+			return nil, err
+		}
+		rep.Postings = 0
+		rep.Digest, rep.Digest100kS, rep.Phases = d, d.TotalS, []string{"digest"}
+		return rep, nil
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := openApp(ctx, dir, ec, quiet)
@@ -246,6 +272,14 @@ func bench(ctx context.Context, dir string, ec engineConfig, bc benchConfig, log
 		rep.RebuildS = round3(time.Since(start).Seconds())
 		rep.Phases = append(rep.Phases, "rebuild")
 		fmt.Fprintf(progress, "bench: rebuild %.1f s\n", rep.RebuildS)
+	}
+	if bc.phases["digest"] {
+		d, err := benchDigest(ctx, filepath.Join(dir, "digest"), ec, bc, gen, now, progress)
+		if err != nil {
+			return nil, err
+		}
+		rep.Digest, rep.Digest100kS = d, d.TotalS
+		rep.Phases = append(rep.Phases, "digest")
 	}
 	rep.IndexMB = round1(dirMB(indexPath(dir)))
 	rep.StoreMB = round1(dirMB(storePath(dir)))

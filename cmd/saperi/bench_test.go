@@ -22,6 +22,7 @@ func TestBenchSmall(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := Main(context.Background(), []string{"bench", "--postings", "400", "--queries", "25", "--writes", "60",
 		"--writers", "4", "--chunk", "150", "--json", "--export", exp, "--log-level", "warn",
+		"--phases", "ingest,query,write,coldstart,rebuild,digest", "--people", "300",
 		"--geodata", "../../../shared/data/comuni-centroids-openpolis-2023.csv"}, &out, &errOut)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
@@ -32,8 +33,14 @@ func TestBenchSmall(t *testing.T) {
 	}
 	if rep.Postings != 400 || rep.IngestPerS <= 0 || rep.WritePerS <= 0 || rep.CandidatesMS.P50 <= 0 ||
 		rep.CandidatesMS.P99 < rep.CandidatesMS.P50 || rep.RSSMB <= 0 || rep.IndexMB <= 0 || rep.StoreMB <= 0 ||
-		rep.RebuildS <= 0 || len(rep.Phases) != 5 {
+		rep.RebuildS <= 0 || len(rep.Phases) != 6 {
 		t.Fatalf("report: %+v", rep)
+	}
+	// The weekly run over 300 people: some proposals, some digests, and
+	// the assignment never below the greedy baseline it is compared with.
+	if d := rep.Digest; d == nil || d.People != 300 || d.Needs == 0 || d.Proposals == 0 || d.Mails == 0 ||
+		rep.Digest100kS != d.TotalS || d.TotalS < d.GatherS || d.Score < d.GreedyScore {
+		t.Fatalf("digest report: %+v", rep.Digest)
 	}
 	f, err := os.Open(filepath.Join(exp, "postings.csv"))
 	if err != nil {
