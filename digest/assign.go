@@ -157,6 +157,8 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 // its breakdown and an audit event. A pair that became impossible since
 // planning (declined, matched, closed) is skipped, not an error.
 func (a *Assignment) Store(ctx context.Context, st Store, now time.Time) (created int, err error) {
+	var ms []*matcher.Match
+	var evs []matcher.Event
 	for _, arc := range a.Proposed {
 		k := matcher.Pair{NeedID: arc.NeedID, OfferID: arc.OfferID}
 		r := a.ranked[k]
@@ -164,15 +166,18 @@ func (a *Assignment) Store(ctx context.Context, st Store, now time.Time) (create
 		if err != nil {
 			continue
 		}
-		ev := matcher.Event{At: now, Actor: "engine", Action: "match.propose", OnBehalfOf: a.needs[arc.NeedID].ProfileID,
-			Detail: "weekly assignment"}
-		if err := st.CreateMatch(ctx, m, ev); err != nil {
-			if matcher.ErrorCode(err) == matcher.ECONFLICT {
-				continue
-			}
-			return created, fmt.Errorf("digest: store proposal %d×%d: %w", arc.NeedID, arc.OfferID, err)
+		ms = append(ms, m)
+		evs = append(evs, matcher.Event{At: now, Actor: "engine", Action: "match.propose", OnBehalfOf: a.needs[arc.NeedID].ProfileID,
+			Detail: "weekly assignment"})
+	}
+	_, err = st.CreateMatches(ctx, ms, evs)
+	for _, m := range ms {
+		if m.ID != 0 {
+			created++
 		}
-		created++
+	}
+	if err != nil {
+		return created, fmt.Errorf("digest: store proposals: %w", err)
 	}
 	return created, nil
 }

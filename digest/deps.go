@@ -19,6 +19,9 @@ type Store interface {
 	Match(ctx context.Context, id uint64) (*matcher.Match, error)
 	MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error)
 	CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Event) error
+	// CreateMatches creates many, skipping (with their error) those
+	// CreateMatch would refuse as conflicting, invalid or gone.
+	CreateMatches(ctx context.Context, ms []*matcher.Match, evs []matcher.Event) ([]error, error)
 	Unsubscribed(ctx context.Context) (map[string]bool, error)
 	IsUnsubscribed(ctx context.Context, email string) (bool, error)
 	PlanSends(ctx context.Context, recs []matcher.Send) (int, error)

@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/saperi/saperi/matcher"
 )
@@ -68,6 +69,44 @@ func cellTerms(p matcher.Point) []string {
 // covered coarsely to stay within maxCellTerms; then it is a superset).
 // An empty cover means no grid point is in reach.
 func cover(c matcher.Point, r float64) ([]string, bool) {
+	k := coverKey{c, r}
+	covers.mu.Lock()
+	e, ok := covers.m[k]
+	covers.mu.Unlock()
+	if ok {
+		return e.terms, e.exact
+	}
+	terms, exact := coverUncached(c, r)
+	covers.mu.Lock()
+	if covers.m == nil || len(covers.m) >= maxCovers {
+		covers.m = make(map[coverKey]coverEntry)
+	}
+	covers.m[k] = coverEntry{terms, exact}
+	covers.mu.Unlock()
+	return terms, exact
+}
+
+// Covers are remembered: points are on a 100 m grid and most postings use
+// a few radii, so a weekly run over a city asks for the same circles again
+// and again. The cache holds at most maxCovers and starts over when full.
+const maxCovers = 8192
+
+type coverKey struct {
+	c matcher.Point
+	r float64
+}
+
+type coverEntry struct {
+	terms []string
+	exact bool
+}
+
+var covers struct {
+	mu sync.Mutex
+	m  map[coverKey]coverEntry
+}
+
+func coverUncached(c matcher.Point, r float64) ([]string, bool) {
 	for finest := 0; finest < cellLevels; finest++ {
 		terms, ok := coverAt(c, r, finest)
 		if ok {

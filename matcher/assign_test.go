@@ -105,6 +105,19 @@ func TestAssignProperties(t *testing.T) {
 		if want := bruteForce(p); math.Abs(Total(got)-want) > 1e-9 {
 			t.Fatalf("seed %d: total %.3f, best possible %.3f\nproblem %+v\ngot %v", seed, Total(got), want, p, got)
 		}
+		// With scores of any precision the costs are rounded to
+		// thousandths: optimal to within half of one per arc chosen (by
+		// either side).
+		fine := p
+		fine.Arcs = append([]Arc(nil), p.Arcs...)
+		for i := range fine.Arcs {
+			fine.Arcs[i].Score += r.Float64() / 1000
+		}
+		gotFine := Assign(fine)
+		feasible(t, fine, gotFine)
+		if want := bruteForce(fine); Total(gotFine) < want-float64(2*len(fine.Arcs))*0.5/scoreScale {
+			t.Fatalf("seed %d: total %.6f, best possible %.6f", seed, Total(gotFine), want)
+		}
 		g := Greedy(p)
 		feasible(t, p, g)
 		if Total(g) > Total(got)+1e-9 {

@@ -15,54 +15,95 @@ import (
 // pair was ever declined ("error.match.declined") or already has an active
 // match ("error.match.exists").
 func (db *DB) CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Event) error {
-	err := db.update(ctx, func(tx *bbolt.Tx) error {
-		need, err := getPosting(tx, m.NeedID)
-		if err != nil {
-			return err
-		}
-		offer, err := getPosting(tx, m.OfferID)
-		if err != nil {
-			return err
-		}
-		if need.Kind != matcher.Need || offer.Kind != matcher.Offer {
-			return matcher.Errorf(matcher.EINVALID, "error.match.kinds", "a match pairs a need with an offer")
-		}
-		// The caller checked both were open outside this transaction;
-		// one may have closed since.
-		for _, p := range []*matcher.Posting{need, offer} {
-			if st := p.StatusAt(m.Created); st != matcher.Open {
-				e := matcher.Errorf(matcher.ECONFLICT, "error.match.not_open", "posting %d is %s, not open", p.ID, st)
-				e.Args = map[string]any{"ID": p.ID, "Status": string(st)}
-				return e
-			}
-		}
-		args := map[string]any{"NeedID": m.NeedID, "OfferID": m.OfferID}
-		if tx.Bucket(declinedBucket).Get(pairKey(m.NeedID, m.OfferID)) != nil {
-			e := matcher.Errorf(matcher.ECONFLICT, "error.match.declined", "need %d and offer %d were declined before", m.NeedID, m.OfferID)
-			e.Args = args
-			return e
-		}
-		if active, err := activeMatch(tx, m.NeedID, m.OfferID); err != nil {
-			return err
-		} else if active != 0 {
-			e := matcher.Errorf(matcher.ECONFLICT, "error.match.exists", "need %d and offer %d are already matched (match %d)", m.NeedID, m.OfferID, active)
-			e.Args = args
-			return e
-		}
-		id, err := tx.Bucket(matchBucket).NextSequence()
-		if err != nil {
-			return fmt.Errorf("store: create match: %w", err)
-		}
-		m.ID = id
-		if err := putMatch(tx, m); err != nil {
-			return err
-		}
-		return addEvent(tx, matchEvent(ev, id, "match.propose"))
-	})
+	err := db.update(ctx, func(tx *bbolt.Tx) error { return createMatch(tx, m, ev) })
 	if err != nil {
 		m.ID = 0
 	}
 	return err
+}
+
+// CreateMatches creates ms as CreateMatch does, in transactions of a few
+// hundred, in order (so ids follow the order of ms), ev[i] for ms[i]. A
+// match CreateMatch would refuse with ECONFLICT, EINVALID or ENOTFOUND is
+// skipped:
+// its error is at its index in the result and its ID stays 0. Any other
+// error stops the run; the matches of transactions already committed
+// keep their ids.
+func (db *DB) CreateMatches(ctx context.Context, ms []*matcher.Match, evs []matcher.Event) ([]error, error) {
+	const perTx = 500
+	errs := make([]error, len(ms))
+	for start := 0; start < len(ms); start += perTx {
+		end := min(start+perTx, len(ms))
+		err := db.update(ctx, func(tx *bbolt.Tx) error {
+			for i := start; i < end; i++ {
+				ms[i].ID, errs[i] = 0, nil
+				err := createMatch(tx, ms[i], evs[i])
+				switch matcher.ErrorCode(err) {
+				case "":
+				case matcher.ECONFLICT, matcher.EINVALID, matcher.ENOTFOUND:
+					errs[i] = err
+					ms[i].ID = 0
+				default:
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			for i := start; i < end; i++ {
+				ms[i].ID = 0
+			}
+			return errs, err
+		}
+	}
+	return errs, nil
+}
+
+// createMatch is CreateMatch in tx. It checks everything before it writes,
+// so a refusal leaves tx unchanged.
+func createMatch(tx *bbolt.Tx, m *matcher.Match, ev matcher.Event) error {
+	need, err := getPosting(tx, m.NeedID)
+	if err != nil {
+		return err
+	}
+	offer, err := getPosting(tx, m.OfferID)
+	if err != nil {
+		return err
+	}
+	if need.Kind != matcher.Need || offer.Kind != matcher.Offer {
+		return matcher.Errorf(matcher.EINVALID, "error.match.kinds", "a match pairs a need with an offer")
+	}
+	// The caller checked both were open outside this transaction;
+	// one may have closed since.
+	for _, p := range []*matcher.Posting{need, offer} {
+		if st := p.StatusAt(m.Created); st != matcher.Open {
+			e := matcher.Errorf(matcher.ECONFLICT, "error.match.not_open", "posting %d is %s, not open", p.ID, st)
+			e.Args = map[string]any{"ID": p.ID, "Status": string(st)}
+			return e
+		}
+	}
+	args := map[string]any{"NeedID": m.NeedID, "OfferID": m.OfferID}
+	if tx.Bucket(declinedBucket).Get(pairKey(m.NeedID, m.OfferID)) != nil {
+		e := matcher.Errorf(matcher.ECONFLICT, "error.match.declined", "need %d and offer %d were declined before", m.NeedID, m.OfferID)
+		e.Args = args
+		return e
+	}
+	if active, err := activeMatch(tx, m.NeedID, m.OfferID); err != nil {
+		return err
+	} else if active != 0 {
+		e := matcher.Errorf(matcher.ECONFLICT, "error.match.exists", "need %d and offer %d are already matched (match %d)", m.NeedID, m.OfferID, active)
+		e.Args = args
+		return e
+	}
+	id, err := tx.Bucket(matchBucket).NextSequence()
+	if err != nil {
+		return fmt.Errorf("store: create match: %w", err)
+	}
+	m.ID = id
+	if err := putMatch(tx, m); err != nil {
+		return err
+	}
+	return addEvent(tx, matchEvent(ev, id, "match.propose"))
 }
 
 // UpdateMatch reads match id, lets fn change it (typically with

@@ -287,3 +287,51 @@ func TestMatchUpdateRefused(t *testing.T) {
 		wantCode(t, err, matcher.ENOTFOUND)
 	})
 }
+
+// TestCreateMatches: many proposals at once, in order; the ones
+// CreateMatch would refuse are skipped with their error and write nothing.
+func TestCreateMatches(t *testing.T) {
+	ctx := context.Background()
+	p := newPair(t)
+	at := t0.Add(time.Hour)
+	mk := func(need, offer *matcher.Posting) *matcher.Match {
+		m, err := matcher.NewMatch(need, offer, matcher.Ranked{Score: 0.7}, matcher.ByEngine, "engine", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	gone := mk(p.need, p.offer2)
+	gone.OfferID = 999
+	ms := []*matcher.Match{mk(p.need, p.offer), mk(p.need, p.offer), gone, mk(p.need, p.offer2)}
+	evs := make([]matcher.Event, len(ms))
+	for i := range evs {
+		evs[i] = matcher.Event{At: at, Actor: "engine"}
+	}
+	before := countAll(t, p.db)
+	errs, err := p.db.CreateMatches(ctx, ms, evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms[0].ID == 0 || ms[3].ID <= ms[0].ID || ms[1].ID != 0 || ms[2].ID != 0 {
+		t.Fatalf("ids %d %d %d %d: want the first and last stored, in order", ms[0].ID, ms[1].ID, ms[2].ID, ms[3].ID)
+	}
+	wantCode(t, errs[1], matcher.ECONFLICT) // the same pair twice in one call
+	wantCode(t, errs[2], matcher.ENOTFOUND)
+	if errs[0] != nil || errs[3] != nil {
+		t.Errorf("errors %v", errs)
+	}
+	after := countAll(t, p.db)
+	if after.events != before.events+2 {
+		t.Errorf("counts %+v → %+v: want two events more", before, after)
+	}
+	if all, err := p.db.MatchesOf(ctx, p.need.ID); err != nil || len(all) != 2 {
+		t.Errorf("matches of the need: %d, %v; want 2", len(all), err)
+	}
+	for _, i := range []int{0, 3} {
+		got, err := p.db.Match(ctx, ms[i].ID)
+		if err != nil || got.NeedID != ms[i].NeedID || got.OfferID != ms[i].OfferID {
+			t.Errorf("match %d: %+v, %v", ms[i].ID, got, err)
+		}
+	}
+}
