@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/saperi/saperi/matcher"
 )
@@ -543,4 +544,38 @@ func sameIDs(a, b []uint64) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// TestCompact: after many small batches, Compact leaves one segment with
+// every posting still found.
+func TestCompact(t *testing.T) {
+	ctx := context.Background()
+	st := newFakeStore()
+	ix := openTest(t, st)
+	for i := range 5 {
+		st.put(posting(uint64(10+i), "Lezioni di chitarra"))
+		if _, err := ix.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats := adv.(*scorch.Scorch).StatsMap()
+	segs := stats["num_root_filesegments"].(uint64) + stats["num_root_memorysegments"].(uint64)
+	hs, _, err := ix.Search(ctx, "chitarra", SearchFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if docCount(t, ix) != 5 || len(hs) != 5 || segs != 1 {
+		t.Errorf("after compacting: %d docs, %d found, %d segments; want 5, 5, 1", docCount(t, ix), len(hs), segs)
+	}
+	ix.Close()
+	if err := ix.Compact(ctx); !errors.Is(err, ErrClosed) {
+		t.Errorf("Compact after Close: %v, want ErrClosed", err)
+	}
 }

@@ -82,6 +82,9 @@ func benchDigest(ctx context.Context, dir string, ec engineConfig, bc benchConfi
 		done += n
 		fmt.Fprintf(progress, "bench: digest: %d/%d people generated and indexed\n", done, bc.people)
 	}
+	if err := a.ix.Compact(ctx); err != nil {
+		return nil, err
+	}
 
 	rep := &DigestBench{People: bc.people}
 	start := time.Now()
