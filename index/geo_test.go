@@ -214,3 +214,14 @@ func sameHits(a, b []matcher.Hit, limit int) bool {
 	}
 	return true
 }
+
+// BenchmarkCover measures building the cover of a 3 km circle (uncached).
+func BenchmarkCover(b *testing.B) {
+	c := matcher.Point{Lat: 45.07, Lon: 7.68}
+	b.ReportAllocs()
+	for b.Loop() {
+		if terms, _ := coverUncached(c, 3); len(terms) == 0 {
+			b.Fatal("empty cover")
+		}
+	}
+}
