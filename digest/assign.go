@@ -40,8 +40,11 @@ type Assignment struct {
 	// OnePerNeed is the assignment with at most one new proposal per need,
 	// comparable with Greedy.
 	OnePerNeed []matcher.Arc
-	ranked     map[matcher.Pair]matcher.Ranked
-	needs      map[uint64]*matcher.Posting
+	// Gather and Solve are how long gathering candidates and the three
+	// assignments (proposed, greedy, one per need) took.
+	Gather, Solve time.Duration
+	ranked        map[matcher.Pair]matcher.Ranked
+	needs         map[uint64]*matcher.Posting
 }
 
 // Plan gathers the candidate arcs of every open need from the engine
@@ -120,6 +123,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		g.ranked, err = eng.For(ctx, n, o.Candidates, now)
 		return err
 	}
+	start := time.Now()
 	if err := parallel(ctx, len(needs), gather); err != nil {
 		return nil, fmt.Errorf("digest: assign: %w", err)
 	}
@@ -142,6 +146,8 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 			a.Problem.Arcs = append(a.Problem.Arcs, matcher.Arc{NeedID: n.ID, OfferID: r.Posting.ID, Score: r.Score})
 		}
 	}
+	a.Gather = time.Since(start)
+	start = time.Now()
 	a.Proposed = matcher.Assign(a.Problem)
 	a.Greedy = matcher.Greedy(a.Problem)
 	one := a.Problem
@@ -150,6 +156,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		one.NeedCap[id] = min(c, 1)
 	}
 	a.OnePerNeed = matcher.Assign(one)
+	a.Solve = time.Since(start)
 	return a, nil
 }
 

@@ -32,7 +32,7 @@ func TestBenchSmall(t *testing.T) {
 		t.Fatalf("%v: %s", err, out.String())
 	}
 	if rep.Postings != 400 || rep.IngestPerS <= 0 || rep.WritePerS <= 0 || rep.CandidatesMS.P50 <= 0 ||
-		rep.CandidatesMS.P99 < rep.CandidatesMS.P50 || rep.RSSMB <= 0 || rep.IndexMB <= 0 || rep.StoreMB <= 0 ||
+		rep.CandidatesMS.P99 < rep.CandidatesMS.P50 || rep.RSSMB <= 0 || rep.RSSAnonMB <= 0 || rep.RSSAnonMB > rep.RSSMB || rep.IndexMB <= 0 || rep.StoreMB <= 0 ||
 		rep.RebuildS <= 0 || len(rep.Phases) != 6 {
 		t.Fatalf("report: %+v", rep)
 	}
