@@ -102,6 +102,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		ranked  []matcher.Ranked
 	}
 	got := make([]gathered, len(needs))
+	offers := &postingSet{m: map[uint64]*matcher.Posting{}}
 	gather := func(i int) error {
 		n := needs[i]
 		ms, err := st.MatchesOf(ctx, n.ID)
@@ -120,8 +121,21 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		if o.PerNeed-g.open <= 0 {
 			return nil
 		}
-		g.ranked, err = eng.For(ctx, n, o.Candidates, now)
-		return err
+		ranked, err := eng.For(ctx, n, o.Candidates, now)
+		if err != nil {
+			return err
+		}
+		// Keep only what can be proposed, and one copy of each offer:
+		// at 100k people the candidates of every need are held until
+		// the assignment, and each came with its own copy of the offer.
+		for _, r := range ranked {
+			if r.Score < o.MinScore || r.Score < o.Relative*ranked[0].Score {
+				continue
+			}
+			r.Posting = offers.intern(r.Posting)
+			g.ranked = append(g.ranked, r)
+		}
+		return nil
 	}
 	start := time.Now()
 	if err := parallel(ctx, len(needs), gather); err != nil {
@@ -138,9 +152,6 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 			continue
 		}
 		for _, r := range g.ranked {
-			if r.Score < o.MinScore || r.Score < o.Relative*g.ranked[0].Score {
-				continue
-			}
 			k := matcher.Pair{NeedID: n.ID, OfferID: r.Posting.ID}
 			a.ranked[k] = r
 			a.Problem.Arcs = append(a.Problem.Arcs, matcher.Arc{NeedID: n.ID, OfferID: r.Posting.ID, Score: r.Score})
@@ -224,4 +235,20 @@ func parallel(ctx context.Context, n int, fn func(i int) error) error {
 	}
 	wg.Wait()
 	return first
+}
+
+// postingSet keeps one copy of each posting by id; safe for concurrent use.
+type postingSet struct {
+	mu sync.Mutex
+	m  map[uint64]*matcher.Posting
+}
+
+func (s *postingSet) intern(p *matcher.Posting) *matcher.Posting {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q, ok := s.m[p.ID]; ok {
+		return q
+	}
+	s.m[p.ID] = p
+	return p
 }
