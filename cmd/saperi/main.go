@@ -22,11 +22,13 @@ var Version = "dev"
 
 // defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT says
 // otherwise. Searching allocates fast and most of it is short-lived; with
-// the default pacing alone, a weekly run over 100k people let garbage grow
-// the heap until the machine ran out of memory (24 GB), and 10k people
-// peaked at 1.5 GB for about 300 MB of live data. The limit makes the
-// collector run sooner as the heap nears it; it is not a cap.
-const defaultMemoryLimit = 1536 << 20
+// the default pacing alone, a weekly run over 100k people once grew the
+// heap until the machine ran out of memory (24 GB). The limit makes the
+// collector run sooner as the heap nears it; it is not a cap, and below
+// the live data it makes the collector run all the time (a 1.5 GiB limit
+// doubled the 100k weekly run, whose live data is about 2 GB), so it sits
+// above what a city-wide run keeps.
+const defaultMemoryLimit = 3 << 30
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
