@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"time"
@@ -50,6 +51,20 @@ const tokenCacheSize = 20000
 // storePath and indexPath are where the data folder keeps things.
 func storePath(data string) string { return filepath.Join(data, "saperi.db") }
 func indexPath(data string) string { return filepath.Join(data, "index.bleve") }
+
+// open makes the logger of the common flags and opens the store and the
+// index of --data: the start of every command that works on the data.
+func (c common) open(ctx context.Context, ec engineConfig, stderr io.Writer) (*app, *slog.Logger, error) {
+	log, err := c.logger(stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := openApp(ctx, c.Data, ec, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, log, nil
+}
 
 // openApp opens the store and the index (rebuilding the index when it is
 // missing, corrupt or of an older mapping) and builds the engine.

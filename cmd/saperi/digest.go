@@ -102,11 +102,7 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := mc.check(); err != nil {
 		return err
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, c.Data, ec, log)
+	a, _, err := c.open(ctx, ec, stderr)
 	if err != nil {
 		return err
 	}
@@ -181,11 +177,7 @@ func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return usageError{fmt.Errorf("--week %q: write it like 2026-W48", week)}
 		}
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, c.Data, ec, log)
+	a, log, err := c.open(ctx, ec, stderr)
 	if err != nil {
 		return err
 	}

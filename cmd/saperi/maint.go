@@ -21,11 +21,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, c.Data, engineConfig{Pool: 100}, log)
+	a, _, err := c.open(ctx, engineConfig{Pool: 100}, stderr)
 	if err != nil {
 		return err
 	}
@@ -49,12 +45,8 @@ func runReindex(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
-	a, err := openApp(ctx, c.Data, engineConfig{Pool: 100}, log)
+	a, _, err := c.open(ctx, engineConfig{Pool: 100}, stderr)
 	if err != nil {
 		return err
 	}

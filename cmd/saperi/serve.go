@@ -52,11 +52,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := mc.check(); err != nil {
 		return err
 	}
-	log, err := c.logger(stderr)
-	if err != nil {
-		return err
-	}
-	a, err := openApp(ctx, c.Data, ec, log)
+	a, log, err := c.open(ctx, ec, stderr)
 	if err != nil {
 		return err
 	}
