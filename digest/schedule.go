@@ -82,7 +82,7 @@ func (s *Scheduler) Loop(ctx context.Context) {
 	for ctx.Err() == nil {
 		now := s.Now()
 		week := matcher.ISOWeek(now.In(s.Schedule.Loc))
-		wait := time.Until(s.Schedule.Next(now))
+		wait := s.Schedule.Next(now).Sub(now)
 		if !now.Before(s.Schedule.Slot(now)) {
 			done, err := s.Done(ctx, week)
 			if err == nil && !done {
