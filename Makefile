@@ -53,5 +53,5 @@ test: deps fmt-check vet
 # Longer fuzzing of every decoder of outside input (the seed corpora run in `make test`).
 fuzz:
 	$(GO) test -run=^$$ -fuzz=FuzzDecode -fuzztime=60s ./web
-	$(GO) test -run=^$$ -fuzz=FuzzSlotUnmarshal -fuzztime=60s ./matcher
+	$(GO) test -run=^$$ -fuzz=FuzzSlotUnmarshal -fuzztime=60s .
 	$(GO) test -run=^$$ -fuzz=FuzzAnalyze -fuzztime=60s ./index

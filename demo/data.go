@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 //go:embed data.json
@@ -45,35 +45,35 @@ type HubEntry struct {
 // ProfileEntry is a resident or an organisation. WalkIn marks people
 // registered at the desk on verbal consent (they usually have no e-mail).
 type ProfileEntry struct {
-	Key       string              `json:"key"`
-	Kind      matcher.ProfileKind `json:"kind"`
-	Name      string              `json:"name"`
-	Hub       string              `json:"hub"`
-	Area      string              `json:"area"`
-	Languages []string            `json:"languages"`
-	Phone     string              `json:"phone,omitempty"`
-	Email     string              `json:"email,omitempty"`
-	WalkIn    bool                `json:"walk_in,omitempty"`
-	Story     string              `json:"story,omitempty"`
+	Key       string             `json:"key"`
+	Kind      saperi.ProfileKind `json:"kind"`
+	Name      string             `json:"name"`
+	Hub       string             `json:"hub"`
+	Area      string             `json:"area"`
+	Languages []string           `json:"languages"`
+	Phone     string             `json:"phone,omitempty"`
+	Email     string             `json:"email,omitempty"`
+	WalkIn    bool               `json:"walk_in,omitempty"`
+	Story     string             `json:"story,omitempty"`
 }
 
 // PostingEntry is an offer or a need of the profile Owner. Key is optional
 // and only needed when a need names it in Match: the offers that answer
 // that need well.
 type PostingEntry struct {
-	Key      string         `json:"key,omitempty"`
-	Owner    string         `json:"owner"`
-	Kind     matcher.Kind   `json:"kind"`
-	Title    string         `json:"title"`
-	Text     string         `json:"text,omitempty"`
-	Category string         `json:"category,omitempty"`
-	Tags     []string       `json:"tags,omitempty"`
-	Slots    []matcher.Slot `json:"slots,omitempty"`
-	Mode     matcher.Mode   `json:"mode,omitempty"`
-	Km       float64        `json:"km,omitempty"`
-	Capacity int            `json:"capacity,omitempty"`
-	Status   matcher.Status `json:"status,omitempty"`
-	Match    []string       `json:"match,omitempty"`
+	Key      string        `json:"key,omitempty"`
+	Owner    string        `json:"owner"`
+	Kind     saperi.Kind   `json:"kind"`
+	Title    string        `json:"title"`
+	Text     string        `json:"text,omitempty"`
+	Category string        `json:"category,omitempty"`
+	Tags     []string      `json:"tags,omitempty"`
+	Slots    []saperi.Slot `json:"slots,omitempty"`
+	Mode     saperi.Mode   `json:"mode,omitempty"`
+	Km       float64       `json:"km,omitempty"`
+	Capacity int           `json:"capacity,omitempty"`
+	Status   saperi.Status `json:"status,omitempty"`
+	Match    []string      `json:"match,omitempty"`
 }
 
 // Load parses the embedded data and checks that its keys resolve.
@@ -134,7 +134,7 @@ func (d *Dataset) check() error {
 		}
 		profiles[p.Key] = true
 	}
-	kinds := map[string]matcher.Kind{}
+	kinds := map[string]saperi.Kind{}
 	for i, p := range d.Postings {
 		if !profiles[p.Owner] {
 			return fmt.Errorf("posting %d (%q): unknown owner %q", i, p.Title, p.Owner)
@@ -147,11 +147,11 @@ func (d *Dataset) check() error {
 		}
 	}
 	for i, p := range d.Postings {
-		if len(p.Match) > 0 && p.Kind != matcher.Need {
+		if len(p.Match) > 0 && p.Kind != saperi.Need {
 			return fmt.Errorf("posting %d (%q): only needs list matching offers", i, p.Title)
 		}
 		for _, k := range p.Match {
-			if kinds[k] != matcher.Offer {
+			if kinds[k] != saperi.Offer {
 				return fmt.Errorf("posting %d (%q): match %q is not an offer's key", i, p.Title, k)
 			}
 		}

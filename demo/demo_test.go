@@ -8,28 +8,28 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // fakeStore keeps what Seed writes, in order, and assigns ids the way a
 // store would: one sequence per kind of record, starting at 1.
 type fakeStore struct {
-	hubs     []matcher.Hub
-	profiles []matcher.Profile
-	postings []matcher.Posting
-	events   []matcher.Event
+	hubs     []saperi.Hub
+	profiles []saperi.Profile
+	postings []saperi.Posting
+	events   []saperi.Event
 	failAt   int // fail the n-th posting (1-based); 0 never
 }
 
-func (s *fakeStore) CreateHub(_ context.Context, h *matcher.Hub) error {
+func (s *fakeStore) CreateHub(_ context.Context, h *saperi.Hub) error {
 	h.ID = uint64(len(s.hubs) + 1)
 	s.hubs = append(s.hubs, *h)
 	return nil
 }
 
-func (s *fakeStore) CreateProfile(_ context.Context, p *matcher.Profile, ev matcher.Event) error {
+func (s *fakeStore) CreateProfile(_ context.Context, p *saperi.Profile, ev saperi.Event) error {
 	if p.HubID == 0 || p.HubID > uint64(len(s.hubs)) {
-		return matcher.NotFound("hub", p.HubID)
+		return saperi.NotFound("hub", p.HubID)
 	}
 	p.ID = uint64(len(s.profiles) + 1)
 	s.profiles = append(s.profiles, *p)
@@ -37,12 +37,12 @@ func (s *fakeStore) CreateProfile(_ context.Context, p *matcher.Profile, ev matc
 	return nil
 }
 
-func (s *fakeStore) CreatePosting(_ context.Context, p *matcher.Posting, ev matcher.Event) error {
+func (s *fakeStore) CreatePosting(_ context.Context, p *saperi.Posting, ev saperi.Event) error {
 	if s.failAt > 0 && len(s.postings)+1 == s.failAt {
 		return errors.New("disk full")
 	}
 	if p.ProfileID == 0 || p.ProfileID > uint64(len(s.profiles)) {
-		return matcher.NotFound("profile", p.ProfileID)
+		return saperi.NotFound("profile", p.ProfileID)
 	}
 	p.ID = uint64(len(s.postings) + 1)
 	s.postings = append(s.postings, *p)
@@ -76,14 +76,14 @@ func TestLoadCounts(t *testing.T) {
 	orgs, walkIns, noCategory, offers := 0, 0, 0, 0
 	for _, p := range d.Profiles {
 		switch {
-		case p.Kind == matcher.Organisation:
+		case p.Kind == saperi.Organisation:
 			orgs++
 		case p.WalkIn:
 			walkIns++
 		}
 	}
 	for _, p := range d.Postings {
-		if p.Kind == matcher.Offer {
+		if p.Kind == saperi.Offer {
 			offers++
 		}
 		if p.Category == "" {
@@ -204,19 +204,19 @@ func TestSeedValidates(t *testing.T) {
 		if !p.Consent.At.Equal(p.Created) || p.Consent.Version != ConsentVersion {
 			t.Errorf("profile %s: consent %+v", p.Name, p.Consent)
 		}
-		if (p.Consent.By == matcher.ConsentOperator) != (p.Consent.RecordedBy == DeskOperator) {
+		if (p.Consent.By == saperi.ConsentOperator) != (p.Consent.RecordedBy == DeskOperator) {
 			t.Errorf("profile %s: consent by %q recorded by %q", p.Name, p.Consent.By, p.Consent.RecordedBy)
 		}
-		if p.Point == nil || matcher.DistanceKm(*p.Point, areaPoint(t, d, p.Area)) > 0.4 {
+		if p.Point == nil || saperi.DistanceKm(*p.Point, areaPoint(t, d, p.Area)) > 0.4 {
 			t.Errorf("profile %s: point %v is more than 400 m from the centre of %s", p.Name, p.Point, p.Area)
 		}
 	}
 	used := map[string]int{}
 	for i, p := range st.postings {
-		if err := p.Validate(matcher.DefaultCategories, p.Created); err != nil {
+		if err := p.Validate(saperi.DefaultCategories, p.Created); err != nil {
 			t.Errorf("posting %d (%s): %v", i, p.Title, err)
 		}
-		if err := p.Validate(matcher.DefaultCategories, testNow); err != nil {
+		if err := p.Validate(saperi.DefaultCategories, testNow); err != nil {
 			t.Errorf("posting %d (%s) as of now: %v", i, p.Title, err)
 		}
 		owner := st.profiles[p.ProfileID-1]
@@ -229,7 +229,7 @@ func TestSeedValidates(t *testing.T) {
 		if p.HubID != owner.HubID || p.Area != owner.Area || len(p.Languages) == 0 {
 			t.Errorf("posting %d (%s): did not inherit from its owner", i, p.Title)
 		}
-		if p.Kind == matcher.Offer && (p.Capacity < 1 || p.Capacity > 5) {
+		if p.Kind == saperi.Offer && (p.Capacity < 1 || p.Capacity > 5) {
 			t.Errorf("offer %d (%s): capacity %d, want 1..5", i, p.Title, p.Capacity)
 		}
 		if p.MaxDistanceKm < 1 || p.MaxDistanceKm > 10 {
@@ -237,7 +237,7 @@ func TestSeedValidates(t *testing.T) {
 		}
 		used[p.Category]++
 	}
-	for _, c := range matcher.DefaultCategories {
+	for _, c := range saperi.DefaultCategories {
 		if used[c.ID] < 3 {
 			t.Errorf("category %s: %d postings, want at least 3", c.ID, used[c.ID])
 		}
@@ -249,15 +249,15 @@ func TestSeedValidates(t *testing.T) {
 	}
 }
 
-func areaPoint(tb testing.TB, d *Dataset, name string) matcher.Point {
+func areaPoint(tb testing.TB, d *Dataset, name string) saperi.Point {
 	tb.Helper()
 	for _, a := range d.Areas {
 		if a.Name == name {
-			return matcher.Point{Lat: a.Lat, Lon: a.Lon}
+			return saperi.Point{Lat: a.Lat, Lon: a.Lon}
 		}
 	}
 	tb.Fatalf("no area named %q", name)
-	return matcher.Point{}
+	return saperi.Point{}
 }
 
 // TestMatchesReachable checks the hints: an offer named as a good match for
@@ -265,7 +265,7 @@ func areaPoint(tb testing.TB, d *Dataset, name string) matcher.Point {
 func TestMatchesReachable(t *testing.T) {
 	st, _ := seed(t)
 	d := load(t)
-	byKey := map[string]*matcher.Posting{}
+	byKey := map[string]*saperi.Posting{}
 	for i, e := range d.Postings {
 		if e.Key != "" {
 			byKey[e.Key] = &st.postings[i]
@@ -282,10 +282,10 @@ func TestMatchesReachable(t *testing.T) {
 			if offer.ProfileID == need.ProfileID {
 				t.Errorf("need %q: matched with its own offer %q", need.Title, offer.Title)
 			}
-			if offer.StatusAt(testNow) != matcher.Open {
+			if offer.StatusAt(testNow) != saperi.Open {
 				t.Errorf("need %q: offer %q is %s", need.Title, offer.Title, offer.StatusAt(testNow))
 			}
-			if ok, km, _ := matcher.Reachable(need, offer); !ok {
+			if ok, km, _ := saperi.Reachable(need, offer); !ok {
 				t.Errorf("need %q: offer %q is out of reach (%.1f km)", need.Title, offer.Title, km)
 			}
 		}

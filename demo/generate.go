@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Place is a town around the city (a municipality centroid), used to
@@ -40,10 +40,10 @@ func NewGen(seed uint64, now time.Time, places []Place) (*Gen, error) {
 }
 
 // Hub returns the i-th hub, in one of the neighbourhoods.
-func (g *Gen) Hub(i int) *matcher.Hub {
+func (g *Gen) Hub(i int) *saperi.Hub {
 	a := g.areas[i%len(g.areas)]
-	return &matcher.Hub{Name: fmt.Sprintf("Portineria %s %d", a.Name, i+1), Area: a.Name,
-		Point: &matcher.Point{Lat: a.Lat, Lon: a.Lon}, Neighbors: []uint64{}, ShareWithNeighbors: i%2 == 0, Created: g.now}
+	return &saperi.Hub{Name: fmt.Sprintf("Portineria %s %d", a.Name, i+1), Area: a.Name,
+		Point: &saperi.Point{Lat: a.Lat, Lon: a.Lon}, Neighbors: []uint64{}, ShareWithNeighbors: i%2 == 0, Created: g.now}
 }
 
 var (
@@ -57,22 +57,22 @@ var (
 
 // Profile returns a new resident (one in twenty an organisation) of hub,
 // living in a neighbourhood or a town around the city.
-func (g *Gen) Profile(hubID uint64) *matcher.Profile {
+func (g *Gen) Profile(hubID uint64) *saperi.Profile {
 	r := g.rng
 	area, pt := g.place()
 	langs := []string{"it"}
 	if r.IntN(3) == 0 {
 		langs = append(langs, otherLangs[r.IntN(len(otherLangs))])
 	}
-	kind := matcher.Resident
+	kind := saperi.Resident
 	name := firstNames[r.IntN(len(firstNames))] + " " + lastNames[r.IntN(len(lastNames))]
 	if r.IntN(20) == 0 {
-		kind = matcher.Organisation
+		kind = saperi.Organisation
 		name = "Associazione " + lastNames[r.IntN(len(lastNames))] + " " + area
 	}
 	created := g.now.Add(-time.Duration(30+r.IntN(300)) * 24 * time.Hour)
-	p := &matcher.Profile{Kind: kind, Name: name, HubID: hubID, Area: area, Point: &pt, Languages: langs,
-		Consent: matcher.Consent{Text: "Dati generati per le prove di carico", Version: "bench", At: created, By: matcher.ConsentSelf},
+	p := &saperi.Profile{Kind: kind, Name: name, HubID: hubID, Area: area, Point: &pt, Languages: langs,
+		Consent: saperi.Consent{Text: "Dati generati per le prove di carico", Version: "bench", At: created, By: saperi.ConsentSelf},
 		Created: created, Updated: created}
 	p.Normalize()
 	return p
@@ -80,7 +80,7 @@ func (g *Gen) Profile(hubID uint64) *matcher.Profile {
 
 // place picks a neighbourhood (three times in four) or a town, and a point
 // within about a kilometre of its centre.
-func (g *Gen) place() (string, matcher.Point) {
+func (g *Gen) place() (string, saperi.Point) {
 	r := g.rng
 	var name string
 	var lat, lon float64
@@ -95,7 +95,7 @@ func (g *Gen) place() (string, matcher.Point) {
 	ang := 2 * math.Pi * r.Float64()
 	lat += km * math.Cos(ang) / 111.0
 	lon += km * math.Sin(ang) / (111.0 * math.Cos(lat*math.Pi/180))
-	return name, matcher.Point{Lat: lat, Lon: lon}.Approx()
+	return name, saperi.Point{Lat: lat, Lon: lon}.Approx()
 }
 
 // topic is what a category's postings talk about: things, and how offers
@@ -166,14 +166,14 @@ var (
 // Posting returns a new posting of owner: an offer or a need (about half
 // each) in one of the categories, with weekly slots and a status mix (nine
 // in ten open).
-func (g *Gen) Posting(owner *matcher.Profile) *matcher.Posting {
+func (g *Gen) Posting(owner *saperi.Profile) *saperi.Posting {
 	r := g.rng
 	g.n++
 	t := topics[r.IntN(len(topics))]
 	thing := t.things[r.IntN(len(t.things))]
-	kind, forms := matcher.Offer, t.offers
+	kind, forms := saperi.Offer, t.offers
 	if r.IntN(2) == 0 {
-		kind, forms = matcher.Need, t.needs
+		kind, forms = saperi.Need, t.needs
 	}
 	title := fmt.Sprintf(forms[r.IntN(len(forms))], thing)
 	var desc strings.Builder
@@ -183,24 +183,24 @@ func (g *Gen) Posting(owner *matcher.Profile) *matcher.Posting {
 		desc.WriteString(" " + extras[r.IntN(len(extras))])
 	}
 	created := g.now.Add(-time.Duration(r.IntN(80*24)) * time.Hour)
-	p := &matcher.Posting{Kind: kind, Title: title, Description: desc.String(), Category: t.category,
+	p := &saperi.Posting{Kind: kind, Title: title, Description: desc.String(), Category: t.category,
 		Tags: []string{strings.Fields(thing)[0]}, Created: created, Updated: created,
 		Expires: created.Add(time.Duration(90+r.IntN(90)) * 24 * time.Hour), MaxDistanceKm: float64(1 + r.IntN(8))}
 	switch r.IntN(10) {
 	case 0:
-		p.Mode = matcher.Remote
+		p.Mode = saperi.Remote
 	case 1, 2:
-		p.Mode = matcher.Either
+		p.Mode = saperi.Either
 	default:
-		p.Mode = matcher.InPerson
+		p.Mode = saperi.InPerson
 	}
 	day := 1 + r.IntN(7)
 	from := 8*60 + 30*r.IntN(20)
-	p.Slots = []matcher.Slot{{Day: day, From: from, To: from + 60*(1+r.IntN(3))}}
+	p.Slots = []saperi.Slot{{Day: day, From: from, To: from + 60*(1+r.IntN(3))}}
 	if r.IntN(3) == 0 {
-		p.Slots = append(p.Slots, matcher.Slot{Day: 1 + day%7, From: from, To: from + 120})
+		p.Slots = append(p.Slots, saperi.Slot{Day: 1 + day%7, From: from, To: from + 120})
 	}
-	if kind == matcher.Offer {
+	if kind == saperi.Offer {
 		p.Capacity = 1 + r.IntN(5)
 	} else {
 		p.Capacity = 1
@@ -209,9 +209,9 @@ func (g *Gen) Posting(owner *matcher.Profile) *matcher.Posting {
 	p.Normalize(created)
 	switch r.IntN(20) {
 	case 0:
-		p.Status = matcher.Paused
+		p.Status = saperi.Paused
 	case 1:
-		p.Status = matcher.Closed
+		p.Status = saperi.Closed
 	}
 	return p
 }

@@ -5,18 +5,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestGenIsDeterministicAndValid(t *testing.T) {
 	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
 	places := []Place{{"Moncalieri", 44.999, 7.682}, {"Collegno", 45.078, 7.572}}
-	run := func() []*matcher.Posting {
+	run := func() []*saperi.Posting {
 		g, err := NewGen(42, now, places)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []*matcher.Posting
+		var out []*saperi.Posting
 		for i := 0; i < 50; i++ {
 			owner := g.Profile(1)
 			owner.ID = uint64(i + 1)
@@ -33,9 +33,9 @@ func TestGenIsDeterministicAndValid(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("same seed, different postings")
 	}
-	kinds, cats, statuses, towns := map[matcher.Kind]int{}, map[string]bool{}, map[matcher.Status]int{}, 0
+	kinds, cats, statuses, towns := map[saperi.Kind]int{}, map[string]bool{}, map[saperi.Status]int{}, 0
 	for _, p := range a {
-		if err := p.Validate(matcher.DefaultCategories, p.Created); err != nil {
+		if err := p.Validate(saperi.DefaultCategories, p.Created); err != nil {
 			t.Fatalf("%q: %v", p.Title, err)
 		}
 		kinds[p.Kind]++
@@ -45,7 +45,7 @@ func TestGenIsDeterministicAndValid(t *testing.T) {
 			towns++
 		}
 	}
-	if kinds[matcher.Offer] < 60 || kinds[matcher.Need] < 60 || len(cats) < 10 || statuses[matcher.Open] < 150 || towns == 0 {
+	if kinds[saperi.Offer] < 60 || kinds[saperi.Need] < 60 || len(cats) < 10 || statuses[saperi.Open] < 150 || towns == 0 {
 		t.Fatalf("mix: kinds %v, %d categories, statuses %v, %d in towns", kinds, len(cats), statuses, towns)
 	}
 	g, _ := NewGen(43, now, places)

@@ -7,15 +7,15 @@ import (
 	"math"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Store is what seeding writes through (store.DB implements it). Each
 // Create call assigns the record's ID.
 type Store interface {
-	CreateHub(ctx context.Context, h *matcher.Hub) error
-	CreateProfile(ctx context.Context, p *matcher.Profile, ev matcher.Event) error
-	CreatePosting(ctx context.Context, p *matcher.Posting, ev matcher.Event) error
+	CreateHub(ctx context.Context, h *saperi.Hub) error
+	CreateProfile(ctx context.Context, p *saperi.Profile, ev saperi.Event) error
+	CreatePosting(ctx context.Context, p *saperi.Posting, ev saperi.Event) error
 }
 
 // Counts says how many records Seed wrote.
@@ -48,10 +48,10 @@ func Seed(ctx context.Context, st Store, now time.Time) (Counts, error) {
 	hubIDs := map[string]uint64{}
 	for i, e := range d.Hubs {
 		a := areas[e.Area]
-		h := &matcher.Hub{
+		h := &saperi.Hub{
 			Name:               e.Name,
 			Area:               a.Name,
-			Point:              &matcher.Point{Lat: a.Lat, Lon: a.Lon},
+			Point:              &saperi.Point{Lat: a.Lat, Lon: a.Lon},
 			Neighbors:          []uint64{},
 			ShareWithNeighbors: e.Share,
 			Emails:             e.Emails,
@@ -73,13 +73,13 @@ func Seed(ctx context.Context, st Store, now time.Time) (Counts, error) {
 		n.Hubs++
 	}
 
-	profiles := map[string]*matcher.Profile{}
+	profiles := map[string]*saperi.Profile{}
 	for _, e := range d.Profiles {
 		p := profile(e, areas[e.Area], hubIDs[e.Hub], now)
 		if err := p.Validate(); err != nil {
 			return n, fmt.Errorf("demo: profile %q: %w", e.Key, err)
 		}
-		ev := matcher.Event{At: p.Created, Actor: Actor}
+		ev := saperi.Event{At: p.Created, Actor: Actor}
 		if err := st.CreateProfile(ctx, p, ev); err != nil {
 			return n, fmt.Errorf("demo: create profile %q: %w", e.Key, err)
 		}
@@ -92,14 +92,14 @@ func Seed(ctx context.Context, st Store, now time.Time) (Counts, error) {
 
 	for i, e := range d.Postings {
 		p := posting(i, e, profiles[e.Owner], now)
-		if err := p.Validate(matcher.DefaultCategories, p.Created); err != nil {
+		if err := p.Validate(saperi.DefaultCategories, p.Created); err != nil {
 			return n, fmt.Errorf("demo: posting %d (%q): %w", i, e.Title, err)
 		}
-		ev := matcher.Event{At: p.Created, Actor: Actor, OnBehalfOf: p.ProfileID}
+		ev := saperi.Event{At: p.Created, Actor: Actor, OnBehalfOf: p.ProfileID}
 		if err := st.CreatePosting(ctx, p, ev); err != nil {
 			return n, fmt.Errorf("demo: create posting %d (%q): %w", i, e.Title, err)
 		}
-		if p.Kind == matcher.Offer {
+		if p.Kind == saperi.Offer {
 			n.Offers++
 		} else {
 			n.Needs++
@@ -110,33 +110,33 @@ func Seed(ctx context.Context, st Store, now time.Time) (Counts, error) {
 
 // profile builds the record for e. It was created 35–62 days before now,
 // sometimes edited since.
-func profile(e ProfileEntry, a Area, hubID uint64, now time.Time) *matcher.Profile {
+func profile(e ProfileEntry, a Area, hubID uint64, now time.Time) *saperi.Profile {
 	h := hash("profile", e.Key)
 	created := at(now, 35+int(h%28), 9*60+int(h>>8%(9*60)))
 	updated := created
 	if h>>20%3 == 0 {
 		updated = created.Add(time.Duration(1+h>>24%20) * 24 * time.Hour)
 	}
-	p := &matcher.Profile{
+	p := &saperi.Profile{
 		Kind:      e.Kind,
 		Name:      e.Name,
 		HubID:     hubID,
 		Area:      a.Name,
 		Point:     jitter(a, h>>32),
 		Languages: append([]string{}, e.Languages...),
-		Contacts:  matcher.Contacts{Phone: e.Phone, Email: e.Email},
-		Consent: matcher.Consent{
+		Contacts:  saperi.Contacts{Phone: e.Phone, Email: e.Email},
+		Consent: saperi.Consent{
 			Text:    ConsentText,
 			Version: ConsentVersion,
 			At:      created,
-			By:      matcher.ConsentSelf,
+			By:      saperi.ConsentSelf,
 		},
 		Story:   e.Story,
 		Created: created,
 		Updated: updated,
 	}
 	if e.WalkIn {
-		p.Consent.By = matcher.ConsentOperator
+		p.Consent.By = saperi.ConsentOperator
 		p.Consent.RecordedBy = DeskOperator
 	}
 	return p
@@ -145,7 +145,7 @@ func profile(e ProfileEntry, a Area, hubID uint64, now time.Time) *matcher.Profi
 // posting builds the i-th posting of the dataset for its owner. It was
 // created after its owner, at least a day before now, and expires 30–120
 // days after now.
-func posting(i int, e PostingEntry, owner *matcher.Profile, now time.Time) *matcher.Posting {
+func posting(i int, e PostingEntry, owner *saperi.Profile, now time.Time) *saperi.Posting {
 	h := hash("posting", fmt.Sprint(i), e.Owner, e.Title)
 	span := int(now.Sub(owner.Created).Hours()/24) - 1 // whole days between owner and yesterday
 	created := at(now, 1+int(h%uint64(span)), 8*60+int(h>>8%(12*60)))
@@ -153,13 +153,13 @@ func posting(i int, e PostingEntry, owner *matcher.Profile, now time.Time) *matc
 	if d := int(now.Sub(created).Hours() / 24); h>>20%4 == 0 && d > 1 {
 		updated = created.Add(time.Duration(1+int(h>>24)%(d-1)) * 24 * time.Hour)
 	}
-	p := &matcher.Posting{
+	p := &saperi.Posting{
 		Kind:          e.Kind,
 		Title:         e.Title,
 		Description:   e.Text,
 		Category:      e.Category,
 		Tags:          append([]string{}, e.Tags...),
-		Slots:         append([]matcher.Slot{}, e.Slots...),
+		Slots:         append([]saperi.Slot{}, e.Slots...),
 		Mode:          e.Mode,
 		MaxDistanceKm: e.Km,
 		Capacity:      e.Capacity,
@@ -168,7 +168,7 @@ func posting(i int, e PostingEntry, owner *matcher.Profile, now time.Time) *matc
 		Created:       created,
 		Updated:       updated,
 	}
-	if p.Kind == matcher.Need && p.Capacity == 0 {
+	if p.Kind == saperi.Need && p.Capacity == 0 {
 		p.Capacity = 1 // a need is answered once
 	}
 	p.Inherit(owner)
@@ -186,13 +186,13 @@ func at(now time.Time, daysAgo, minutes int) time.Time {
 // jitter moves the area centre by 80–300 m in a direction drawn from h and
 // rounds to three decimals (about 100 m), so a profile's point says which
 // part of the neighbourhood, never which building.
-func jitter(a Area, h uint64) *matcher.Point {
+func jitter(a Area, h uint64) *saperi.Point {
 	r := 0.08 + float64(h%221)/1000            // km
 	theta := float64(h>>8%360) * math.Pi / 180 // direction
 	const kmPerDegree = 111.32
 	lat := a.Lat + r*math.Cos(theta)/kmPerDegree
 	lon := a.Lon + r*math.Sin(theta)/(kmPerDegree*math.Cos(a.Lat*math.Pi/180))
-	return &matcher.Point{Lat: round3(lat), Lon: round3(lon)}
+	return &saperi.Point{Lat: round3(lat), Lon: round3(lon)}
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }

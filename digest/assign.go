@@ -8,12 +8,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
 // Candidates finds candidate offers for needs: matcher.Engine does.
 type Candidates interface {
-	For(ctx context.Context, target *matcher.Posting, limit int, now time.Time) ([]matcher.Ranked, error)
+	For(ctx context.Context, target *saperi.Posting, limit int, now time.Time) ([]matcher.Ranked, error)
 }
 
 // AssignOptions tune the weekly assignment.
@@ -44,7 +45,7 @@ type Assignment struct {
 	// assignments (proposed, greedy, one per need) took.
 	Gather, Solve time.Duration
 	ranked        map[matcher.Pair]matcher.Ranked
-	needs         map[uint64]*matcher.Posting
+	needs         map[uint64]*saperi.Posting
 }
 
 // Plan gathers the candidate arcs of every open need from the engine
@@ -64,15 +65,15 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		o.Relative = 0.6
 	}
 	a := &Assignment{Problem: matcher.Problem{OfferCap: map[uint64]int{}, NeedCap: map[uint64]int{}, Exclude: map[matcher.Pair]bool{}},
-		ranked: map[matcher.Pair]matcher.Ranked{}, needs: map[uint64]*matcher.Posting{}}
-	var needs []*matcher.Posting
+		ranked: map[matcher.Pair]matcher.Ranked{}, needs: map[uint64]*saperi.Posting{}}
+	var needs []*saperi.Posting
 	offerCap := map[uint64]int{}
-	if err := st.ScanPostings(ctx, 0, func(ps []*matcher.Posting) error {
+	if err := st.ScanPostings(ctx, 0, func(ps []*saperi.Posting) error {
 		for _, p := range ps {
-			if p.StatusAt(now) != matcher.Open {
+			if p.StatusAt(now) != saperi.Open {
 				continue
 			}
-			if p.Kind == matcher.Need {
+			if p.Kind == saperi.Need {
 				needs = append(needs, p)
 			} else {
 				offerCap[p.ID] = p.Capacity
@@ -102,7 +103,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		ranked  []matcher.Ranked
 	}
 	got := make([]gathered, len(needs))
-	offers := &postingSet{m: map[uint64]*matcher.Posting{}}
+	offers := &postingSet{m: map[uint64]*saperi.Posting{}}
 	gather := func(i int) error {
 		n := needs[i]
 		ms, err := st.MatchesOf(ctx, n.ID)
@@ -114,7 +115,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 			if m.State.Active() {
 				g.open++
 			}
-			if m.State.Active() || m.State == matcher.Declined {
+			if m.State.Active() || m.State == saperi.Declined {
 				g.exclude = append(g.exclude, matcher.Pair{NeedID: m.NeedID, OfferID: m.OfferID})
 			}
 		}
@@ -175,17 +176,17 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 // its breakdown and an audit event. A pair that became impossible since
 // planning (declined, matched, closed) is skipped, not an error.
 func (a *Assignment) Store(ctx context.Context, st Store, now time.Time) (created int, err error) {
-	var ms []*matcher.Match
-	var evs []matcher.Event
+	var ms []*saperi.Match
+	var evs []saperi.Event
 	for _, arc := range a.Proposed {
 		k := matcher.Pair{NeedID: arc.NeedID, OfferID: arc.OfferID}
 		r := a.ranked[k]
-		m, err := matcher.NewMatch(a.needs[arc.NeedID], r.Posting, r, matcher.ByEngine, "engine", now)
+		m, err := saperi.NewMatch(a.needs[arc.NeedID], r.Posting, r.Scored(), saperi.ByEngine, "engine", now)
 		if err != nil {
 			continue
 		}
 		ms = append(ms, m)
-		evs = append(evs, matcher.Event{At: now, Actor: "engine", Action: "match.propose", OnBehalfOf: a.needs[arc.NeedID].ProfileID,
+		evs = append(evs, saperi.Event{At: now, Actor: "engine", Action: "match.propose", OnBehalfOf: a.needs[arc.NeedID].ProfileID,
 			Detail: "weekly assignment"})
 	}
 	_, err = st.CreateMatches(ctx, ms, evs)
@@ -240,10 +241,10 @@ func parallel(ctx context.Context, n int, fn func(i int) error) error {
 // postingSet keeps one copy of each posting by id; safe for concurrent use.
 type postingSet struct {
 	mu sync.Mutex
-	m  map[uint64]*matcher.Posting
+	m  map[uint64]*saperi.Posting
 }
 
-func (s *postingSet) intern(p *matcher.Posting) *matcher.Posting {
+func (s *postingSet) intern(p *saperi.Posting) *saperi.Posting {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if q, ok := s.m[p.ID]; ok {

@@ -7,27 +7,27 @@ import (
 	"strings"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Snapshot is what one digest run reads from the store, loaded once and
 // outside any transaction held across the run.
 type Snapshot struct {
-	Hubs         []*matcher.Hub
-	Profiles     map[uint64]*matcher.Profile
-	Postings     map[uint64]*matcher.Posting
-	Matches      []*matcher.Match
+	Hubs         []*saperi.Hub
+	Profiles     map[uint64]*saperi.Profile
+	Postings     map[uint64]*saperi.Posting
+	Matches      []*saperi.Match
 	Unsubscribed map[string]bool
 	// byProfile lists each profile's postings by id; matchesOf each
 	// profile's matches (either side) by id.
-	byProfile map[uint64][]*matcher.Posting
-	matchesOf map[uint64][]*matcher.Match
+	byProfile map[uint64][]*saperi.Posting
+	matchesOf map[uint64][]*saperi.Match
 }
 
 // Load reads a snapshot in chunks.
 func Load(ctx context.Context, st Store) (*Snapshot, error) {
-	s := &Snapshot{Profiles: map[uint64]*matcher.Profile{}, Postings: map[uint64]*matcher.Posting{},
-		byProfile: map[uint64][]*matcher.Posting{}, matchesOf: map[uint64][]*matcher.Match{}}
+	s := &Snapshot{Profiles: map[uint64]*saperi.Profile{}, Postings: map[uint64]*saperi.Posting{},
+		byProfile: map[uint64][]*saperi.Posting{}, matchesOf: map[uint64][]*saperi.Match{}}
 	var err error
 	if s.Hubs, err = st.Hubs(ctx); err != nil {
 		return nil, fmt.Errorf("digest: load hubs: %w", err)
@@ -45,7 +45,7 @@ func Load(ctx context.Context, st Store) (*Snapshot, error) {
 		}
 		after = ps[len(ps)-1].ID
 	}
-	if err := st.ScanPostings(ctx, 0, func(ps []*matcher.Posting) error {
+	if err := st.ScanPostings(ctx, 0, func(ps []*saperi.Posting) error {
 		for _, p := range ps {
 			s.Postings[p.ID] = p
 			s.byProfile[p.ProfileID] = append(s.byProfile[p.ProfileID], p)
@@ -54,7 +54,7 @@ func Load(ctx context.Context, st Store) (*Snapshot, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("digest: load postings: %w", err)
 	}
-	if err := st.ScanMatches(ctx, 0, func(ms []*matcher.Match) error {
+	if err := st.ScanMatches(ctx, 0, func(ms []*saperi.Match) error {
 		s.Matches = append(s.Matches, ms...)
 		for _, m := range ms {
 			s.matchesOf[m.NeedProfileID] = append(s.matchesOf[m.NeedProfileID], m)
@@ -82,10 +82,10 @@ const (
 
 // Proposal is one match as one side sees it in a digest.
 type Proposal struct {
-	Match *matcher.Match
-	Side  matcher.Side
-	Mine  *matcher.Posting
-	Other *matcher.Posting
+	Match *saperi.Match
+	Side  saperi.Side
+	Mine  *saperi.Posting
+	Other *saperi.Posting
 	// OtherName is how the other side is called: a resident's first name,
 	// an organisation's name. Contacts are never in a digest.
 	OtherName string
@@ -96,14 +96,14 @@ type Proposal struct {
 
 // Expiring is a posting about to expire, with its renew link.
 type Expiring struct {
-	Posting *matcher.Posting
+	Posting *saperi.Posting
 	Days    int
 	Renew   string
 }
 
 // Personal is one person's weekly digest.
 type Personal struct {
-	Profile  *matcher.Profile
+	Profile  *saperi.Profile
 	Lang     string
 	New      []Proposal
 	Waiting  []Proposal
@@ -116,7 +116,7 @@ func (p *Personal) Empty() bool { return len(p.New)+len(p.Waiting)+len(p.Expirin
 // ToCall is a person without email who has proposals waiting: the hub's
 // operators call them.
 type ToCall struct {
-	Profile   *matcher.Profile
+	Profile   *saperi.Profile
 	Proposals []Proposal
 }
 
@@ -127,13 +127,13 @@ type Numbers struct {
 
 // HubDigest is one hub's weekly digest for its operators.
 type HubDigest struct {
-	Hub *matcher.Hub
+	Hub *saperi.Hub
 	// UnmatchedDays is N in "needs unmatched for more than N days".
 	UnmatchedDays int
-	Unmatched     []*matcher.Posting
+	Unmatched     []*saperi.Posting
 	Unanswered    []Proposal
 	FollowUp      []Proposal
-	NewPostings   []*matcher.Posting
+	NewPostings   []*saperi.Posting
 	ToCall        []ToCall
 	Numbers       Numbers
 }
@@ -153,10 +153,10 @@ type composer struct {
 }
 
 // waitsFor reports whether side has not yet answered the open match m.
-func waitsFor(m *matcher.Match, side matcher.Side) bool {
+func waitsFor(m *saperi.Match, side saperi.Side) bool {
 	switch m.State {
-	case matcher.Proposed, matcher.AcceptedNeed, matcher.AcceptedOffer:
-		if side == matcher.NeedSide {
+	case saperi.Proposed, saperi.AcceptedNeed, saperi.AcceptedOffer:
+		if side == saperi.NeedSide {
 			return !m.NeedAccepted
 		}
 		return !m.OfferAccepted
@@ -164,30 +164,30 @@ func waitsFor(m *matcher.Match, side matcher.Side) bool {
 	return false
 }
 
-func (c *composer) proposal(m *matcher.Match, side matcher.Side, lang string) Proposal {
+func (c *composer) proposal(m *saperi.Match, side saperi.Side, lang string) Proposal {
 	mineID, otherID := m.NeedID, m.OfferID
 	otherProfile := m.OfferProfileID
-	if side == matcher.OfferSide {
+	if side == saperi.OfferSide {
 		mineID, otherID = otherID, mineID
 		otherProfile = m.NeedProfileID
 	}
 	p := Proposal{Match: m, Side: side, Mine: c.s.Postings[mineID], Other: c.s.Postings[otherID]}
 	if op := c.s.Profiles[otherProfile]; op != nil {
 		p.OtherName = op.Name
-		if op.Kind == matcher.Resident {
+		if op.Kind == saperi.Resident {
 			p.OtherName, _, _ = strings.Cut(op.Name, " ")
 		}
 	}
 	p.Reasons = reasons(c.t, lang, m.Breakdown, 3)
 	subject := fmt.Sprintf("match/%d/%s", m.ID, side)
-	p.Accept = c.links(matcher.LinkAccept, subject)
-	p.Decline = c.links(matcher.LinkDecline, subject)
+	p.Accept = c.links(saperi.LinkAccept, subject)
+	p.Decline = c.links(saperi.LinkDecline, subject)
 	return p
 }
 
 // reasons are the factors that speak for a match, strongest first, in
 // plain words.
-func reasons(t Translator, lang string, b matcher.Breakdown, n int) []string {
+func reasons(t Translator, lang string, b saperi.Breakdown, n int) []string {
 	type pro struct {
 		c float64
 		r string
@@ -212,22 +212,22 @@ func reasons(t Translator, lang string, b matcher.Breakdown, n int) []string {
 }
 
 // personal composes p's digest; Empty when there is nothing to say.
-func (c *composer) personal(p *matcher.Profile) *Personal {
+func (c *composer) personal(p *saperi.Profile) *Personal {
 	d := &Personal{Profile: p, Lang: langFor(c.t, p.Languages)}
 	mine := map[uint64]bool{}
 	for _, post := range c.s.byProfile[p.ID] {
 		mine[post.ID] = true
 		st := post.StatusAt(c.now)
-		if (st == matcher.Open || st == matcher.Paused) && post.Expires.Sub(c.now) <= expiryWindow {
+		if (st == saperi.Open || st == saperi.Paused) && post.Expires.Sub(c.now) <= expiryWindow {
 			days := int(post.Expires.Sub(c.now).Hours() / 24)
 			d.Expiring = append(d.Expiring, Expiring{Posting: post, Days: days,
-				Renew: c.links(matcher.LinkRenew, fmt.Sprintf("posting/%d", post.ID))})
+				Renew: c.links(saperi.LinkRenew, fmt.Sprintf("posting/%d", post.ID))})
 		}
 	}
 	for _, m := range c.s.matchesOf[p.ID] {
-		for _, side := range []matcher.Side{matcher.NeedSide, matcher.OfferSide} {
+		for _, side := range []saperi.Side{saperi.NeedSide, saperi.OfferSide} {
 			id, owner := m.NeedID, m.NeedProfileID
-			if side == matcher.OfferSide {
+			if side == saperi.OfferSide {
 				id, owner = m.OfferID, m.OfferProfileID
 			}
 			if owner != p.ID || !mine[id] || !waitsFor(m, side) {
@@ -245,7 +245,7 @@ func (c *composer) personal(p *matcher.Profile) *Personal {
 }
 
 // hub composes h's digest.
-func (c *composer) hub(h *matcher.Hub, unmatchedDays int) *HubDigest {
+func (c *composer) hub(h *saperi.Hub, unmatchedDays int) *HubDigest {
 	d := &HubDigest{Hub: h, UnmatchedDays: unmatchedDays}
 	active := map[uint64]bool{}
 	inHub := func(postingID uint64) bool {
@@ -266,21 +266,21 @@ func (c *composer) hub(h *matcher.Hub, unmatchedDays int) *HubDigest {
 		for _, ev := range m.History {
 			if c.now.Sub(ev.At) <= newWindow && ev.From != ev.To {
 				switch ev.To {
-				case matcher.Connected:
+				case saperi.Connected:
 					d.Numbers.Connected++
-				case matcher.Done:
+				case saperi.Done:
 					d.Numbers.Done++
 				}
 			}
 		}
-		side := matcher.NeedSide
+		side := saperi.NeedSide
 		if !inHub(m.NeedID) {
-			side = matcher.OfferSide
+			side = saperi.OfferSide
 		}
 		switch {
-		case (waitsFor(m, matcher.NeedSide) || waitsFor(m, matcher.OfferSide)) && c.now.Sub(m.Created) > staleAnswer:
+		case (waitsFor(m, saperi.NeedSide) || waitsFor(m, saperi.OfferSide)) && c.now.Sub(m.Created) > staleAnswer:
 			d.Unanswered = append(d.Unanswered, c.proposal(m, side, "it"))
-		case m.State == matcher.Connected && c.now.Sub(m.Updated) > followUp:
+		case m.State == saperi.Connected && c.now.Sub(m.Updated) > followUp:
 			d.FollowUp = append(d.FollowUp, c.proposal(m, side, "it"))
 		}
 	}
@@ -295,13 +295,13 @@ func (c *composer) hub(h *matcher.Hub, unmatchedDays int) *HubDigest {
 		p := c.s.Postings[id]
 		if c.now.Sub(p.Created) <= newWindow {
 			d.NewPostings = append(d.NewPostings, p)
-			if p.Kind == matcher.Offer {
+			if p.Kind == saperi.Offer {
 				d.Numbers.NewOffers++
 			} else {
 				d.Numbers.NewNeeds++
 			}
 		}
-		if p.Kind == matcher.Need && p.StatusAt(c.now) == matcher.Open && !active[p.ID] &&
+		if p.Kind == saperi.Need && p.StatusAt(c.now) == saperi.Open && !active[p.ID] &&
 			c.now.Sub(p.Created) > time.Duration(unmatchedDays)*24*time.Hour {
 			d.Unmatched = append(d.Unmatched, p)
 		}

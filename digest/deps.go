@@ -4,34 +4,35 @@ import (
 	"context"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
 // Store is what digests read and record (store.DB implements it).
 type Store interface {
 	matcher.Source
-	Hubs(ctx context.Context) ([]*matcher.Hub, error)
-	Profile(ctx context.Context, id uint64) (*matcher.Profile, error)
-	Profiles(ctx context.Context, hubID, after uint64, limit int) ([]*matcher.Profile, error)
-	User(ctx context.Context, id uint64) (*matcher.User, error)
-	ScanPostings(ctx context.Context, batch int, fn func([]*matcher.Posting) error) error
-	ScanMatches(ctx context.Context, batch int, fn func([]*matcher.Match) error) error
-	Match(ctx context.Context, id uint64) (*matcher.Match, error)
-	MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error)
-	CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Event) error
+	Hubs(ctx context.Context) ([]*saperi.Hub, error)
+	Profile(ctx context.Context, id uint64) (*saperi.Profile, error)
+	Profiles(ctx context.Context, hubID, after uint64, limit int) ([]*saperi.Profile, error)
+	User(ctx context.Context, id uint64) (*saperi.User, error)
+	ScanPostings(ctx context.Context, batch int, fn func([]*saperi.Posting) error) error
+	ScanMatches(ctx context.Context, batch int, fn func([]*saperi.Match) error) error
+	Match(ctx context.Context, id uint64) (*saperi.Match, error)
+	MatchesOf(ctx context.Context, postingID uint64) ([]*saperi.Match, error)
+	CreateMatch(ctx context.Context, m *saperi.Match, ev saperi.Event) error
 	// CreateMatches creates many, skipping (with their error) those
 	// CreateMatch would refuse as conflicting, invalid or gone.
-	CreateMatches(ctx context.Context, ms []*matcher.Match, evs []matcher.Event) ([]error, error)
+	CreateMatches(ctx context.Context, ms []*saperi.Match, evs []saperi.Event) ([]error, error)
 	Unsubscribed(ctx context.Context) (map[string]bool, error)
 	IsUnsubscribed(ctx context.Context, email string) (bool, error)
-	PlanSends(ctx context.Context, recs []matcher.Send) (int, error)
-	UpdateSend(ctx context.Context, key string, fn func(*matcher.Send) error) (*matcher.Send, error)
-	Send(ctx context.Context, key string) (*matcher.Send, error)
-	Sends(ctx context.Context, prefix string) ([]matcher.Send, error)
+	PlanSends(ctx context.Context, recs []saperi.Send) (int, error)
+	UpdateSend(ctx context.Context, key string, fn func(*saperi.Send) error) (*saperi.Send, error)
+	Send(ctx context.Context, key string) (*saperi.Send, error)
+	Sends(ctx context.Context, prefix string) ([]saperi.Send, error)
 	LinkSecret(ctx context.Context) ([]byte, error)
 }
 
-// Translator gives the texts of the mails in a language; web.Catalog
+// Translator gives the texts of the mails in a language; locale.Catalog
 // implements it, so mails and pages share one set of catalogs.
 type Translator interface {
 	// Translate returns key's text in lang with args filled in.

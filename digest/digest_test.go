@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/digest/digesttest"
-	"github.com/saperi/saperi/matcher"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -83,14 +83,14 @@ func TestNothingToSayNoMail(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	// Maria answers; Lucia renews: neither has anything left to hear.
-	if _, err := f.db.UpdateMatch(ctx, f.matchMaria.ID, func(m *matcher.Match) error {
-		return m.Apply(matcher.Decline, matcher.NeedSide, "test", "", testNow)
-	}, matcher.Event{At: testNow, Actor: "test"}); err != nil {
+	if _, err := f.db.UpdateMatch(ctx, f.matchMaria.ID, func(m *saperi.Match) error {
+		return m.Apply(saperi.Decline, saperi.NeedSide, "test", "", testNow)
+	}, saperi.Event{At: testNow, Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.db.UpdatePosting(ctx, f.offerLucia.ID, func(p *matcher.Posting) error {
-		return p.Apply(matcher.Renew, testNow)
-	}, matcher.Event{At: testNow, Actor: "test"}); err != nil {
+	if _, err := f.db.UpdatePosting(ctx, f.offerLucia.ID, func(p *saperi.Posting) error {
+		return p.Apply(saperi.Renew, testNow)
+	}, saperi.Event{At: testNow, Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	r := f.runner(t, nil)
@@ -299,7 +299,7 @@ func TestUnsubscribeMidRun(t *testing.T) {
 	if _, err := r.Run(ctx, Options{Week: testWeek}); !errors.Is(err, crash) {
 		t.Fatalf("first run: %v", err)
 	}
-	if err := f.db.Unsubscribe(ctx, "John@Example.org", matcher.Event{At: testNow, Actor: "link"}); err != nil {
+	if err := f.db.Unsubscribe(ctx, "John@Example.org", saperi.Event{At: testNow, Actor: "link"}); err != nil {
 		t.Fatal(err)
 	}
 	r.failAt = nil

@@ -5,7 +5,7 @@
 // It also gathers the weekly assignment's candidates from the engine and
 // stores its proposals.
 //
-// Every mail is planned in the store (one matcher.Send per recipient and
+// Every mail is planned in the store (one saperi.Send per recipient and
 // ISO week) before it is sent and marked after, so a crashed run resumes
 // without skipping anyone; see Runner for the at-least-once argument.
 // The package declares the small interfaces it needs (Store, Mailer,

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/store"
-	"github.com/saperi/saperi/web"
 )
 
 // testNow is the fixed clock: Monday 23 November 2026, 08:00 in Torino.
@@ -24,12 +24,12 @@ const testWeek = "2026-W48"
 // soon.
 type fixture struct {
 	db                        *store.DB
-	hub                       *matcher.Hub
-	maria, john, ahmed, lucia *matcher.Profile
-	needMaria, needAhmed      *matcher.Posting
-	offerJohn, offerLucia     *matcher.Posting
-	matchMaria, matchAhmed    *matcher.Match
-	catalog                   *web.Catalog
+	hub                       *saperi.Hub
+	maria, john, ahmed, lucia *saperi.Profile
+	needMaria, needAhmed      *saperi.Posting
+	offerJohn, offerLucia     *saperi.Posting
+	matchMaria, matchAhmed    *saperi.Match
+	catalog                   *locale.Catalog
 }
 
 func newFixture(tb testing.TB) *fixture {
@@ -40,22 +40,22 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	cat, err := web.NewCatalog()
+	cat, err := locale.New()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f := &fixture{db: db, catalog: cat}
 	long := testNow.Add(-30 * 24 * time.Hour)
-	f.hub = &matcher.Hub{Name: "Portineria di comunità Porta Palazzo", Area: "Aurora", Neighbors: []uint64{},
+	f.hub = &saperi.Hub{Name: "Portineria di comunità Porta Palazzo", Area: "Aurora", Neighbors: []uint64{},
 		Emails: []string{"portineria@example.org"}, Created: long}
 	if err := db.CreateHub(ctx, f.hub); err != nil {
 		tb.Fatal(err)
 	}
-	person := func(name string, langs []string, email, phone string) *matcher.Profile {
-		p := &matcher.Profile{Kind: matcher.Resident, Name: name, HubID: f.hub.ID, Area: "Aurora", Languages: langs,
-			Contacts: matcher.Contacts{Email: email, Phone: phone},
-			Consent:  matcher.Consent{Text: "ok", Version: "1", By: matcher.ConsentSelf, At: long}, Created: long, Updated: long}
-		if err := db.CreateProfile(ctx, p, matcher.Event{At: long, Actor: "test"}); err != nil {
+	person := func(name string, langs []string, email, phone string) *saperi.Profile {
+		p := &saperi.Profile{Kind: saperi.Resident, Name: name, HubID: f.hub.ID, Area: "Aurora", Languages: langs,
+			Contacts: saperi.Contacts{Email: email, Phone: phone},
+			Consent:  saperi.Consent{Text: "ok", Version: "1", By: saperi.ConsentSelf, At: long}, Created: long, Updated: long}
+		if err := db.CreateProfile(ctx, p, saperi.Event{At: long, Actor: "test"}); err != nil {
 			tb.Fatal(err)
 		}
 		return p
@@ -64,29 +64,29 @@ func newFixture(tb testing.TB) *fixture {
 	f.john = person("John Smith", []string{"en", "it"}, "john@example.org", "")
 	f.ahmed = person("Ahmed Benali", []string{"ar", "fr"}, "", "+39 011 000 0002")
 	f.lucia = person("Lucia Bianchi", []string{"it"}, "lucia@example.org", "")
-	post := func(owner *matcher.Profile, kind matcher.Kind, title string, created, expires time.Time) *matcher.Posting {
-		p := &matcher.Posting{Kind: kind, Title: title, Category: "digitale", Created: created, Updated: created, Expires: expires}
+	post := func(owner *saperi.Profile, kind saperi.Kind, title string, created, expires time.Time) *saperi.Posting {
+		p := &saperi.Posting{Kind: kind, Title: title, Category: "digitale", Created: created, Updated: created, Expires: expires}
 		p.Inherit(owner)
 		p.Normalize(created)
-		if err := db.CreatePosting(ctx, p, matcher.Event{At: created, Actor: "test"}); err != nil {
+		if err := db.CreatePosting(ctx, p, saperi.Event{At: created, Actor: "test"}); err != nil {
 			tb.Fatal(err)
 		}
 		return p
 	}
-	f.needMaria = post(f.maria, matcher.Need, "Cerco aiuto con il computer", testNow.Add(-3*24*time.Hour), testNow.Add(60*24*time.Hour))
-	f.needAhmed = post(f.ahmed, matcher.Need, "Imparare a usare lo smartphone", long, testNow.Add(60*24*time.Hour))
-	f.offerJohn = post(f.john, matcher.Offer, "Aiuto con computer e smartphone", long, testNow.Add(60*24*time.Hour))
-	f.offerLucia = post(f.lucia, matcher.Offer, "Lezioni di uncinetto", long, testNow.Add(5*24*time.Hour+time.Hour))
-	bd := matcher.Breakdown{
-		matcher.FText:      {Value: 0.9, Weight: 0.5, Contribution: 0.45, Key: "reason.text", Args: map[string]any{"Words": "computer", "Count": 1}},
-		matcher.FProximity: {Value: 0.8, Weight: 0.12, Contribution: 0.096, Key: "reason.proximity.near", Args: map[string]any{"Km": 1.2}},
+	f.needMaria = post(f.maria, saperi.Need, "Cerco aiuto con il computer", testNow.Add(-3*24*time.Hour), testNow.Add(60*24*time.Hour))
+	f.needAhmed = post(f.ahmed, saperi.Need, "Imparare a usare lo smartphone", long, testNow.Add(60*24*time.Hour))
+	f.offerJohn = post(f.john, saperi.Offer, "Aiuto con computer e smartphone", long, testNow.Add(60*24*time.Hour))
+	f.offerLucia = post(f.lucia, saperi.Offer, "Lezioni di uncinetto", long, testNow.Add(5*24*time.Hour+time.Hour))
+	bd := saperi.Breakdown{
+		saperi.FText:      {Value: 0.9, Weight: 0.5, Contribution: 0.45, Key: "reason.text", Args: map[string]any{"Words": "computer", "Count": 1}},
+		saperi.FProximity: {Value: 0.8, Weight: 0.12, Contribution: 0.096, Key: "reason.proximity.near", Args: map[string]any{"Km": 1.2}},
 	}
-	match := func(need, offer *matcher.Posting, at time.Time) *matcher.Match {
-		m, err := matcher.NewMatch(need, offer, matcher.Ranked{Posting: offer, Score: 0.8, Breakdown: bd}, matcher.ByEngine, "engine", at)
+	match := func(need, offer *saperi.Posting, at time.Time) *saperi.Match {
+		m, err := saperi.NewMatch(need, offer, saperi.Scored{Score: 0.8, Breakdown: bd}, saperi.ByEngine, "engine", at)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if err := db.CreateMatch(ctx, m, matcher.Event{At: at, Actor: "engine"}); err != nil {
+		if err := db.CreateMatch(ctx, m, saperi.Event{At: at, Actor: "engine"}); err != nil {
 			tb.Fatal(err)
 		}
 		return m

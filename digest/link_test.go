@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/digest/digesttest"
 	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/web"
@@ -19,7 +20,7 @@ import (
 // noIndex is the web server's index for tests that do not search.
 type noIndex struct{}
 
-func (noIndex) Search(context.Context, string, matcher.SearchFilter) ([]matcher.Hit, uint64, error) {
+func (noIndex) Search(context.Context, string, saperi.SearchFilter) ([]matcher.Hit, uint64, error) {
 	return nil, 0, nil
 }
 func (noIndex) Ready(context.Context) (bool, error) { return true, nil }
@@ -101,7 +102,7 @@ func TestFollowLinks(t *testing.T) {
 	}
 	accept("maria@example.org")
 	m, err := f.db.Match(ctx, f.matchMaria.ID)
-	if err != nil || m.State != matcher.AcceptedNeed {
+	if err != nil || m.State != saperi.AcceptedNeed {
 		t.Fatalf("after Maria's click: %v %v", m.State, err)
 	}
 	// GET alone changes nothing.
@@ -109,11 +110,11 @@ func TestFollowLinks(t *testing.T) {
 	if resp, err := http.Get(linkRE.FindString(text)); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("GET john's link: %v", err)
 	}
-	if m, _ := f.db.Match(ctx, f.matchMaria.ID); m.State != matcher.AcceptedNeed {
+	if m, _ := f.db.Match(ctx, f.matchMaria.ID); m.State != saperi.AcceptedNeed {
 		t.Fatalf("a GET changed the match: %s", m.State)
 	}
 	accept("john@example.org")
-	if m, _ = f.db.Match(ctx, f.matchMaria.ID); m.State != matcher.Connected {
+	if m, _ = f.db.Match(ctx, f.matchMaria.ID); m.State != saperi.Connected {
 		t.Fatalf("after John's click: %s", m.State)
 	}
 	evs, err := f.db.Events(ctx, f.maria.ID, 0, 100)

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Notifier sends the transactional mails ("your match is connected", "set
 // a new password") through the same path as the digests: a pending
-// matcher.Send is recorded first, a loop sends it and marks it, so a crash
+// saperi.Send is recorded first, a loop sends it and marks it, so a crash
 // between the two neither loses nor repeats it (beyond the at-least-once
 // window described on Runner).
 type Notifier struct {
@@ -25,12 +25,12 @@ func NewNotifier(r *Runner) *Notifier { return &Notifier{R: r, kick: make(chan s
 
 // MatchConnected records a "connected" mail to each side of m that has an
 // email, and wakes the loop. Call it after the change is committed.
-func (n *Notifier) MatchConnected(ctx context.Context, m *matcher.Match) error {
+func (n *Notifier) MatchConnected(ctx context.Context, m *saperi.Match) error {
 	now := n.R.Now()
-	var recs []matcher.Send
-	for _, side := range []matcher.Side{matcher.NeedSide, matcher.OfferSide} {
+	var recs []saperi.Send
+	for _, side := range []saperi.Side{saperi.NeedSide, saperi.OfferSide} {
 		pid := m.NeedProfileID
-		if side == matcher.OfferSide {
+		if side == saperi.OfferSide {
 			pid = m.OfferProfileID
 		}
 		p, err := n.R.Store.Profile(ctx, pid)
@@ -41,8 +41,8 @@ func (n *Notifier) MatchConnected(ctx context.Context, m *matcher.Match) error {
 			continue
 		}
 		key := fmt.Sprintf("mail/connected/%d/%s", m.ID, side)
-		recs = append(recs, matcher.Send{Key: key, Kind: matcher.SendConnected, To: p.Contacts.Email, SubjectID: m.ID,
-			Side: side, Lang: langFor(n.R.T, p.Languages), State: matcher.SendPending, MessageID: n.R.messageID(key),
+		recs = append(recs, saperi.Send{Key: key, Kind: saperi.SendConnected, To: p.Contacts.Email, SubjectID: m.ID,
+			Side: side, Lang: langFor(n.R.T, p.Languages), State: saperi.SendPending, MessageID: n.R.messageID(key),
 			Planned: now, Updated: now})
 	}
 	if _, err := n.R.Store.PlanSends(ctx, recs); err != nil {
@@ -55,12 +55,12 @@ func (n *Notifier) MatchConnected(ctx context.Context, m *matcher.Match) error {
 // PasswordReset records a mail to u with a link to set a new password, in
 // the account's language (else the profile's), and wakes the loop. The
 // key carries the time of the request, so each request is its own mail.
-func (n *Notifier) PasswordReset(ctx context.Context, u *matcher.User) error {
+func (n *Notifier) PasswordReset(ctx context.Context, u *saperi.User) error {
 	now := n.R.Now()
 	langs := []string{u.Lang}
 	if u.ProfileID != 0 {
 		p, err := n.R.Store.Profile(ctx, u.ProfileID)
-		if err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
+		if err != nil && saperi.ErrorCode(err) != saperi.ENOTFOUND {
 			return fmt.Errorf("digest: reset mail: %w", err)
 		}
 		if p != nil {
@@ -68,9 +68,9 @@ func (n *Notifier) PasswordReset(ctx context.Context, u *matcher.User) error {
 		}
 	}
 	key := fmt.Sprintf("mail/reset/%d/%d", u.ID, now.UnixNano())
-	rec := matcher.Send{Key: key, Kind: matcher.SendReset, To: u.Email, SubjectID: u.ID, Lang: langFor(n.R.T, langs),
-		State: matcher.SendPending, MessageID: n.R.messageID(key), Planned: now, Updated: now}
-	if _, err := n.R.Store.PlanSends(ctx, []matcher.Send{rec}); err != nil {
+	rec := saperi.Send{Key: key, Kind: saperi.SendReset, To: u.Email, SubjectID: u.ID, Lang: langFor(n.R.T, langs),
+		State: saperi.SendPending, MessageID: n.R.messageID(key), Planned: now, Updated: now}
+	if _, err := n.R.Store.PlanSends(ctx, []saperi.Send{rec}); err != nil {
 		return err
 	}
 	n.wake()
@@ -118,18 +118,18 @@ func (n *Notifier) Flush(ctx context.Context) error {
 		}
 		var msg *Message
 		switch rec.Kind {
-		case matcher.SendConnected:
+		case saperi.SendConnected:
 			msg, err = n.connected(ctx, rec)
-		case matcher.SendReset:
+		case saperi.SendReset:
 			msg, err = n.reset(ctx, rec)
 		default:
 			err = fmt.Errorf("digest: %s: unknown kind %q", rec.Key, rec.Kind)
 		}
-		if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+		if saperi.ErrorCode(err) == saperi.ENOTFOUND {
 			err = errNothingToSend
 		}
 		if errors.Is(err, errNothingToSend) {
-			if err := n.R.mark(ctx, rec.Key, matcher.SendSkipped, ""); err != nil {
+			if err := n.R.mark(ctx, rec.Key, saperi.SendSkipped, ""); err != nil {
 				return err
 			}
 			continue
@@ -145,13 +145,13 @@ func (n *Notifier) Flush(ctx context.Context) error {
 }
 
 // connected renders the "connected" mail of rec.
-func (n *Notifier) connected(ctx context.Context, rec matcher.Send) (*Message, error) {
+func (n *Notifier) connected(ctx context.Context, rec saperi.Send) (*Message, error) {
 	m, err := n.R.Store.Match(ctx, rec.SubjectID)
 	if err != nil {
 		return nil, err
 	}
 	mineID, otherID, me, other := m.NeedID, m.OfferID, m.NeedProfileID, m.OfferProfileID
-	if rec.Side == matcher.OfferSide {
+	if rec.Side == saperi.OfferSide {
 		mineID, otherID, me, other = otherID, mineID, other, me
 	}
 	ps, err := n.R.Store.Postings(ctx, []uint64{mineID, otherID})
@@ -170,7 +170,7 @@ func (n *Notifier) connected(ctx context.Context, rec matcher.Send) (*Message, e
 		return nil, err
 	}
 	now := n.R.Now()
-	unsub := n.R.link(matcher.LinkUnsubscribe, rec.To, now)
+	unsub := n.R.link(saperi.LinkUnsubscribe, rec.To, now)
 	first, _, _ := strings.Cut(mp.Name, " ")
 	v := connectedView{Name: first, Mine: ps[0], Other: ps[1], OtherName: op.Name, Unsubscribe: unsub}
 	// Contacts only once both said yes: this mail exists because they did.
@@ -190,8 +190,8 @@ func (n *Notifier) connected(ctx context.Context, rec matcher.Send) (*Message, e
 // password as it is now: a mail sent again after a crash carries the same
 // link, and a request whose link would already have expired is not sent
 // (the person has asked again or gone to the desk).
-func (n *Notifier) reset(ctx context.Context, rec matcher.Send) (*Message, error) {
-	expires := rec.Planned.Add(matcher.ResetTTL)
+func (n *Notifier) reset(ctx context.Context, rec saperi.Send) (*Message, error) {
+	expires := rec.Planned.Add(saperi.ResetTTL)
 	if !n.R.Now().Before(expires) {
 		return nil, errNothingToSend
 	}
@@ -200,11 +200,11 @@ func (n *Notifier) reset(ctx context.Context, rec matcher.Send) (*Message, error
 		return nil, err
 	}
 	name := u.Name
-	if u.Role == matcher.RoleResident {
+	if u.Role == saperi.RoleResident {
 		name, _, _ = strings.Cut(u.Name, " ")
 	}
-	link := n.R.Config.BaseURL + "/password/reset/" + matcher.SignLink(n.R.secret,
-		matcher.Link{Purpose: matcher.LinkReset, Subject: matcher.ResetSubject(n.R.secret, u), Expires: expires})
+	link := n.R.Config.BaseURL + "/password/reset/" + saperi.SignLink(n.R.secret,
+		saperi.Link{Purpose: saperi.LinkReset, Subject: saperi.ResetSubject(n.R.secret, u), Expires: expires})
 	html, text, err := n.R.render.render("reset", rec.Lang, resetView{Name: name, Email: u.Email, Link: link})
 	if err != nil {
 		return nil, err

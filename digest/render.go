@@ -8,7 +8,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // templateFS holds the mail templates: NAME.html and NAME.txt for each
@@ -119,10 +119,10 @@ type hubView struct {
 // connectedView is what connected.html and connected.txt see.
 type connectedView struct {
 	Name        string
-	Mine        *matcher.Posting
-	Other       *matcher.Posting
+	Mine        *saperi.Posting
+	Other       *saperi.Posting
 	OtherName   string
-	Contacts    matcher.Contacts
+	Contacts    saperi.Contacts
 	Unsubscribe string
 }
 

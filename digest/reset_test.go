@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/digest/digesttest"
-	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/web"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -22,11 +22,11 @@ import (
 var resetRE = regexp.MustCompile(`https?://[^\s"<>]+/password/reset/[A-Za-z0-9_\-.]+`)
 
 // account gives p a resident login in lang with the password hash h.
-func (f *fixture) account(tb testing.TB, p *matcher.Profile, lang, h string) *matcher.User {
+func (f *fixture) account(tb testing.TB, p *saperi.Profile, lang, h string) *saperi.User {
 	tb.Helper()
-	u := &matcher.User{Email: p.Contacts.Email, Name: p.Name, Role: matcher.RoleResident, ProfileID: p.ID, Lang: lang,
+	u := &saperi.User{Email: p.Contacts.Email, Name: p.Name, Role: saperi.RoleResident, ProfileID: p.ID, Lang: lang,
 		PasswordHash: h, Created: testNow}
-	if err := f.db.CreateUser(context.Background(), u, matcher.Event{At: testNow, Actor: "test"}); err != nil {
+	if err := f.db.CreateUser(context.Background(), u, saperi.Event{At: testNow, Actor: "test"}); err != nil {
 		tb.Fatal(err)
 	}
 	return u
@@ -54,7 +54,7 @@ func TestResetGolden(t *testing.T) {
 	maria := f.account(t, f.maria, "it", "$2a$04$fixed.hash.of.Maria.for.golden.files")
 	john := f.account(t, f.john, "", "$2a$04$fixed.hash.of.John.for.golden.files")
 	for _, tc := range []struct {
-		u          *matcher.User
+		u          *saperi.User
 		lang, name string
 	}{{maria, "it", "reset.it"}, {john, "en", "reset.en"}} {
 		if err := n.PasswordReset(ctx, tc.u); err != nil {
@@ -65,7 +65,7 @@ func TestResetGolden(t *testing.T) {
 			t.Fatalf("records %v, %v", recs, err)
 		}
 		rec := recs[0]
-		if rec.Kind != matcher.SendReset || rec.Lang != tc.lang || rec.To != tc.u.Email || rec.State != matcher.SendPending {
+		if rec.Kind != saperi.SendReset || rec.Lang != tc.lang || rec.To != tc.u.Email || rec.State != saperi.SendPending {
 			t.Fatalf("record %+v", rec)
 		}
 		m, err := n.reset(ctx, rec)
@@ -81,11 +81,11 @@ func TestResetGolden(t *testing.T) {
 		if link == "" || !strings.Contains(m.HTML, link) {
 			t.Fatalf("link %q not in both parts", link)
 		}
-		l, err := matcher.VerifyLink(r.secret, link[strings.LastIndex(link, "/")+1:], testNow)
-		if err != nil || l.Purpose != matcher.LinkReset || !l.Expires.Equal(testNow.Add(matcher.ResetTTL)) {
+		l, err := saperi.VerifyLink(r.secret, link[strings.LastIndex(link, "/")+1:], testNow)
+		if err != nil || l.Purpose != saperi.LinkReset || !l.Expires.Equal(testNow.Add(saperi.ResetTTL)) {
 			t.Fatalf("link %+v, %v", l, err)
 		}
-		if err := matcher.CheckReset(r.secret, l.Subject, tc.u); err != nil {
+		if err := saperi.CheckReset(r.secret, l.Subject, tc.u); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -105,7 +105,7 @@ func TestResetFlushSkips(t *testing.T) {
 	lucia := f.account(t, f.lucia, "it", hashOf(t, "la password di Lucia"))
 	john := f.account(t, f.john, "", hashOf(t, "John's password"))
 
-	r.Now = func() time.Time { return testNow.Add(-matcher.ResetTTL) }
+	r.Now = func() time.Time { return testNow.Add(-saperi.ResetTTL) }
 	if err := n.PasswordReset(ctx, maria); err != nil { // an hour ago: its link expires now
 		t.Fatal(err)
 	}
@@ -113,13 +113,13 @@ func TestResetFlushSkips(t *testing.T) {
 	if err := n.MatchConnected(ctx, f.matchAhmed); err != nil {
 		t.Fatal(err)
 	}
-	for _, u := range []*matcher.User{lucia, john} {
+	for _, u := range []*saperi.User{lucia, john} {
 		if err := n.PasswordReset(ctx, u); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, p := range []*matcher.Profile{f.lucia, f.ahmed} {
-		if _, err := f.db.EraseProfile(ctx, p.ID, matcher.Event{At: testNow, Actor: "test"}); err != nil {
+	for _, p := range []*saperi.Profile{f.lucia, f.ahmed} {
+		if _, err := f.db.EraseProfile(ctx, p.ID, saperi.Event{At: testNow, Actor: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -137,9 +137,9 @@ func TestResetFlushSkips(t *testing.T) {
 		t.Fatalf("%d records, %v", len(recs), err)
 	}
 	for _, rec := range recs {
-		want := matcher.SendSkipped
-		if rec.Kind == matcher.SendReset && rec.To == "john@example.org" {
-			want = matcher.SendSent
+		want := saperi.SendSkipped
+		if rec.Kind == saperi.SendReset && rec.To == "john@example.org" {
+			want = saperi.SendSent
 		}
 		if rec.State != want {
 			t.Errorf("%s is %s, want %s", rec.Key, rec.State, want)
@@ -321,7 +321,7 @@ func TestResetByMail(t *testing.T) {
 	}
 
 	// Too many requests for one address.
-	for i := 1; i < matcher.MaxResetsPerEmail; i++ {
+	for i := 1; i < saperi.MaxResetsPerEmail; i++ {
 		if code, _, _ := form("/password/forgot", url.Values{"email": {"nessuno@example.org"}}); code != 200 {
 			t.Fatalf("request %d: %d", i+1, code)
 		}

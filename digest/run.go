@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Config are the settings of digests and their sending.
@@ -60,7 +60,7 @@ func (c *Config) defaults() {
 // Runner composes and sends a week's digests, and the transactional mails.
 //
 // Never twice, never skipped. A run first plans: it writes one pending
-// matcher.Send per recipient for the week, all in one transaction, keyed
+// saperi.Send per recipient for the week, all in one transaction, keyed
 // by week and recipient, and never overwrites an existing record. Then,
 // for each record not yet done, it marks it sending, hands the mail to the
 // Mailer, and marks it sent. A crash before the plan is committed leaves
@@ -138,10 +138,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 // link returns the URL of a signed link.
 func (r *Runner) link(purpose, subject string, now time.Time) string {
 	ttl := r.Config.LinkTTL
-	if purpose == matcher.LinkUnsubscribe {
+	if purpose == saperi.LinkUnsubscribe {
 		ttl = 366 * 24 * time.Hour
 	}
-	return r.Config.BaseURL + "/l/" + matcher.SignLink(r.secret, matcher.Link{Purpose: purpose, Subject: subject, Expires: now.Add(ttl)})
+	return r.Config.BaseURL + "/l/" + saperi.SignLink(r.secret, saperi.Link{Purpose: purpose, Subject: subject, Expires: now.Add(ttl)})
 }
 
 func (r *Runner) messageID(key string) string {
@@ -196,9 +196,9 @@ func (r *Runner) Compose(ctx context.Context, snap *Snapshot, week string) ([]*M
 			continue
 		}
 		key := fmt.Sprintf("digest/%s/personal/%d", week, p.ID)
-		unsub := r.link(matcher.LinkUnsubscribe, email, now)
+		unsub := r.link(saperi.LinkUnsubscribe, email, now)
 		name, _, _ := strings.Cut(p.Name, " ")
-		if p.Kind == matcher.Organisation {
+		if p.Kind == saperi.Organisation {
 			name = p.Name
 		}
 		html, text, err := r.render.render("personal", d.Lang, personalView{Personal: d, Name: name, Week: week, Unsubscribe: unsub})
@@ -220,7 +220,7 @@ func (r *Runner) Compose(ctx context.Context, snap *Snapshot, week string) ([]*M
 				continue
 			}
 			key := fmt.Sprintf("digest/%s/hub/%d/%s", week, h.ID, strings.ToLower(email))
-			unsub := r.link(matcher.LinkUnsubscribe, email, now)
+			unsub := r.link(saperi.LinkUnsubscribe, email, now)
 			v := hubView{HubDigest: d, Week: week, Unsubscribe: unsub, ChartCID: "week-chart@saperi",
 				Noticeboard: fmt.Sprintf("%s/hubs/%d/noticeboard?lang=%s", r.Config.BaseURL, h.ID, lang)}
 			html, text, err := r.render.render("hub", lang, v)
@@ -241,7 +241,7 @@ func (r *Runner) Run(ctx context.Context, o Options) (Report, error) {
 	now := r.Now()
 	week := o.Week
 	if week == "" {
-		week = matcher.ISOWeek(now)
+		week = saperi.ISOWeek(now)
 	}
 	rep := Report{Week: week}
 	snap, err := Load(ctx, r.Store)
@@ -266,14 +266,14 @@ func (r *Runner) Run(ctx context.Context, o Options) (Report, error) {
 		return rep, printDry(o.Out, msgs)
 	}
 	byKey := map[string]*Message{}
-	plan := make([]matcher.Send, 0, len(msgs))
+	plan := make([]saperi.Send, 0, len(msgs))
 	for _, m := range msgs {
 		byKey[m.Key] = m
-		kind := matcher.SendPersonal
+		kind := saperi.SendPersonal
 		if strings.Contains(m.Key, "/hub/") {
-			kind = matcher.SendHub
+			kind = saperi.SendHub
 		}
-		plan = append(plan, matcher.Send{Key: m.Key, Kind: kind, Week: week, To: m.To, State: matcher.SendPending,
+		plan = append(plan, saperi.Send{Key: m.Key, Kind: kind, Week: week, To: m.To, State: saperi.SendPending,
 			MessageID: m.MessageID, Planned: now, Updated: now})
 	}
 	if rep.Planned, err = r.Store.PlanSends(ctx, plan); err != nil {
@@ -305,7 +305,7 @@ func (r *Runner) Run(ctx context.Context, o Options) (Report, error) {
 		if m == nil {
 			// Planned by an earlier run, but there is nothing to say now
 			// (answered meanwhile) or the person unsubscribed.
-			if err := r.mark(ctx, rec.Key, matcher.SendSkipped, ""); err != nil {
+			if err := r.mark(ctx, rec.Key, saperi.SendSkipped, ""); err != nil {
 				return rep, err
 			}
 			rep.Skipped++
@@ -315,15 +315,15 @@ func (r *Runner) Run(ctx context.Context, o Options) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
-		if st == matcher.SendSent {
+		if st == saperi.SendSent {
 			rep.Sent++
 		} else {
 			rep.Failed++
 		}
 	}
 	if o.Only == "" {
-		if _, err := r.Store.PlanSends(ctx, []matcher.Send{{Key: RunKey("digest", week), Kind: matcher.SendRun, Week: week,
-			State: matcher.SendSent, Planned: now, Updated: r.Now()}}); err != nil {
+		if _, err := r.Store.PlanSends(ctx, []saperi.Send{{Key: RunKey("digest", week), Kind: saperi.SendRun, Week: week,
+			State: saperi.SendSent, Planned: now, Updated: r.Now()}}); err != nil {
 			return rep, err
 		}
 	}
@@ -339,12 +339,12 @@ func RunKey(what, week string) string { return "run/" + what + "/" + week }
 // deliver sends one planned mail: mark sending, send with retries on
 // temporary errors, mark sent (or failed when the server refuses it for
 // good). Store errors abort the run.
-func (r *Runner) deliver(ctx context.Context, m *Message) (matcher.SendState, error) {
+func (r *Runner) deliver(ctx context.Context, m *Message) (saperi.SendState, error) {
 	if err := r.fail(stepBeforeSend, m.Key); err != nil {
 		return "", err
 	}
-	if _, err := r.Store.UpdateSend(ctx, m.Key, func(s *matcher.Send) error {
-		s.State = matcher.SendSending
+	if _, err := r.Store.UpdateSend(ctx, m.Key, func(s *saperi.Send) error {
+		s.State = saperi.SendSending
 		s.Attempts++
 		s.Updated = r.Now()
 		return nil
@@ -370,9 +370,9 @@ func (r *Runner) deliver(ctx context.Context, m *Message) (matcher.SendState, er
 	if err := r.fail(stepAfterSend, m.Key); err != nil {
 		return "", err
 	}
-	state, msg := matcher.SendSent, ""
+	state, msg := saperi.SendSent, ""
 	if sendErr != nil {
-		state, msg = matcher.SendFailed, sendErr.Error()
+		state, msg = saperi.SendFailed, sendErr.Error()
 		r.Log.Error("send failed", "key", m.Key, "to", m.To, "err", sendErr)
 	}
 	if err := r.mark(ctx, m.Key, state, msg); err != nil {
@@ -389,8 +389,8 @@ func (r *Runner) deliver(ctx context.Context, m *Message) (matcher.SendState, er
 	return state, nil
 }
 
-func (r *Runner) mark(ctx context.Context, key string, st matcher.SendState, msg string) error {
-	_, err := r.Store.UpdateSend(ctx, key, func(s *matcher.Send) error {
+func (r *Runner) mark(ctx context.Context, key string, st saperi.SendState, msg string) error {
+	_, err := r.Store.UpdateSend(ctx, key, func(s *saperi.Send) error {
 		s.State = st
 		s.Error = msg
 		s.Updated = r.Now()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -81,7 +82,7 @@ func (s *Scheduler) Loop(ctx context.Context) {
 	}
 	for ctx.Err() == nil {
 		now := s.Now()
-		week := matcher.ISOWeek(now.In(s.Schedule.Loc))
+		week := saperi.ISOWeek(now.In(s.Schedule.Loc))
 		wait := s.Schedule.Next(now).Sub(now)
 		if !now.Before(s.Schedule.Slot(now)) {
 			done, err := s.Done(ctx, week)
@@ -107,7 +108,7 @@ func (s *Scheduler) Loop(ctx context.Context) {
 func Weekly(r *Runner, eng Candidates, o AssignOptions) func(ctx context.Context, week string) error {
 	return func(ctx context.Context, week string) error {
 		now := r.Now()
-		if _, err := r.Store.Send(ctx, RunKey("assign", week)); matcher.ErrorCode(err) == matcher.ENOTFOUND {
+		if _, err := r.Store.Send(ctx, RunKey("assign", week)); saperi.ErrorCode(err) == saperi.ENOTFOUND {
 			a, err := Plan(ctx, r.Store, eng, now, o)
 			if err != nil {
 				return err
@@ -117,8 +118,8 @@ func Weekly(r *Runner, eng Candidates, o AssignOptions) func(ctx context.Context
 				return err
 			}
 			r.Log.Info("weekly assignment", "week", week, "proposed", n, "total_score", matcher.Total(a.Proposed))
-			if _, err := r.Store.PlanSends(ctx, []matcher.Send{{Key: RunKey("assign", week), Kind: matcher.SendRun, Week: week,
-				State: matcher.SendSent, Planned: now, Updated: now}}); err != nil {
+			if _, err := r.Store.PlanSends(ctx, []saperi.Send{{Key: RunKey("assign", week), Kind: saperi.SendRun, Week: week,
+				State: saperi.SendSent, Planned: now, Updated: now}}); err != nil {
 				return err
 			}
 		} else if err != nil {
@@ -133,10 +134,10 @@ func Weekly(r *Runner, eng Candidates, o AssignOptions) func(ctx context.Context
 func RunDone(st Store) func(ctx context.Context, week string) (bool, error) {
 	return func(ctx context.Context, week string) (bool, error) {
 		_, err := st.Send(ctx, RunKey("digest", week))
-		switch matcher.ErrorCode(err) {
+		switch saperi.ErrorCode(err) {
 		case "":
 			return true, nil
-		case matcher.ENOTFOUND:
+		case saperi.ENOTFOUND:
 			return false, nil
 		}
 		return false, err

@@ -5,12 +5,12 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Proximity without the generic geo-distance query.
 //
-// Stored points are rounded to three decimals (matcher.Point.Approx), so
+// Stored points are rounded to three decimals (saperi.Point.Approx), so
 // every point lies on a grid of a thousandth of a degree (about 111 m by
 // 79 m in Torino). A posting's point is indexed as one keyword term per
 // level of a quadtree over that grid: level 0 is the grid point itself,
@@ -18,7 +18,7 @@ import (
 //
 // A radius query becomes a disjunction of such terms: the largest squares
 // that lie wholly inside the circle, then smaller ones along its edge,
-// down to single grid points each checked with matcher.DistanceKm. On the
+// down to single grid points each checked with saperi.DistanceKm. On the
 // grid this is exact, the same postings as a distance check on every
 // point, and it costs a union of posting lists, which bleve computes on
 // bitmaps for a non-scoring filter, instead of reading every candidate's
@@ -39,7 +39,7 @@ const (
 )
 
 // gridOf returns p's grid coordinates, in thousandths of a degree.
-func gridOf(p matcher.Point) (lat, lon int64) {
+func gridOf(p saperi.Point) (lat, lon int64) {
 	return int64(math.Round(p.Lat * 1000)), int64(math.Round(p.Lon * 1000))
 }
 
@@ -55,7 +55,7 @@ func cellTerm(k int, lat, lon int64) string {
 }
 
 // cellTerms returns the terms indexed for a posting at p, one per level.
-func cellTerms(p matcher.Point) []string {
+func cellTerms(p saperi.Point) []string {
 	lat, lon := gridOf(p)
 	out := make([]string, cellLevels)
 	for k := range out {
@@ -68,7 +68,7 @@ func cellTerms(p matcher.Point) []string {
 // r km of c, and whether it is exact (false when the edge had to be
 // covered coarsely to stay within maxCellTerms; then it is a superset).
 // An empty cover means no grid point is in reach.
-func cover(c matcher.Point, r float64) ([]string, bool) {
+func cover(c saperi.Point, r float64) ([]string, bool) {
 	k := coverKey{c, r}
 	covers.mu.Lock()
 	e, ok := covers.m[k]
@@ -92,7 +92,7 @@ func cover(c matcher.Point, r float64) ([]string, bool) {
 const maxCovers = 8192
 
 type coverKey struct {
-	c matcher.Point
+	c saperi.Point
 	r float64
 }
 
@@ -106,7 +106,7 @@ var covers struct {
 	m  map[coverKey]coverEntry
 }
 
-func coverUncached(c matcher.Point, r float64) ([]string, bool) {
+func coverUncached(c saperi.Point, r float64) ([]string, bool) {
 	for finest := 0; finest < cellLevels; finest++ {
 		terms, ok := coverAt(c, r, finest)
 		if ok {
@@ -120,7 +120,7 @@ func coverUncached(c matcher.Point, r float64) ([]string, bool) {
 // coverAt covers the circle with squares, splitting edge squares down to
 // level finest; at level 0 a grid point is in or out exactly, above it an
 // edge square is taken whole. It gives up (false) past maxCellTerms.
-func coverAt(c matcher.Point, r float64, finest int) ([]string, bool) {
+func coverAt(c saperi.Point, r float64, finest int) ([]string, bool) {
 	// The bounding box of the circle in grid units, one unit wider.
 	dLat := r / earthKmPerDeg
 	cosLat := math.Cos(min(math.Abs(c.Lat)+dLat, 89.9) * math.Pi / 180)
@@ -141,7 +141,7 @@ func coverAt(c matcher.Point, r float64, finest int) ([]string, bool) {
 			return true
 		}
 		if k == 0 {
-			if matcher.DistanceKm(c, gridPoint(la0, lo0)) <= r {
+			if saperi.DistanceKm(c, gridPoint(la0, lo0)) <= r {
 				terms = append(terms, cellTerm(0, la0, lo0))
 			}
 			return len(terms) <= maxCellTerms
@@ -151,8 +151,8 @@ func coverAt(c matcher.Point, r float64, finest int) ([]string, bool) {
 			return true
 		}
 		far := max(
-			matcher.DistanceKm(c, gridPoint(la0, lo0)), matcher.DistanceKm(c, gridPoint(la0, lo1)),
-			matcher.DistanceKm(c, gridPoint(la1, lo0)), matcher.DistanceKm(c, gridPoint(la1, lo1)))
+			saperi.DistanceKm(c, gridPoint(la0, lo0)), saperi.DistanceKm(c, gridPoint(la0, lo1)),
+			saperi.DistanceKm(c, gridPoint(la1, lo0)), saperi.DistanceKm(c, gridPoint(la1, lo1)))
 		if far+cellSlackKm <= r || k <= finest {
 			terms = append(terms, cellTerm(k, la0, lo0))
 			return len(terms) <= maxCellTerms
@@ -180,14 +180,14 @@ func coverAt(c matcher.Point, r float64, finest int) ([]string, bool) {
 // the equator) on matcher's sphere.
 const earthKmPerDeg = 6371.0 * math.Pi / 180
 
-func gridPoint(lat, lon int64) matcher.Point {
-	return matcher.Point{Lat: float64(lat) / 1000, Lon: float64(lon) / 1000}
+func gridPoint(lat, lon int64) saperi.Point {
+	return saperi.Point{Lat: float64(lat) / 1000, Lon: float64(lon) / 1000}
 }
 
 // nearestKm is about the distance from c to the nearest point of the
 // rectangle of grid points [la0, la1] × [lo0, lo1]: c clamped into it.
-func nearestKm(c matcher.Point, la0, la1, lo0, lo1 int64) float64 {
+func nearestKm(c saperi.Point, la0, la1, lo0, lo1 int64) float64 {
 	lat := min(max(c.Lat, float64(la0)/1000), float64(la1)/1000)
 	lon := min(max(c.Lon, float64(lo0)/1000), float64(lo1)/1000)
-	return matcher.DistanceKm(c, matcher.Point{Lat: lat, Lon: lon})
+	return saperi.DistanceKm(c, saperi.Point{Lat: lat, Lon: lon})
 }

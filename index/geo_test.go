@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/demo"
 	"github.com/saperi/saperi/matcher"
 )
@@ -24,8 +25,8 @@ func covered(set map[string]bool, lat, lon int64) bool {
 }
 
 // torinoPoint returns a random grid point within about 15 km of Torino.
-func torinoPoint(r *rand.Rand) matcher.Point {
-	return matcher.Point{Lat: 45.07 + (r.Float64()-0.5)*0.27, Lon: 7.68 + (r.Float64()-0.5)*0.38}.Approx()
+func torinoPoint(r *rand.Rand) saperi.Point {
+	return saperi.Point{Lat: 45.07 + (r.Float64()-0.5)*0.27, Lon: 7.68 + (r.Float64()-0.5)*0.38}.Approx()
 }
 
 // TestCoverExact checks the cover against a distance check on every grid
@@ -49,10 +50,10 @@ func TestCoverExact(t *testing.T) {
 			in := 0
 			for lat := cl - span; lat <= cl+span; lat++ {
 				for lon := co - 2*span; lon <= co+2*span; lon++ {
-					want := matcher.DistanceKm(c, gridPoint(lat, lon)) <= radius
+					want := saperi.DistanceKm(c, gridPoint(lat, lon)) <= radius
 					if got := covered(set, lat, lon); got != want {
 						t.Fatalf("cover(%v, %g km): grid point %d,%d (%.3f km) covered %v, want %v",
-							c, radius, lat, lon, matcher.DistanceKm(c, gridPoint(lat, lon)), got, want)
+							c, radius, lat, lon, saperi.DistanceKm(c, gridPoint(lat, lon)), got, want)
 					}
 					if want {
 						in++
@@ -71,9 +72,9 @@ func TestCoverExact(t *testing.T) {
 func TestCoverWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	c := torinoPoint(r)
-	terms, exact := cover(c, matcher.MaxDistanceKm)
+	terms, exact := cover(c, saperi.MaxDistanceKm)
 	if exact || len(terms) == 0 || len(terms) > maxCellTerms {
-		t.Fatalf("cover(%v, %g km): %d terms, exact %v; want a coarse cover within %d terms", c, matcher.MaxDistanceKm, len(terms), exact, maxCellTerms)
+		t.Fatalf("cover(%v, %g km): %d terms, exact %v; want a coarse cover within %d terms", c, saperi.MaxDistanceKm, len(terms), exact, maxCellTerms)
 	}
 	set := map[string]bool{}
 	for _, term := range terms {
@@ -82,8 +83,8 @@ func TestCoverWide(t *testing.T) {
 	cl, co := gridOf(c)
 	for range 20000 {
 		lat, lon := cl+int64(r.IntN(1000))-500, co+int64(r.IntN(1400))-700
-		if matcher.DistanceKm(c, gridPoint(lat, lon)) <= matcher.MaxDistanceKm && !covered(set, lat, lon) {
-			t.Fatalf("grid point %d,%d within %g km is not covered", lat, lon, matcher.MaxDistanceKm)
+		if saperi.DistanceKm(c, gridPoint(lat, lon)) <= saperi.MaxDistanceKm && !covered(set, lat, lon) {
+			t.Fatalf("grid point %d,%d within %g km is not covered", lat, lon, saperi.MaxDistanceKm)
 		}
 	}
 }
@@ -91,9 +92,9 @@ func TestCoverWide(t *testing.T) {
 func TestCellTermsNegative(t *testing.T) {
 	// Squares are floor-aligned on both sides of zero: -0.001 and 0.000
 	// are in different level-1 squares, -0.002 and -0.001 in the same.
-	a := cellTerms(matcher.Point{Lat: -0.001, Lon: 0})
-	b := cellTerms(matcher.Point{Lat: 0, Lon: 0})
-	c := cellTerms(matcher.Point{Lat: -0.002, Lon: 0})
+	a := cellTerms(saperi.Point{Lat: -0.001, Lon: 0})
+	b := cellTerms(saperi.Point{Lat: 0, Lon: 0})
+	c := cellTerms(saperi.Point{Lat: -0.002, Lon: 0})
 	if a[1] == b[1] || a[1] != c[1] {
 		t.Errorf("level-1 squares: -0.001 %s, 0 %s, -0.002 %s", a[1], b[1], c[1])
 	}
@@ -111,14 +112,14 @@ func TestRetrieveNearSameAsExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := newFakeStore()
-	var all []*matcher.Posting
+	var all []*saperi.Posting
 	for i := range 300 {
 		prof := gen.Profile(1)
 		prof.ID = uint64(i + 1)
 		for range 5 {
 			p := gen.Posting(prof)
 			p.ID = uint64(len(all) + 1)
-			p.Status, p.Expires = matcher.Open, now.Add(24*time.Hour)
+			p.Status, p.Expires = saperi.Open, now.Add(24*time.Hour)
 			if p.ID%7 == 0 {
 				p.Point = nil // some unlocated, found by area
 			}
@@ -132,7 +133,7 @@ func TestRetrieveNearSameAsExact(t *testing.T) {
 	const limit = 40
 	checked := 0
 	for _, target := range all {
-		if target.Point == nil || target.Mode == matcher.Remote || r.IntN(6) != 0 {
+		if target.Point == nil || target.Mode == saperi.Remote || r.IntN(6) != 0 {
 			continue
 		}
 		target := *target
@@ -146,7 +147,7 @@ func TestRetrieveNearSameAsExact(t *testing.T) {
 		// The reference: no place in the query, in-person only, then the
 		// exact check in Go.
 		anywhere := target
-		anywhere.Point, anywhere.Area, anywhere.Mode = nil, "", matcher.InPerson
+		anywhere.Point, anywhere.Area, anywhere.Mode = nil, "", saperi.InPerson
 		wide, err := ix.Retrieve(ctx, matcher.Query{Target: &anywhere, Kind: q.Kind, Limit: maxLimit, Now: now})
 		if err != nil {
 			t.Fatal(err)
@@ -159,7 +160,7 @@ func TestRetrieveNearSameAsExact(t *testing.T) {
 			p := all[h.ID-1]
 			var in bool
 			if p.Point != nil {
-				in = matcher.DistanceKm(*target.Point, *p.Point) <= target.MaxDistanceKm
+				in = saperi.DistanceKm(*target.Point, *p.Point) <= target.MaxDistanceKm
 			} else {
 				in = normArea(p.Area) == normArea(target.Area)
 			}
@@ -167,7 +168,7 @@ func TestRetrieveNearSameAsExact(t *testing.T) {
 				want = append(want, h)
 			}
 		}
-		if target.Mode == matcher.Either {
+		if target.Mode == saperi.Either {
 			continue // the remote half is not part of the reference
 		}
 		if !sameHits(fast, want, limit) {
@@ -217,7 +218,7 @@ func sameHits(a, b []matcher.Hit, limit int) bool {
 
 // BenchmarkCover measures building the cover of a 3 km circle (uncached).
 func BenchmarkCover(b *testing.B) {
-	c := matcher.Point{Lat: 45.07, Lon: 7.68}
+	c := saperi.Point{Lat: 45.07, Lon: 7.68}
 	b.ReportAllocs()
 	for b.Loop() {
 		if terms, _ := coverUncached(c, 3); len(terms) == 0 {

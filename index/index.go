@@ -16,24 +16,24 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Store is what the index reads from the system of record (store.DB
 // implements it).
 type Store interface {
 	// Changes returns up to limit outbox entries, oldest first.
-	Changes(ctx context.Context, limit int) ([]matcher.Change, error)
+	Changes(ctx context.Context, limit int) ([]saperi.Change, error)
 	// DoneChanges deletes those outbox entries.
-	DoneChanges(ctx context.Context, cs []matcher.Change) error
+	DoneChanges(ctx context.Context, cs []saperi.Change) error
 	// PendingChanges counts the outbox entries.
 	PendingChanges(ctx context.Context) (int, error)
 	// Postings returns the postings with the given ids that exist, in the
 	// order given; a missing id was erased.
-	Postings(ctx context.Context, ids []uint64) ([]*matcher.Posting, error)
+	Postings(ctx context.Context, ids []uint64) ([]*saperi.Posting, error)
 	// ScanPostings calls fn with every posting, in chunks of batch, outside
 	// any transaction.
-	ScanPostings(ctx context.Context, batch int, fn func([]*matcher.Posting) error) error
+	ScanPostings(ctx context.Context, batch int, fn func([]*saperi.Posting) error) error
 }
 
 // Options tune the index. The zero value is usable.
@@ -353,7 +353,7 @@ func (ix *Index) build(ctx context.Context, path string) (int, error) {
 		return 0, err
 	}
 	n, lastLog := 0, 0
-	err = ix.st.ScanPostings(ctx, ix.opts.RebuildBatch, func(ps []*matcher.Posting) error {
+	err = ix.st.ScanPostings(ctx, ix.opts.RebuildBatch, func(ps []*saperi.Posting) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -457,7 +457,7 @@ func (ix *Index) syncLocked(ctx context.Context) (int, error) {
 
 // apply re-reads the postings named by cs and indexes them in one batch,
 // deleting those that no longer exist.
-func (ix *Index) apply(ctx context.Context, cs []matcher.Change) error {
+func (ix *Index) apply(ctx context.Context, cs []saperi.Change) error {
 	ids := make([]uint64, 0, len(cs))
 	seen := make(map[uint64]bool, len(cs))
 	for _, c := range cs {
@@ -470,7 +470,7 @@ func (ix *Index) apply(ctx context.Context, cs []matcher.Change) error {
 	if err != nil {
 		return fmt.Errorf("index: sync: %w", err)
 	}
-	found := make(map[uint64]*matcher.Posting, len(ps))
+	found := make(map[uint64]*saperi.Posting, len(ps))
 	for _, p := range ps {
 		if p != nil {
 			found[p.ID] = p
@@ -494,7 +494,7 @@ func (ix *Index) apply(ctx context.Context, cs []matcher.Change) error {
 // doc is a posting to index, or to delete when p is nil.
 type doc struct {
 	id uint64
-	p  *matcher.Posting
+	p  *saperi.Posting
 }
 
 // parallelFrom is the batch size from which applyDocs splits a batch, one

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -25,29 +26,29 @@ var now = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 // keeps them.
 type fakeStore struct {
 	mu     sync.Mutex
-	posts  map[uint64]*matcher.Posting
-	outbox []matcher.Change
+	posts  map[uint64]*saperi.Posting
+	outbox []saperi.Change
 	seq    uint64
 	// failPostings, when set, is returned by Postings.
 	failPostings error
 }
 
-func newFakeStore() *fakeStore { return &fakeStore{posts: map[uint64]*matcher.Posting{}} }
+func newFakeStore() *fakeStore { return &fakeStore{posts: map[uint64]*saperi.Posting{}} }
 
 // put writes postings and their outbox entries, as a store write does.
-func (s *fakeStore) put(ps ...*matcher.Posting) {
+func (s *fakeStore) put(ps ...*saperi.Posting) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range ps {
 		cp := *p
 		s.posts[p.ID] = &cp
 		s.seq++
-		s.outbox = append(s.outbox, matcher.Change{Seq: s.seq, PostingID: p.ID})
+		s.outbox = append(s.outbox, saperi.Change{Seq: s.seq, PostingID: p.ID})
 	}
 }
 
 // load writes postings without outbox entries: only a rebuild sees them.
-func (s *fakeStore) load(ps ...*matcher.Posting) {
+func (s *fakeStore) load(ps ...*saperi.Posting) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range ps {
@@ -62,7 +63,7 @@ func (s *fakeStore) erase(id uint64) {
 	defer s.mu.Unlock()
 	delete(s.posts, id)
 	s.seq++
-	s.outbox = append(s.outbox, matcher.Change{Seq: s.seq, PostingID: id})
+	s.outbox = append(s.outbox, saperi.Change{Seq: s.seq, PostingID: id})
 }
 
 func (s *fakeStore) count() int {
@@ -71,21 +72,21 @@ func (s *fakeStore) count() int {
 	return len(s.posts)
 }
 
-func (s *fakeStore) Changes(ctx context.Context, limit int) ([]matcher.Change, error) {
+func (s *fakeStore) Changes(ctx context.Context, limit int) ([]saperi.Change, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := min(limit, len(s.outbox))
 	return slices.Clone(s.outbox[:n]), nil
 }
 
-func (s *fakeStore) DoneChanges(ctx context.Context, cs []matcher.Change) error {
+func (s *fakeStore) DoneChanges(ctx context.Context, cs []saperi.Change) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	done := map[uint64]bool{}
 	for _, c := range cs {
 		done[c.Seq] = true
 	}
-	s.outbox = slices.DeleteFunc(s.outbox, func(c matcher.Change) bool { return done[c.Seq] })
+	s.outbox = slices.DeleteFunc(s.outbox, func(c saperi.Change) bool { return done[c.Seq] })
 	return nil
 }
 
@@ -95,13 +96,13 @@ func (s *fakeStore) PendingChanges(ctx context.Context) (int, error) {
 	return len(s.outbox), nil
 }
 
-func (s *fakeStore) Postings(ctx context.Context, ids []uint64) ([]*matcher.Posting, error) {
+func (s *fakeStore) Postings(ctx context.Context, ids []uint64) ([]*saperi.Posting, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failPostings != nil {
 		return nil, s.failPostings
 	}
-	var out []*matcher.Posting
+	var out []*saperi.Posting
 	for _, id := range ids {
 		if p, ok := s.posts[id]; ok {
 			cp := *p
@@ -111,15 +112,15 @@ func (s *fakeStore) Postings(ctx context.Context, ids []uint64) ([]*matcher.Post
 	return out, nil
 }
 
-func (s *fakeStore) ScanPostings(ctx context.Context, batch int, fn func([]*matcher.Posting) error) error {
+func (s *fakeStore) ScanPostings(ctx context.Context, batch int, fn func([]*saperi.Posting) error) error {
 	s.mu.Lock()
-	var all []*matcher.Posting
+	var all []*saperi.Posting
 	for _, p := range s.posts {
 		cp := *p
 		all = append(all, &cp)
 	}
 	s.mu.Unlock()
-	slices.SortFunc(all, func(a, b *matcher.Posting) int { return int(a.ID) - int(b.ID) })
+	slices.SortFunc(all, func(a, b *saperi.Posting) int { return int(a.ID) - int(b.ID) })
 	for len(all) > 0 {
 		n := min(batch, len(all))
 		if err := fn(all[:n]); err != nil {
@@ -132,10 +133,10 @@ func (s *fakeStore) ScanPostings(ctx context.Context, batch int, fn func([]*matc
 
 // posting returns an open, in-person offer in San Salvario with title,
 // changed by mods.
-func posting(id uint64, title string, mods ...func(*matcher.Posting)) *matcher.Posting {
-	p := &matcher.Posting{
-		ID: id, Kind: matcher.Offer, ProfileID: 1000 + id, HubID: 1, Area: "San Salvario",
-		Title: title, Mode: matcher.InPerson, MaxDistanceKm: 3, Status: matcher.Open,
+func posting(id uint64, title string, mods ...func(*saperi.Posting)) *saperi.Posting {
+	p := &saperi.Posting{
+		ID: id, Kind: saperi.Offer, ProfileID: 1000 + id, HubID: 1, Area: "San Salvario",
+		Title: title, Mode: saperi.InPerson, MaxDistanceKm: 3, Status: saperi.Open,
 		Expires: now.Add(30 * 24 * time.Hour), Created: now.Add(-time.Hour), Updated: now.Add(-time.Hour),
 	}
 	for _, m := range mods {

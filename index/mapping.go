@@ -20,8 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 	blevei "github.com/blevesearch/bleve_index_api"
-
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // MappingVersion is the version of the mapping and analysis chain below.
@@ -230,7 +229,7 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 }
 
 // docFor returns what the index holds of p.
-func docFor(p *matcher.Posting) map[string]any {
+func docFor(p *saperi.Posting) map[string]any {
 	updated := p.Updated
 	if updated.IsZero() {
 		updated = p.Created
@@ -264,7 +263,7 @@ func docFor(p *matcher.Posting) map[string]any {
 func docID(id uint64) string { return strconv.FormatUint(id, 10) }
 
 // normArea is how areas compare: without case or surrounding space, like
-// matcher.Reachable.
+// saperi.Reachable.
 func normArea(a string) string { return strings.ToLower(strings.TrimSpace(a)) }
 
 // fold maps accented and other non-ASCII Latin letters to ASCII

@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -32,7 +33,7 @@ const (
 // candidates.
 func (ix *Index) Retrieve(ctx context.Context, q matcher.Query) ([]matcher.Hit, error) {
 	if q.Target == nil {
-		return nil, matcher.Errorf(matcher.EINVALID, "error.retrieve.target", "retrieve: no target posting")
+		return nil, saperi.Errorf(saperi.EINVALID, "error.retrieve.target", "retrieve: no target posting")
 	}
 	bq := ix.retrieveQuery(q)
 	if bq == nil {
@@ -90,7 +91,7 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 	}
 	filters := []query.Query{
 		termQ(fKind, string(kind), 1),
-		termQ(fStatus, string(matcher.Open), 1),
+		termQ(fStatus, string(saperi.Open), 1),
 		after(fExpires, float64(q.Now.Unix())),
 	}
 	if reach := reachQuery(t); reach != nil {
@@ -287,7 +288,7 @@ func allIn(set map[string]bool, ts []string) bool {
 
 // targetTerms returns the distinct terms of the target's title, tags and
 // description, in that order, at most maxQueryTerms.
-func (ix *Index) targetTerms(t *matcher.Posting) []string {
+func (ix *Index) targetTerms(t *saperi.Posting) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(text string) {
@@ -307,7 +308,7 @@ func (ix *Index) targetTerms(t *matcher.Posting) []string {
 }
 
 // reachQuery restricts candidates to those the target can meet, as
-// matcher.Reachable does, or returns nil when anything goes:
+// saperi.Reachable does, or returns nil when anything goes:
 //
 //   - remote target: candidates that work remotely (remote or either);
 //   - in-person target: in-person candidates (in_person or either) near
@@ -318,16 +319,16 @@ func (ix *Index) targetTerms(t *matcher.Posting) []string {
 //
 // The candidate's own maximum distance is not known to the query; the
 // engine re-checks reach against the store.
-func reachQuery(t *matcher.Posting) query.Query {
-	remote := modes(matcher.Remote, matcher.Either)
-	inPerson := query.Query(modes(matcher.InPerson, matcher.Either))
+func reachQuery(t *saperi.Posting) query.Query {
+	remote := modes(saperi.Remote, saperi.Either)
+	inPerson := query.Query(modes(saperi.InPerson, saperi.Either))
 	if near := nearQuery(t); near != nil {
 		inPerson = bleve.NewConjunctionQuery(inPerson, near)
 	}
 	switch t.Mode {
-	case matcher.Remote:
+	case saperi.Remote:
 		return remote
-	case matcher.Either:
+	case saperi.Either:
 		return bleve.NewDisjunctionQuery(remote, inPerson)
 	default:
 		return inPerson
@@ -337,7 +338,7 @@ func reachQuery(t *matcher.Posting) query.Query {
 // nearQuery is the place part of in-person reach, or nil when the target
 // has neither point nor area. A point's radius is a union of quadtree
 // squares (see geo.go).
-func nearQuery(t *matcher.Posting) query.Query {
+func nearQuery(t *saperi.Posting) query.Query {
 	area := normArea(t.Area)
 	var sameArea query.Query
 	if area != "" {
@@ -362,7 +363,7 @@ func nearQuery(t *matcher.Posting) query.Query {
 	return bleve.NewDisjunctionQuery(near, bleve.NewConjunctionQuery(sameArea, unlocated))
 }
 
-func modes(ms ...matcher.Mode) *query.DisjunctionQuery {
+func modes(ms ...saperi.Mode) *query.DisjunctionQuery {
 	qs := make([]query.Query, len(ms))
 	for i, m := range ms {
 		qs[i] = termQ(fMode, string(m), 1)

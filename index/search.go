@@ -10,12 +10,13 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
-// SearchFilter narrows a Search; see matcher.SearchFilter. Size defaults
+// SearchFilter narrows a Search; see saperi.SearchFilter. Size defaults
 // to 20, at most 100.
-type SearchFilter = matcher.SearchFilter
+type SearchFilter = saperi.SearchFilter
 
 // Search serves a search box: text is plain words, never query syntax
 // ("title:x +y AND (" are just words). Postings must contain every word of
@@ -24,7 +25,7 @@ type SearchFilter = matcher.SearchFilter
 // first. It returns one page of hits and the total number of matches.
 //
 // Status is as of now: an open or paused posting past its expiry counts
-// as expired, as matcher.Posting.StatusAt says.
+// as expired, as saperi.Posting.StatusAt says.
 func (ix *Index) Search(ctx context.Context, text string, f SearchFilter) ([]matcher.Hit, uint64, error) {
 	size := f.Size
 	if size <= 0 {
@@ -75,16 +76,16 @@ func (ix *Index) searchFilters(f SearchFilter) []query.Query {
 	live, gone := after(fExpires, now), upTo(fExpires, now)
 	var qs []query.Query
 	switch st := f.Status; st {
-	case "", matcher.Open, matcher.Paused:
+	case "", saperi.Open, saperi.Paused:
 		if st == "" {
-			st = matcher.Open
+			st = saperi.Open
 		}
 		qs = append(qs, termQ(fStatus, string(st), 1), live)
-	case matcher.Expired:
+	case saperi.Expired:
 		qs = append(qs, bleve.NewDisjunctionQuery(
-			termQ(fStatus, string(matcher.Expired), 1),
+			termQ(fStatus, string(saperi.Expired), 1),
 			bleve.NewConjunctionQuery(
-				bleve.NewDisjunctionQuery(termQ(fStatus, string(matcher.Open), 1), termQ(fStatus, string(matcher.Paused), 1)),
+				bleve.NewDisjunctionQuery(termQ(fStatus, string(saperi.Open), 1), termQ(fStatus, string(saperi.Paused), 1)),
 				gone)))
 	default:
 		qs = append(qs, termQ(fStatus, string(st), 1))

@@ -6,23 +6,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestSearch(t *testing.T) {
 	ctx := context.Background()
-	age := func(h int) func(*matcher.Posting) {
-		return func(p *matcher.Posting) { p.Updated = now.Add(-time.Duration(h) * time.Hour) }
+	age := func(h int) func(*saperi.Posting) {
+		return func(p *saperi.Posting) { p.Updated = now.Add(-time.Duration(h) * time.Hour) }
 	}
 	st := newFakeStore()
 	st.put(
-		posting(1, "Lezioni di violino", age(5), func(p *matcher.Posting) { p.Category = "cultura" }),
-		posting(2, "Violino e pianoforte", age(1), func(p *matcher.Posting) { p.Area = "Vanchiglia"; p.HubID = 2 }),
-		posting(3, "Spesa per anziani", age(3), func(p *matcher.Posting) { p.Kind = matcher.Need; p.Category = "cucina" }),
-		posting(4, "Lezioni di chitarra", age(2), func(p *matcher.Posting) { p.Status = matcher.Paused }),
-		posting(5, "Lezioni di violino", age(4), func(p *matcher.Posting) { p.Expires = now.Add(-time.Hour) }),
-		posting(6, "Violino usato", age(6), func(p *matcher.Posting) { p.Status = matcher.Expired; p.Expires = now.Add(-time.Hour) }),
-		posting(7, "Title foo bar", age(7), func(p *matcher.Posting) { p.Description = "+violino -lezioni" }),
+		posting(1, "Lezioni di violino", age(5), func(p *saperi.Posting) { p.Category = "cultura" }),
+		posting(2, "Violino e pianoforte", age(1), func(p *saperi.Posting) { p.Area = "Vanchiglia"; p.HubID = 2 }),
+		posting(3, "Spesa per anziani", age(3), func(p *saperi.Posting) { p.Kind = saperi.Need; p.Category = "cucina" }),
+		posting(4, "Lezioni di chitarra", age(2), func(p *saperi.Posting) { p.Status = saperi.Paused }),
+		posting(5, "Lezioni di violino", age(4), func(p *saperi.Posting) { p.Expires = now.Add(-time.Hour) }),
+		posting(6, "Violino usato", age(6), func(p *saperi.Posting) { p.Status = saperi.Expired; p.Expires = now.Add(-time.Hour) }),
+		posting(7, "Title foo bar", age(7), func(p *saperi.Posting) { p.Description = "+violino -lezioni" }),
 	)
 	ix := openTest(t, st)
 
@@ -35,12 +35,12 @@ func TestSearch(t *testing.T) {
 		total   uint64
 	}{
 		{"empty text lists open postings newest first", "", SearchFilter{}, []uint64{2, 3, 1, 7}, true, 4},
-		{"kind", "", SearchFilter{Kind: matcher.Need}, []uint64{3}, true, 1},
+		{"kind", "", SearchFilter{Kind: saperi.Need}, []uint64{3}, true, 1},
 		{"category", "", SearchFilter{Category: "Cultura"}, []uint64{1}, true, 1},
 		{"area ignores case", "", SearchFilter{Area: " VANCHIGLIA"}, []uint64{2}, true, 1},
 		{"hub", "", SearchFilter{HubID: 2}, []uint64{2}, true, 1},
-		{"paused", "", SearchFilter{Status: matcher.Paused}, []uint64{4}, true, 1},
-		{"expired by status or by date", "", SearchFilter{Status: matcher.Expired}, []uint64{5, 6}, true, 2},
+		{"paused", "", SearchFilter{Status: saperi.Paused}, []uint64{4}, true, 1},
+		{"expired by status or by date", "", SearchFilter{Status: saperi.Expired}, []uint64{5, 6}, true, 2},
 		{"page", "", SearchFilter{From: 1, Size: 2}, []uint64{3, 1}, true, 4},
 		{"words, stemmed", "violini", SearchFilter{}, []uint64{1, 2, 7}, false, 3},
 		{"every word must match", "lezioni violino", SearchFilter{}, []uint64{1, 7}, false, 2},
@@ -48,7 +48,7 @@ func TestSearch(t *testing.T) {
 		{"plus and minus are words", "+violino -lezioni", SearchFilter{}, []uint64{1, 7}, false, 2},
 		{"field syntax is a word", "title: foo", SearchFilter{}, []uint64{7}, false, 1},
 		{"broken syntax", `title:"foo +bar ~2 AND ( ) [ { * ? \ /`, SearchFilter{}, nil, false, 0},
-		{"only stop words lists all", "di la per", SearchFilter{Kind: matcher.Need}, []uint64{3}, true, 1},
+		{"only stop words lists all", "di la per", SearchFilter{Kind: saperi.Need}, []uint64{3}, true, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -28,11 +29,11 @@ func TestCuratedThesaurus(t *testing.T) {
 		t.Errorf("%d group lines but %d groups: a line analyses to fewer than two expressions", lines, len(th.groups))
 	}
 	for cat := range th.categories {
-		if _, ok := matcher.CategoryByID(matcher.DefaultCategories, cat); !ok {
+		if _, ok := saperi.CategoryByID(saperi.DefaultCategories, cat); !ok {
 			t.Errorf("keywords for unknown category %q", cat)
 		}
 	}
-	for _, c := range matcher.DefaultCategories {
+	for _, c := range saperi.DefaultCategories {
 		if c.ID != "altro" && len(th.categories[c.ID]) == 0 {
 			t.Errorf("category %q has no keywords", c.ID)
 		}
@@ -128,13 +129,13 @@ func TestRetrieveThroughSynonym(t *testing.T) {
 	ctx := context.Background()
 	st := newFakeStore()
 	st.put(
-		posting(10, "Insegnante in pensione, aiuto con i compiti", mode(matcher.Remote)),
-		posting(11, "Maestra in pensione, aiuto con i compiti", mode(matcher.Remote)),
-		posting(12, "Lezioni di chitarra", mode(matcher.Remote)),
+		posting(10, "Insegnante in pensione, aiuto con i compiti", mode(saperi.Remote)),
+		posting(11, "Maestra in pensione, aiuto con i compiti", mode(saperi.Remote)),
+		posting(12, "Lezioni di chitarra", mode(saperi.Remote)),
 	)
 	ix := openTest(t, st)
-	need := posting(1, "Cerco una maestra per mio figlio", mode(matcher.Remote), func(p *matcher.Posting) { p.Kind = matcher.Need })
-	hits, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: matcher.Offer, Now: now})
+	need := posting(1, "Cerco una maestra per mio figlio", mode(saperi.Remote), func(p *saperi.Posting) { p.Kind = saperi.Need })
+	hits, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: saperi.Offer, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,12 +151,12 @@ func TestRetrieveThroughSynonym(t *testing.T) {
 
 	// A hub synonym takes effect at once, without re-indexing.
 	need.Title = "Cerco un tutor di chitarra"
-	before, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: matcher.Offer, Now: now})
+	before, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: saperi.Offer, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ix.SetSynonyms([][]string{{"tutor", "lezioni"}})
-	after, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: matcher.Offer, Now: now})
+	after, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: saperi.Offer, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,13 +172,13 @@ func TestFuzzyOnlyForUnknownWords(t *testing.T) {
 	ctx := context.Background()
 	st := newFakeStore()
 	st.put(
-		posting(10, "Ripetizioni di matematica", mode(matcher.Remote)),
-		posting(11, "Cassa e contabilità", mode(matcher.Remote)),
+		posting(10, "Ripetizioni di matematica", mode(saperi.Remote)),
+		posting(11, "Cassa e contabilità", mode(saperi.Remote)),
 	)
 	ix := openTest(t, st)
 	find := func(title string) []uint64 {
-		need := posting(1, title, mode(matcher.Remote), func(p *matcher.Posting) { p.Kind = matcher.Need })
-		hits, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: matcher.Offer, Now: now})
+		need := posting(1, title, mode(saperi.Remote), func(p *saperi.Posting) { p.Kind = saperi.Need })
+		hits, err := ix.Retrieve(ctx, matcher.Query{Target: need, Kind: saperi.Offer, Now: now})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,12 +254,12 @@ func TestSearchThroughSynonym(t *testing.T) {
 func TestDesignExample(t *testing.T) {
 	st := newFakeStore()
 	st.put(
-		posting(10, "Offro ripetizioni elementari", mode(matcher.Remote)),
-		posting(11, "Offro lezioni di chitarra", mode(matcher.Remote)),
+		posting(10, "Offro ripetizioni elementari", mode(saperi.Remote)),
+		posting(11, "Offro lezioni di chitarra", mode(saperi.Remote)),
 	)
 	ix := openTest(t, st)
-	need := posting(1, "Cerco una maestra per mio figlio", mode(matcher.Remote), func(p *matcher.Posting) { p.Kind = matcher.Need })
-	hits, err := ix.Retrieve(context.Background(), matcher.Query{Target: need, Kind: matcher.Offer, Now: now})
+	need := posting(1, "Cerco una maestra per mio figlio", mode(saperi.Remote), func(p *saperi.Posting) { p.Kind = saperi.Need })
+	hits, err := ix.Retrieve(context.Background(), matcher.Query{Target: need, Kind: saperi.Offer, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -14,17 +15,17 @@ import (
 func BenchmarkRank(b *testing.B) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	r := rand.New(rand.NewPCG(1, 2))
-	target := &matcher.Posting{ID: 1, Kind: matcher.Need, ProfileID: 1, Category: "scuola", Mode: matcher.InPerson,
-		Point: &matcher.Point{Lat: 45.07, Lon: 7.68}, MaxDistanceKm: 5, Languages: []string{"it", "fr"},
-		Slots: []matcher.Slot{{Day: 2, From: 540, To: 720}}}
+	target := &saperi.Posting{ID: 1, Kind: saperi.Need, ProfileID: 1, Category: "scuola", Mode: saperi.InPerson,
+		Point: &saperi.Point{Lat: 45.07, Lon: 7.68}, MaxDistanceKm: 5, Languages: []string{"it", "fr"},
+		Slots: []saperi.Slot{{Day: 2, From: 540, To: 720}}}
 	cands := make([]matcher.Candidate, 100)
 	for i := range cands {
-		p := &matcher.Posting{ID: uint64(i + 2), Kind: matcher.Offer, ProfileID: uint64(i + 2), Category: []string{"scuola", "digitale"}[i%2],
-			Mode: matcher.Either, Point: &matcher.Point{Lat: 45.07 + r.Float64()/50, Lon: 7.68 + r.Float64()/50}, MaxDistanceKm: 5,
-			Languages: []string{"it"}, Slots: []matcher.Slot{{Day: 1 + i%7, From: 600, To: 780}}, Capacity: 3,
+		p := &saperi.Posting{ID: uint64(i + 2), Kind: saperi.Offer, ProfileID: uint64(i + 2), Category: []string{"scuola", "digitale"}[i%2],
+			Mode: saperi.Either, Point: &saperi.Point{Lat: 45.07 + r.Float64()/50, Lon: 7.68 + r.Float64()/50}, MaxDistanceKm: 5,
+			Languages: []string{"it"}, Slots: []saperi.Slot{{Day: 1 + i%7, From: 600, To: 780}}, Capacity: 3,
 			Created: now.Add(-time.Duration(i) * time.Hour), Updated: now.Add(-time.Duration(i) * time.Hour)}
 		cands[i] = matcher.Candidate{Posting: p, TextScore: r.Float64() * 10, Coverage: r.Float64(), Active: i % 4,
-			Terms: []matcher.TermMatch{{Word: "matematica", Other: "matematica", Via: matcher.ViaExact}}}
+			Terms: []saperi.TermMatch{{Word: "matematica", Other: "matematica", Via: saperi.ViaExact}}}
 	}
 	s := matcher.NewScorer(matcher.Weights{})
 	b.ReportAllocs()

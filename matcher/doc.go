@@ -1,9 +1,9 @@
-// Package matcher is Saperi's domain: profiles, postings (offers and needs),
-// matches and their lifecycle, hubs and audit events; their validation; the
-// error type every layer speaks; and the scorer that turns retrieved
-// candidates into ranked, explained proposals.
+// Package matcher turns a posting into ranked, explained candidates: the
+// engine that asks a retriever for candidates, the scorer that gives each
+// a score in [0,1] with its breakdown and reasons, and the weekly
+// assignment that spreads proposals fairly within each offer's capacity.
 //
-// It imports only the standard library and performs no I/O and no clock
-// reads: the current time is always passed in. Storage (store), search
-// (index) and the web layer (web) depend on it, never the other way round.
+// It imports only the domain (package saperi) and the standard library,
+// and performs no I/O: retrieval and analysis come in through the
+// Retriever, Analyzer and Source interfaces, and the time is passed in.
 package matcher

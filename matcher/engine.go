@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/saperi/saperi"
 )
 
 // Token is one analysed word: Term is its normalised form (lower case,
@@ -28,8 +30,8 @@ type Analyzer interface {
 // Query is what retrieval is asked: postings of Kind that could answer
 // Target, at most Limit of them, as of Now.
 type Query struct {
-	Target *Posting
-	Kind   Kind
+	Target *saperi.Posting
+	Kind   saperi.Kind
 	Limit  int
 	Now    time.Time
 	// Exclude lists posting ids never to return (declined pairs).
@@ -52,10 +54,10 @@ type Retriever interface {
 // Source reads what ranking needs from the system of record: the store
 // package provides it.
 type Source interface {
-	Posting(ctx context.Context, id uint64) (*Posting, error)
+	Posting(ctx context.Context, id uint64) (*saperi.Posting, error)
 	// Postings returns the postings with the given ids that exist, in the
 	// order given.
-	Postings(ctx context.Context, ids []uint64) ([]*Posting, error)
+	Postings(ctx context.Context, ids []uint64) ([]*saperi.Posting, error)
 	// ActiveMatches returns, for each posting id, how many active matches
 	// it is part of.
 	ActiveMatches(ctx context.Context, ids []uint64) (map[uint64]int, error)
@@ -98,7 +100,7 @@ func NewTokenCache(max int) *TokenCache {
 	return &TokenCache{Max: max, m: make(map[uint64]cachedTokens)}
 }
 
-func (c *TokenCache) get(p *Posting) ([]Token, bool) {
+func (c *TokenCache) get(p *saperi.Posting) ([]Token, bool) {
 	if c == nil || p.ID == 0 {
 		return nil, false
 	}
@@ -111,7 +113,7 @@ func (c *TokenCache) get(p *Posting) ([]Token, bool) {
 	return e.toks, true
 }
 
-func (c *TokenCache) put(p *Posting, toks []Token) {
+func (c *TokenCache) put(p *saperi.Posting, toks []Token) {
 	if c == nil || p.ID == 0 {
 		return
 	}
@@ -134,7 +136,7 @@ func (e *Engine) Candidates(ctx context.Context, id uint64, limit int, now time.
 
 // For returns the best candidates for target, which need not be stored.
 // A limit below one asks for nothing and returns an empty list.
-func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.Time) ([]Ranked, error) {
+func (e *Engine) For(ctx context.Context, target *saperi.Posting, limit int, now time.Time) ([]Ranked, error) {
 	if limit < 1 {
 		return []Ranked{}, nil
 	}
@@ -162,7 +164,7 @@ func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.T
 	if err != nil {
 		return nil, fmt.Errorf("candidates %d: %w", target.ID, err)
 	}
-	byID := make(map[uint64]*Posting, len(posts))
+	byID := make(map[uint64]*saperi.Posting, len(posts))
 	for _, p := range posts {
 		byID[p.ID] = p
 	}
@@ -175,11 +177,11 @@ func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.T
 	for _, h := range hits {
 		p := byID[h.ID]
 		// The index may lag the store by a moment: trust the store.
-		if p == nil || skip[p.ID] || p.Kind != target.Kind.Opposite() || p.StatusAt(now) != Open ||
+		if p == nil || skip[p.ID] || p.Kind != target.Kind.Opposite() || p.StatusAt(now) != saperi.Open ||
 			(target.ProfileID != 0 && p.ProfileID == target.ProfileID) {
 			continue
 		}
-		if ok, _, _ := Reachable(target, p); !ok {
+		if ok, _, _ := saperi.Reachable(target, p); !ok {
 			continue
 		}
 		skip[p.ID] = true // a hit listed twice is ranked once
@@ -196,7 +198,7 @@ func (e *Engine) For(ctx context.Context, target *Posting, limit int, now time.T
 // Warm analyses open postings into the token cache ahead of requests, so
 // the first requests after a start are as quick as the rest. It stops at
 // the cache's size or when ctx is done; without a cache it does nothing.
-func (e *Engine) Warm(ctx context.Context, ps []*Posting, now time.Time) {
+func (e *Engine) Warm(ctx context.Context, ps []*saperi.Posting, now time.Time) {
 	if e.Tokens == nil {
 		return
 	}
@@ -204,14 +206,14 @@ func (e *Engine) Warm(ctx context.Context, ps []*Posting, now time.Time) {
 		if i >= e.Tokens.Max || ctx.Err() != nil {
 			return
 		}
-		if p.StatusAt(now) == Open {
+		if p.StatusAt(now) == saperi.Open {
 			e.analyseCached(p)
 		}
 	}
 }
 
 // analyseCached is analyse through the token cache, for candidates.
-func (e *Engine) analyseCached(p *Posting) []Token {
+func (e *Engine) analyseCached(p *saperi.Posting) []Token {
 	if toks, ok := e.Tokens.get(p); ok {
 		return toks
 	}
@@ -220,7 +222,7 @@ func (e *Engine) analyseCached(p *Posting) []Token {
 	return toks
 }
 
-func (e *Engine) analyse(p *Posting) []Token {
+func (e *Engine) analyse(p *saperi.Posting) []Token {
 	if e.Analyzer == nil {
 		return nil
 	}
@@ -234,9 +236,9 @@ func (e *Engine) analyse(p *Posting) []Token {
 // MatchTerms finds which of want's distinct terms occur in have, directly
 // or through a related term, and returns them with the share of want's
 // distinct terms that were found.
-func MatchTerms(want, have []Token, a Analyzer) ([]TermMatch, float64) {
+func MatchTerms(want, have []Token, a Analyzer) ([]saperi.TermMatch, float64) {
 	if len(want) == 0 {
-		return []TermMatch{}, 0
+		return []saperi.TermMatch{}, 0
 	}
 	index := make(map[string]string, len(have)) // term → first surface form
 	for _, t := range have {
@@ -245,7 +247,7 @@ func MatchTerms(want, have []Token, a Analyzer) ([]TermMatch, float64) {
 		}
 	}
 	seen := map[string]bool{}
-	out := []TermMatch{}
+	out := []saperi.TermMatch{}
 	distinct := 0
 	for _, t := range want {
 		if seen[t.Term] {
@@ -254,11 +256,11 @@ func MatchTerms(want, have []Token, a Analyzer) ([]TermMatch, float64) {
 		seen[t.Term] = true
 		distinct++
 		if w, ok := index[t.Term]; ok {
-			via := ViaStem
+			via := saperi.ViaStem
 			if strings.EqualFold(w, t.Word) {
-				via = ViaExact
+				via = saperi.ViaExact
 			}
-			out = append(out, TermMatch{Word: t.Word, Other: w, Via: via})
+			out = append(out, saperi.TermMatch{Word: t.Word, Other: w, Via: via})
 			continue
 		}
 		if a == nil {
@@ -266,18 +268,10 @@ func MatchTerms(want, have []Token, a Analyzer) ([]TermMatch, float64) {
 		}
 		for _, r := range a.Related(t.Term) {
 			if w, ok := index[r]; ok {
-				out = append(out, TermMatch{Word: t.Word, Other: w, Via: ViaSynonym})
+				out = append(out, saperi.TermMatch{Word: t.Word, Other: w, Via: saperi.ViaSynonym})
 				break
 			}
 		}
 	}
 	return out, float64(len(out)) / float64(distinct)
-}
-
-// Change is an entry of the store's outbox: posting PostingID was written
-// (created, updated or erased) and the index must catch up. Seq orders the
-// entries; an entry is removed only after the index has applied it.
-type Change struct {
-	Seq       uint64
-	PostingID uint64
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -47,29 +48,29 @@ func TestMatchTerms(t *testing.T) {
 	tests := []struct {
 		name       string
 		want, have string
-		terms      []matcher.TermMatch
+		terms      []saperi.TermMatch
 		coverage   float64
 	}{
 		{"exact", "chitarra", "lezioni di chitarra",
-			[]matcher.TermMatch{{Word: "chitarra", Other: "chitarra", Via: matcher.ViaExact}}, 1},
+			[]saperi.TermMatch{{Word: "chitarra", Other: "chitarra", Via: saperi.ViaExact}}, 1},
 		{"exact ignores case", "Chitarra", "CHITARRA",
-			[]matcher.TermMatch{{Word: "Chitarra", Other: "CHITARRA", Via: matcher.ViaExact}}, 1},
+			[]saperi.TermMatch{{Word: "Chitarra", Other: "CHITARRA", Via: saperi.ViaExact}}, 1},
 		{"stem", "maestra", "maestre in pensione",
-			[]matcher.TermMatch{{Word: "maestra", Other: "maestre", Via: matcher.ViaStem}}, 1},
+			[]saperi.TermMatch{{Word: "maestra", Other: "maestre", Via: saperi.ViaStem}}, 1},
 		{"synonym", "insegnante", "una maestra paziente",
-			[]matcher.TermMatch{{Word: "insegnante", Other: "maestra", Via: matcher.ViaSynonym}}, 1},
+			[]saperi.TermMatch{{Word: "insegnante", Other: "maestra", Via: saperi.ViaSynonym}}, 1},
 		{"direct beats synonym", "insegnante", "maestra insegnante",
-			[]matcher.TermMatch{{Word: "insegnante", Other: "insegnante", Via: matcher.ViaExact}}, 1},
+			[]saperi.TermMatch{{Word: "insegnante", Other: "insegnante", Via: saperi.ViaExact}}, 1},
 		{"coverage fraction", "cerco una maestra per mio figlio", "maestra",
-			[]matcher.TermMatch{{Word: "maestra", Other: "maestra", Via: matcher.ViaExact}}, 0.5},
+			[]saperi.TermMatch{{Word: "maestra", Other: "maestra", Via: saperi.ViaExact}}, 0.5},
 		{"duplicates counted once", "chitarra chitarra Chitarra piano", "chitarra",
-			[]matcher.TermMatch{{Word: "chitarra", Other: "chitarra", Via: matcher.ViaExact}}, 0.5},
+			[]saperi.TermMatch{{Word: "chitarra", Other: "chitarra", Via: saperi.ViaExact}}, 0.5},
 		{"first surface form of have", "bimbi", "bimbo bimbi",
-			[]matcher.TermMatch{{Word: "bimbi", Other: "bimbo", Via: matcher.ViaStem}}, 1},
-		{"nothing found", "giardino", "computer", []matcher.TermMatch{}, 0},
-		{"empty have", "giardino", "", []matcher.TermMatch{}, 0},
-		{"empty want", "", "giardino", []matcher.TermMatch{}, 0},
-		{"only stop words", "cerco per il", "giardino", []matcher.TermMatch{}, 0},
+			[]saperi.TermMatch{{Word: "bimbi", Other: "bimbo", Via: saperi.ViaStem}}, 1},
+		{"nothing found", "giardino", "computer", []saperi.TermMatch{}, 0},
+		{"empty have", "giardino", "", []saperi.TermMatch{}, 0},
+		{"empty want", "", "giardino", []saperi.TermMatch{}, 0},
+		{"only stop words", "cerco per il", "giardino", []saperi.TermMatch{}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,7 +85,7 @@ func TestMatchTerms(t *testing.T) {
 	}
 	t.Run("nil analyzer finds no synonyms", func(t *testing.T) {
 		terms, cov := matcher.MatchTerms(an.Analyze("insegnante chitarra"), an.Analyze("maestra chitarra"), nil)
-		want := []matcher.TermMatch{{Word: "chitarra", Other: "chitarra", Via: matcher.ViaExact}}
+		want := []saperi.TermMatch{{Word: "chitarra", Other: "chitarra", Via: saperi.ViaExact}}
 		if !reflect.DeepEqual(terms, want) || cov != 0.5 {
 			t.Errorf("MatchTerms = %v, %v", terms, cov)
 		}
@@ -109,7 +110,7 @@ func (f *fakeIndex) Retrieve(_ context.Context, q matcher.Query) ([]matcher.Hit,
 
 // fakeStore is a Source over a map.
 type fakeStore struct {
-	posts        map[uint64]*matcher.Posting
+	posts        map[uint64]*saperi.Posting
 	active       map[uint64]int
 	declined     map[uint64][]uint64
 	declinedAsks int
@@ -119,22 +120,22 @@ type fakeStore struct {
 	errDeclined  error
 }
 
-func (f *fakeStore) Posting(_ context.Context, id uint64) (*matcher.Posting, error) {
+func (f *fakeStore) Posting(_ context.Context, id uint64) (*saperi.Posting, error) {
 	if f.errPosting != nil {
 		return nil, f.errPosting
 	}
 	p, ok := f.posts[id]
 	if !ok {
-		return nil, matcher.NotFound("posting", id)
+		return nil, saperi.NotFound("posting", id)
 	}
 	return p, nil
 }
 
-func (f *fakeStore) Postings(_ context.Context, ids []uint64) ([]*matcher.Posting, error) {
+func (f *fakeStore) Postings(_ context.Context, ids []uint64) ([]*saperi.Posting, error) {
 	if f.errPostings != nil {
 		return nil, f.errPostings
 	}
-	var out []*matcher.Posting
+	var out []*saperi.Posting
 	for _, id := range ids {
 		if p, ok := f.posts[id]; ok {
 			out = append(out, p)
@@ -161,27 +162,27 @@ func (f *fakeStore) Declined(_ context.Context, id uint64) ([]uint64, error) {
 // world is a need (id 1, owner 10) and offers around it, stored and indexed.
 func world(tb testing.TB) (*matcher.Engine, *fakeStore, *fakeIndex) {
 	tb.Helper()
-	need := posting(matcher.Need, 1, 10)
+	need := posting(saperi.Need, 1, 10)
 	need.Title, need.Description = "Cerco una maestra", "per mio figlio in terza elementare"
-	st := &fakeStore{posts: map[uint64]*matcher.Posting{1: need}, active: map[uint64]int{}, declined: map[uint64][]uint64{}}
-	add := func(id uint64, edit func(p *matcher.Posting)) {
-		p := posting(matcher.Offer, id, 100+id)
+	st := &fakeStore{posts: map[uint64]*saperi.Posting{1: need}, active: map[uint64]int{}, declined: map[uint64][]uint64{}}
+	add := func(id uint64, edit func(p *saperi.Posting)) {
+		p := posting(saperi.Offer, id, 100+id)
 		p.Title, p.Description = "Offro ripetizioni", "maestra in pensione"
 		if edit != nil {
 			edit(p)
 		}
 		st.posts[id] = p
 	}
-	add(2, nil)                                                          // good
-	add(3, func(p *matcher.Posting) { p.Category = "casa" })             // good, other category
-	add(4, func(p *matcher.Posting) { p.Status = matcher.Closed })       // closed since indexed
-	add(5, func(p *matcher.Posting) { p.Expires = now.Add(-time.Hour) }) // expired since indexed
-	add(6, func(p *matcher.Posting) { p.Status = matcher.Paused })       // paused
-	add(7, func(p *matcher.Posting) { p.ProfileID = 10 })                // the need's own owner
-	add(8, nil)                                                          // declined with 1
-	add(9, func(p *matcher.Posting) { p.Kind = matcher.Need })           // wrong kind
-	add(11, func(p *matcher.Posting) { p.Point = north(20) })            // out of reach
-	add(12, func(p *matcher.Posting) { p.Point = north(1) })             // good, a bit farther
+	add(2, nil)                                                         // good
+	add(3, func(p *saperi.Posting) { p.Category = "casa" })             // good, other category
+	add(4, func(p *saperi.Posting) { p.Status = saperi.Closed })        // closed since indexed
+	add(5, func(p *saperi.Posting) { p.Expires = now.Add(-time.Hour) }) // expired since indexed
+	add(6, func(p *saperi.Posting) { p.Status = saperi.Paused })        // paused
+	add(7, func(p *saperi.Posting) { p.ProfileID = 10 })                // the need's own owner
+	add(8, nil)                                                         // declined with 1
+	add(9, func(p *saperi.Posting) { p.Kind = saperi.Need })            // wrong kind
+	add(11, func(p *saperi.Posting) { p.Point = north(20) })            // out of reach
+	add(12, func(p *saperi.Posting) { p.Point = north(1) })             // good, a bit farther
 	st.declined[1] = []uint64{8}
 	ix := &fakeIndex{}
 	for _, id := range []uint64{3, 4, 5, 6, 7, 8, 9, 11, 12, 13 /* deleted */, 2, 2 /* twice */} {
@@ -203,14 +204,14 @@ func TestEngineFor(t *testing.T) {
 		if want := []uint64{2, 12, 3}; !reflect.DeepEqual(ids(got), want) {
 			t.Errorf("candidates = %v, want %v", ids(got), want)
 		}
-		if q := ix.q; q == nil || q.Kind != matcher.Offer || q.Target != st.posts[1] || !q.Now.Equal(now) ||
+		if q := ix.q; q == nil || q.Kind != saperi.Offer || q.Target != st.posts[1] || !q.Now.Equal(now) ||
 			!reflect.DeepEqual(q.Exclude, []uint64{8}) {
 			t.Errorf("query = %+v", ix.q)
 		}
 		for _, r := range got {
 			checkRanked(t, r)
-			if len(r.Terms) == 0 || r.Breakdown[matcher.FText].Value <= 0.5 {
-				t.Errorf("candidate %d: terms %v, text %v", r.Posting.ID, r.Terms, r.Breakdown[matcher.FText])
+			if len(r.Terms) == 0 || r.Breakdown[saperi.FText].Value <= 0.5 {
+				t.Errorf("candidate %d: terms %v, text %v", r.Posting.ID, r.Terms, r.Breakdown[saperi.FText])
 			}
 		}
 	})
@@ -226,7 +227,7 @@ func TestEngineFor(t *testing.T) {
 			if r.Posting.ID == 2 {
 				wantLoad = 0
 			}
-			if v := r.Breakdown[matcher.FLoad].Value; v != wantLoad {
+			if v := r.Breakdown[saperi.FLoad].Value; v != wantLoad {
 				t.Errorf("load of %d = %v, want %v", r.Posting.ID, v, wantLoad)
 			}
 		}
@@ -316,14 +317,14 @@ func TestEngineErrors(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "candidates 1: ") {
 				t.Errorf("err = %q lacks context", err)
 			}
-			if matcher.ErrorCode(err) != matcher.EINTERNAL || got != nil {
-				t.Errorf("code %q, result %v", matcher.ErrorCode(err), got)
+			if saperi.ErrorCode(err) != saperi.EINTERNAL || got != nil {
+				t.Errorf("code %q, result %v", saperi.ErrorCode(err), got)
 			}
 		})
 	}
 	t.Run("target not found keeps its code", func(t *testing.T) {
 		e, _, _ := world(t)
 		_, err := e.Candidates(context.Background(), 99, 10, now)
-		wantCode(t, err, matcher.ENOTFOUND)
+		wantCode(t, err, saperi.ENOTFOUND)
 	})
 }

@@ -3,13 +3,15 @@ package matcher
 import (
 	"context"
 	"time"
+
+	"github.com/saperi/saperi"
 )
 
 // Explain scores other as a candidate for target, as the engine would
 // rank it, whether or not retrieval would have found it (an operator may
 // propose any pair). When other is among target's ranked candidates its
 // score there is returned; otherwise text relevance is the term coverage.
-func (e *Engine) Explain(ctx context.Context, target, other *Posting, now time.Time) (Ranked, error) {
+func (e *Engine) Explain(ctx context.Context, target, other *saperi.Posting, now time.Time) (Ranked, error) {
 	ranked, err := e.For(ctx, target, max(e.Pool, 1), now)
 	if err != nil {
 		return Ranked{}, err

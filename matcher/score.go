@@ -5,22 +5,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-)
 
-// Feature names, as they appear in a Breakdown.
-const (
-	FText         = "text"
-	FCategory     = "category"
-	FProximity    = "proximity"
-	FAvailability = "availability"
-	FLanguage     = "language"
-	FMode         = "mode"
-	FFreshness    = "freshness"
-	FLoad         = "load"
+	"github.com/saperi/saperi"
 )
-
-// Features lists the feature names in display order.
-var Features = []string{FText, FCategory, FProximity, FAvailability, FLanguage, FMode, FFreshness, FLoad}
 
 // Weights are the relative importance of each feature. They need not sum to
 // one: the score divides by their sum, so it always lies in [0,1]. They come
@@ -44,21 +31,21 @@ func DefaultWeights() Weights {
 
 func (w Weights) get(f string) float64 {
 	switch f {
-	case FText:
+	case saperi.FText:
 		return w.Text
-	case FCategory:
+	case saperi.FCategory:
 		return w.Category
-	case FProximity:
+	case saperi.FProximity:
 		return w.Proximity
-	case FAvailability:
+	case saperi.FAvailability:
 		return w.Availability
-	case FLanguage:
+	case saperi.FLanguage:
 		return w.Language
-	case FMode:
+	case saperi.FMode:
 		return w.Mode
-	case FFreshness:
+	case saperi.FFreshness:
 		return w.Freshness
-	case FLoad:
+	case saperi.FLoad:
 		return w.Load
 	}
 	return 0
@@ -67,71 +54,39 @@ func (w Weights) get(f string) float64 {
 // Validate rejects negative weights and an all-zero set.
 func (w Weights) Validate() error {
 	sum := 0.0
-	for _, f := range Features {
+	for _, f := range saperi.Features {
 		v := w.get(f)
 		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return Invalid("weights."+f, "error.weights", "weights must be non-negative numbers")
+			return saperi.Invalid("weights."+f, "error.weights", "weights must be non-negative numbers")
 		}
 		sum += v
 	}
 	if sum == 0 {
-		return Invalid("weights", "error.weights", "at least one weight must be positive")
+		return saperi.Invalid("weights", "error.weights", "at least one weight must be positive")
 	}
 	return nil
 }
 
-// Factor is one feature's part in a score: its value in [0,1], its weight
-// (normalised so all weights sum to one) and the product. Key and Args name
-// a human reason in the translation catalogs ("vicino a te: 1,2 km").
-type Factor struct {
-	Value        float64        `json:"value"`
-	Weight       float64        `json:"weight"`
-	Contribution float64        `json:"contribution"`
-	Key          string         `json:"key"`
-	Args         map[string]any `json:"args,omitempty"`
-}
-
-// Breakdown maps feature names to their factors; contributions sum to the score.
-type Breakdown map[string]Factor
-
-// TermMatch is a word of one posting found in the other: Word as written in
-// the posting being matched, Other as written in the candidate, and Via how
-// they met ("exact" for the same word, "stem" for the same stem,
-// "synonym" through the thesaurus).
-type TermMatch struct {
-	Word  string `json:"word"`
-	Other string `json:"other"`
-	Via   string `json:"via"`
-}
-
-// Ways two words can meet.
-const (
-	ViaExact   = "exact"
-	ViaStem    = "stem"
-	ViaSynonym = "synonym"
-	ViaFuzzy   = "fuzzy"
-)
-
 // Candidate is a retrieved posting with what retrieval knows about it.
 type Candidate struct {
-	Posting *Posting
+	Posting *saperi.Posting
 	// TextScore is the raw relevance from the index (BM25); the scorer
 	// normalises it within the candidate set.
 	TextScore float64
 	// Coverage is the share of the target's distinct terms found in the
 	// candidate, in [0,1].
 	Coverage float64
-	Terms    []TermMatch
+	Terms    []saperi.TermMatch
 	// Active is the number of active matches the candidate already has.
 	Active int
 }
 
 // Ranked is a scored candidate.
 type Ranked struct {
-	Posting   *Posting    `json:"posting"`
-	Score     float64     `json:"score"`
-	Breakdown Breakdown   `json:"breakdown"`
-	Terms     []TermMatch `json:"terms"`
+	Posting   *saperi.Posting    `json:"posting"`
+	Score     float64            `json:"score"`
+	Breakdown saperi.Breakdown   `json:"breakdown"`
+	Terms     []saperi.TermMatch `json:"terms"`
 }
 
 // Scorer ranks candidates with a weighted sum of features.
@@ -166,7 +121,7 @@ func NewScorer(w Weights) Scorer {
 
 // Rank scores every candidate against target and returns them best first;
 // ties break on the lower id so the order is deterministic.
-func (s Scorer) Rank(target *Posting, cands []Candidate, now time.Time) []Ranked {
+func (s Scorer) Rank(target *saperi.Posting, cands []Candidate, now time.Time) []Ranked {
 	maxText := 0.0
 	for _, c := range cands {
 		// math.Max would let one NaN poison every candidate's text score.
@@ -193,7 +148,7 @@ func (s Scorer) Rank(target *Posting, cands []Candidate, now time.Time) []Ranked
 // A zero Scorer behaves like NewScorer(Weights{}); weights that are
 // negative, NaN or infinite count as zero, so the score stays in [0,1] and
 // the contributions sum to it even with unvalidated configuration.
-func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Time) Ranked {
+func (s Scorer) Score(target *saperi.Posting, c Candidate, maxText float64, now time.Time) Ranked {
 	weights := s.Weights
 	if weights == (Weights{}) {
 		weights = DefaultWeights()
@@ -205,7 +160,7 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 		return 0
 	}
 	sum := 0.0
-	for _, f := range Features {
+	for _, f := range saperi.Features {
 		sum += weight(f)
 	}
 	if sum == 0 || !finite(sum) {
@@ -215,12 +170,12 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	if !(halfLife > 0) {
 		halfLife = 30
 	}
-	b := Breakdown{}
+	b := saperi.Breakdown{}
 	total := 0.0
 	put := func(f string, v float64, key string, args map[string]any) {
 		v = clamp01(v)
 		w := weight(f) / sum
-		b[f] = Factor{Value: round4(v), Weight: round4(w), Contribution: round4(v * w), Key: key, Args: args}
+		b[f] = saperi.Factor{Value: round4(v), Weight: round4(w), Contribution: round4(v * w), Key: key, Args: args}
 		total += v * w
 	}
 	cand := c.Posting
@@ -243,7 +198,7 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	met := 0.0
 	for _, t := range c.Terms {
 		words = append(words, t.Word)
-		if t.Via == ViaSynonym {
+		if t.Via == saperi.ViaSynonym {
 			met += credit
 		} else {
 			met++
@@ -253,15 +208,15 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	if len(c.Terms) > 0 {
 		cov *= met / float64(len(c.Terms))
 	}
-	put(FText, (1-share)*rel+share*cov, "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
+	put(saperi.FText, (1-share)*rel+share*cov, "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
 
 	switch {
 	case target.Category == "" || cand.Category == "":
-		put(FCategory, 0.5, "reason.category.unknown", nil)
+		put(saperi.FCategory, 0.5, "reason.category.unknown", nil)
 	case target.Category == cand.Category:
-		put(FCategory, 1, "reason.category.same", map[string]any{"Category": cand.Category})
+		put(saperi.FCategory, 1, "reason.category.same", map[string]any{"Category": cand.Category})
 	default:
-		put(FCategory, 0, "reason.category.other", map[string]any{"Category": cand.Category})
+		put(saperi.FCategory, 0, "reason.category.other", map[string]any{"Category": cand.Category})
 	}
 
 	// Proximity: 1 at the same point falling to 0.2 at the edge of the
@@ -269,34 +224,34 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	// both could also meet remotely, being near never scores below remote,
 	// so a closer candidate never ranks under a farther one.
 	const remoteValue = 0.7
-	ok, km, remote := Reachable(target, cand)
-	bothRemote := canRemote(target.Mode) && canRemote(cand.Mode)
+	ok, km, remote := saperi.Reachable(target, cand)
+	bothRemote := target.Mode.CanRemote() && cand.Mode.CanRemote()
 	switch {
 	case !ok:
-		put(FProximity, 0, "reason.proximity.far", kmArgs(km))
+		put(saperi.FProximity, 0, "reason.proximity.far", kmArgs(km))
 	case km >= 0 && !remote:
 		v := 1 - 0.8*km/min(target.RadiusKm(), cand.RadiusKm())
 		if bothRemote {
 			v = math.Max(v, remoteValue)
 		}
-		put(FProximity, v, "reason.proximity.near", kmArgs(km))
+		put(saperi.FProximity, v, "reason.proximity.near", kmArgs(km))
 	case km < 0 && !remote:
-		put(FProximity, 0.8, "reason.proximity.area", map[string]any{"Area": cand.Area})
+		put(saperi.FProximity, 0.8, "reason.proximity.area", map[string]any{"Area": cand.Area})
 	default:
-		put(FProximity, remoteValue, "reason.proximity.remote", nil)
+		put(saperi.FProximity, remoteValue, "reason.proximity.remote", nil)
 	}
 
 	switch {
 	case len(target.Slots) == 0 || len(cand.Slots) == 0:
-		put(FAvailability, 0.5, "reason.availability.unknown", nil)
+		put(saperi.FAvailability, 0.5, "reason.availability.unknown", nil)
 	default:
-		overlap := OverlapMinutes(target.Slots, cand.Slots)
-		need := OverlapMinutes(target.Slots, target.Slots) // its weekly minutes, each counted once
+		overlap := saperi.OverlapMinutes(target.Slots, cand.Slots)
+		need := saperi.OverlapMinutes(target.Slots, target.Slots) // its weekly minutes, each counted once
 		days := sharedDays(target.Slots, cand.Slots)
 		if overlap == 0 {
-			put(FAvailability, 0, "reason.availability.none", nil)
+			put(saperi.FAvailability, 0, "reason.availability.none", nil)
 		} else {
-			put(FAvailability, math.Min(1, 0.5+float64(overlap)/float64(max(need, 1))), "reason.availability.days",
+			put(saperi.FAvailability, math.Min(1, 0.5+float64(overlap)/float64(max(need, 1))), "reason.availability.days",
 				map[string]any{"Days": strings.Join(days, ", ")})
 		}
 	}
@@ -304,20 +259,20 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 	shared := sharedLanguages(target.Languages, cand.Languages)
 	switch {
 	case len(target.Languages) == 0 || len(cand.Languages) == 0:
-		put(FLanguage, 0.5, "reason.language.unknown", nil)
+		put(saperi.FLanguage, 0.5, "reason.language.unknown", nil)
 	case len(shared) == 0:
-		put(FLanguage, 0, "reason.language.none", nil)
+		put(saperi.FLanguage, 0, "reason.language.none", nil)
 	default:
-		put(FLanguage, 1, "reason.language.shared", map[string]any{"Languages": strings.Join(shared, ", ")})
+		put(saperi.FLanguage, 1, "reason.language.shared", map[string]any{"Languages": strings.Join(shared, ", ")})
 	}
 
 	switch {
 	case target.Mode == cand.Mode:
-		put(FMode, 1, "reason.mode.same", map[string]any{"Mode": string(cand.Mode)})
-	case target.Mode == Either || cand.Mode == Either:
-		put(FMode, 0.8, "reason.mode.compatible", map[string]any{"Mode": string(cand.Mode)})
+		put(saperi.FMode, 1, "reason.mode.same", map[string]any{"Mode": string(cand.Mode)})
+	case target.Mode == saperi.Either || cand.Mode == saperi.Either:
+		put(saperi.FMode, 0.8, "reason.mode.compatible", map[string]any{"Mode": string(cand.Mode)})
 	default:
-		put(FMode, 0, "reason.mode.different", map[string]any{"Mode": string(cand.Mode)})
+		put(saperi.FMode, 0, "reason.mode.different", map[string]any{"Mode": string(cand.Mode)})
 	}
 
 	age := now.Sub(cand.Updated)
@@ -325,22 +280,22 @@ func (s Scorer) Score(target *Posting, c Candidate, maxText float64, now time.Ti
 		age = now.Sub(cand.Created)
 	}
 	days := math.Max(0, age.Hours()/24)
-	put(FFreshness, math.Pow(0.5, days/halfLife), "reason.freshness", map[string]any{"Days": int(days)})
+	put(saperi.FFreshness, math.Pow(0.5, days/halfLife), "reason.freshness", map[string]any{"Days": int(days)})
 
 	capacity := max(cand.Capacity, 1)
-	put(FLoad, 1-float64(c.Active)/float64(capacity), "reason.load", map[string]any{"Active": c.Active, "Capacity": capacity})
+	put(saperi.FLoad, 1-float64(c.Active)/float64(capacity), "reason.load", map[string]any{"Active": c.Active, "Capacity": capacity})
 
 	terms := c.Terms
 	if terms == nil {
-		terms = []TermMatch{}
+		terms = []saperi.TermMatch{}
 	}
 	return Ranked{Posting: cand, Score: round4(clamp01(total)), Breakdown: b, Terms: terms}
 }
 
-func sharedDays(a, b []Slot) []string {
+func sharedDays(a, b []saperi.Slot) []string {
 	var out []string
 	for d := 1; d <= 7; d++ {
-		var x, y []Slot
+		var x, y []saperi.Slot
 		for _, s := range a {
 			if s.Day == d {
 				x = append(x, s)
@@ -351,8 +306,8 @@ func sharedDays(a, b []Slot) []string {
 				y = append(y, s)
 			}
 		}
-		if OverlapMinutes(x, y) > 0 {
-			out = append(out, DayName(d))
+		if saperi.OverlapMinutes(x, y) > 0 {
+			out = append(out, saperi.DayName(d))
 		}
 	}
 	return out
@@ -391,3 +346,8 @@ func clamp01(v float64) float64 {
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
+
+// Scored returns what a match keeps of r.
+func (r Ranked) Scored() saperi.Scored {
+	return saperi.Scored{Score: r.Score, Breakdown: r.Breakdown, Terms: r.Terms}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -19,11 +20,11 @@ func checkRanked(tb testing.TB, r matcher.Ranked) {
 	if math.IsNaN(r.Score) || r.Score < 0 || r.Score > 1 {
 		tb.Fatalf("score %v outside [0,1]", r.Score)
 	}
-	if len(r.Breakdown) != len(matcher.Features) {
-		tb.Fatalf("breakdown has %d factors, want %d: %v", len(r.Breakdown), len(matcher.Features), r.Breakdown)
+	if len(r.Breakdown) != len(saperi.Features) {
+		tb.Fatalf("breakdown has %d factors, want %d: %v", len(r.Breakdown), len(saperi.Features), r.Breakdown)
 	}
 	var sumW, sumC float64
-	for _, f := range matcher.Features {
+	for _, f := range saperi.Features {
 		fac, ok := r.Breakdown[f]
 		if !ok {
 			tb.Fatalf("breakdown lacks %s", f)
@@ -51,23 +52,23 @@ func checkRanked(tb testing.TB, r matcher.Ranked) {
 	}
 }
 
-func randomPosting(r *rand.Rand, kind matcher.Kind, id uint64) *matcher.Posting {
+func randomPosting(r *rand.Rand, kind saperi.Kind, id uint64) *saperi.Posting {
 	pick := func(n int) int { return r.IntN(n) }
-	p := &matcher.Posting{ID: id, Kind: kind, ProfileID: id + 1000, Status: matcher.Open, Expires: now.Add(time.Hour)}
+	p := &saperi.Posting{ID: id, Kind: kind, ProfileID: id + 1000, Status: saperi.Open, Expires: now.Add(time.Hour)}
 	p.Category = []string{"", "scuola", "casa", "digitale"}[pick(4)]
 	p.Area = []string{"", "Aurora", "Barriera", "aurora"}[pick(4)]
 	switch pick(5) {
 	case 0:
 	case 1:
-		p.Point = &matcher.Point{Lat: math.NaN(), Lon: baseLon} // garbage a validator would catch
+		p.Point = &saperi.Point{Lat: math.NaN(), Lon: baseLon} // garbage a validator would catch
 	default:
 		p.Point = north(r.Float64()*20 - 10)
 	}
-	p.Mode = []matcher.Mode{matcher.InPerson, matcher.Remote, matcher.Either, ""}[pick(4)]
+	p.Mode = []saperi.Mode{saperi.InPerson, saperi.Remote, saperi.Either, ""}[pick(4)]
 	p.MaxDistanceKm = []float64{0, -1, 1, 3, 10, 50, math.NaN()}[pick(7)]
 	for range pick(4) {
 		from := pick(24*60+30) - 10
-		p.Slots = append(p.Slots, matcher.Slot{Day: pick(9), From: from, To: from + pick(600) - 60})
+		p.Slots = append(p.Slots, saperi.Slot{Day: pick(9), From: from, To: from + pick(600) - 60})
 	}
 	for _, l := range []string{"it", "en", "fr", "ar"} {
 		if pick(3) == 0 {
@@ -108,11 +109,11 @@ func TestScoreProperties(t *testing.T) {
 		if round%10 == 0 {
 			s = matcher.Scorer{}
 		}
-		target := randomPosting(r, matcher.Need, 0)
+		target := randomPosting(r, saperi.Need, 0)
 		var cands []matcher.Candidate
 		for i := range r.IntN(12) {
 			c := matcher.Candidate{
-				Posting:   randomPosting(r, matcher.Offer, uint64(i+1)),
+				Posting:   randomPosting(r, saperi.Offer, uint64(i+1)),
 				TextScore: r.Float64()*20 - 2,
 				Coverage:  r.Float64()*1.4 - 0.2,
 				Active:    r.IntN(8) - 1,
@@ -148,47 +149,47 @@ func TestScoreProperties(t *testing.T) {
 // differs in one thing: the better one must score higher on that feature
 // and overall.
 func TestScoreBetter(t *testing.T) {
-	base := func() (*matcher.Posting, matcher.Candidate) {
-		target := posting(matcher.Need, 1, 10)
-		target.Slots = []matcher.Slot{{Day: 2, From: 540, To: 720}}
-		cand := posting(matcher.Offer, 2, 20)
+	base := func() (*saperi.Posting, matcher.Candidate) {
+		target := posting(saperi.Need, 1, 10)
+		target.Slots = []saperi.Slot{{Day: 2, From: 540, To: 720}}
+		cand := posting(saperi.Offer, 2, 20)
 		cand.Point = north(2)
 		cand.Category = "casa"
 		cand.Languages = []string{"fr"}
-		cand.Slots = []matcher.Slot{{Day: 3, From: 540, To: 720}}
+		cand.Slots = []saperi.Slot{{Day: 3, From: 540, To: 720}}
 		cand.Updated = now.Add(-60 * 24 * time.Hour)
-		cand.Mode = matcher.Either
+		cand.Mode = saperi.Either
 		return target, matcher.Candidate{Posting: cand, TextScore: 2, Coverage: 0.2, Active: 2}
 	}
 	tests := []struct {
 		name    string
 		feature string
-		better  func(target *matcher.Posting, c *matcher.Candidate)
+		better  func(target *saperi.Posting, c *matcher.Candidate)
 		equalOK bool // the feature may tie (but never be lower)
 	}{
-		{"closer", matcher.FProximity, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Point = north(0.5) }, false},
-		{"closer, both either", matcher.FProximity, func(tg *matcher.Posting, c *matcher.Candidate) {
-			tg.Mode = matcher.Either
+		{"closer", saperi.FProximity, func(_ *saperi.Posting, c *matcher.Candidate) { c.Posting.Point = north(0.5) }, false},
+		{"closer, both either", saperi.FProximity, func(tg *saperi.Posting, c *matcher.Candidate) {
+			tg.Mode = saperi.Either
 			c.Posting.Point = north(0.5)
 		}, false},
-		{"same category", matcher.FCategory, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Category = "scuola" }, false},
-		{"category unknown beats other", matcher.FCategory, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Category = "" }, false},
-		{"shares a language", matcher.FLanguage, func(_ *matcher.Posting, c *matcher.Candidate) {
+		{"same category", saperi.FCategory, func(_ *saperi.Posting, c *matcher.Candidate) { c.Posting.Category = "scuola" }, false},
+		{"category unknown beats other", saperi.FCategory, func(_ *saperi.Posting, c *matcher.Candidate) { c.Posting.Category = "" }, false},
+		{"shares a language", saperi.FLanguage, func(_ *saperi.Posting, c *matcher.Candidate) {
 			c.Posting.Languages = []string{"fr", "it"}
 		}, false},
-		{"overlapping slots", matcher.FAvailability, func(_ *matcher.Posting, c *matcher.Candidate) {
-			c.Posting.Slots = []matcher.Slot{{Day: 2, From: 600, To: 660}}
+		{"overlapping slots", saperi.FAvailability, func(_ *saperi.Posting, c *matcher.Candidate) {
+			c.Posting.Slots = []saperi.Slot{{Day: 2, From: 600, To: 660}}
 		}, false},
-		{"more overlap", matcher.FAvailability, func(_ *matcher.Posting, c *matcher.Candidate) {
-			c.Posting.Slots = []matcher.Slot{{Day: 3, From: 540, To: 720}, {Day: 2, From: 540, To: 600}}
+		{"more overlap", saperi.FAvailability, func(_ *saperi.Posting, c *matcher.Candidate) {
+			c.Posting.Slots = []saperi.Slot{{Day: 3, From: 540, To: 720}, {Day: 2, From: 540, To: 600}}
 		}, false},
-		{"less loaded", matcher.FLoad, func(_ *matcher.Posting, c *matcher.Candidate) { c.Active = 0 }, false},
-		{"fresher", matcher.FFreshness, func(_ *matcher.Posting, c *matcher.Candidate) {
+		{"less loaded", saperi.FLoad, func(_ *saperi.Posting, c *matcher.Candidate) { c.Active = 0 }, false},
+		{"fresher", saperi.FFreshness, func(_ *saperi.Posting, c *matcher.Candidate) {
 			c.Posting.Updated = now.Add(-24 * time.Hour)
 		}, false},
-		{"higher text relevance", matcher.FText, func(_ *matcher.Posting, c *matcher.Candidate) { c.TextScore = 4 }, false},
-		{"more coverage", matcher.FText, func(_ *matcher.Posting, c *matcher.Candidate) { c.Coverage = 0.9 }, false},
-		{"same mode", matcher.FMode, func(_ *matcher.Posting, c *matcher.Candidate) { c.Posting.Mode = matcher.InPerson }, false},
+		{"higher text relevance", saperi.FText, func(_ *saperi.Posting, c *matcher.Candidate) { c.TextScore = 4 }, false},
+		{"more coverage", saperi.FText, func(_ *saperi.Posting, c *matcher.Candidate) { c.Coverage = 0.9 }, false},
+		{"same mode", saperi.FMode, func(_ *saperi.Posting, c *matcher.Candidate) { c.Posting.Mode = saperi.InPerson }, false},
 	}
 	s := matcher.NewScorer(matcher.Weights{})
 	for _, tt := range tests {
@@ -216,13 +217,13 @@ func TestScoreBetter(t *testing.T) {
 // while one 10 km away scored 0.7 as remote.
 func TestScoreProximityNeverBelowRemote(t *testing.T) {
 	s := matcher.NewScorer(matcher.Weights{})
-	target := posting(matcher.Need, 1, 10)
-	target.Mode = matcher.Either
+	target := posting(saperi.Need, 1, 10)
+	target.Mode = saperi.Either
 	prev := 2.0
 	for _, km := range []float64{0, 0.5, 1, 2, 2.9, 3.5, 10, 40} {
-		c := posting(matcher.Offer, 2, 20)
-		c.Mode, c.Point = matcher.Either, north(km)
-		v := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[matcher.FProximity].Value
+		c := posting(saperi.Offer, 2, 20)
+		c.Mode, c.Point = saperi.Either, north(km)
+		v := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[saperi.FProximity].Value
 		if v > prev {
 			t.Errorf("proximity at %v km = %v, more than %v nearer", km, v, prev)
 		}
@@ -237,23 +238,23 @@ func TestScoreProximityNeverBelowRemote(t *testing.T) {
 // slot written twice must not halve it.
 func TestScoreAvailability(t *testing.T) {
 	s := matcher.NewScorer(matcher.Weights{})
-	mon := func(from, to int) matcher.Slot { return matcher.Slot{Day: 1, From: from, To: to} }
+	mon := func(from, to int) saperi.Slot { return saperi.Slot{Day: 1, From: from, To: to} }
 	tests := []struct {
 		name         string
-		target, cand []matcher.Slot
+		target, cand []saperi.Slot
 		want         float64
 	}{
-		{"unknown", nil, []matcher.Slot{mon(540, 720)}, 0.5},
-		{"none", []matcher.Slot{mon(540, 720)}, []matcher.Slot{mon(720, 900)}, 0},
-		{"a third", []matcher.Slot{mon(540, 720)}, []matcher.Slot{mon(540, 600)}, 0.8333},
-		{"a third, target slot twice", []matcher.Slot{mon(540, 720), mon(540, 720)}, []matcher.Slot{mon(540, 600)}, 0.8333},
-		{"half or more is full", []matcher.Slot{mon(540, 720)}, []matcher.Slot{mon(600, 690)}, 1},
+		{"unknown", nil, []saperi.Slot{mon(540, 720)}, 0.5},
+		{"none", []saperi.Slot{mon(540, 720)}, []saperi.Slot{mon(720, 900)}, 0},
+		{"a third", []saperi.Slot{mon(540, 720)}, []saperi.Slot{mon(540, 600)}, 0.8333},
+		{"a third, target slot twice", []saperi.Slot{mon(540, 720), mon(540, 720)}, []saperi.Slot{mon(540, 600)}, 0.8333},
+		{"half or more is full", []saperi.Slot{mon(540, 720)}, []saperi.Slot{mon(600, 690)}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+			target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
 			target.Slots, c.Slots = tt.target, tt.cand
-			if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[matcher.FAvailability].Value; got != tt.want {
+			if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[saperi.FAvailability].Value; got != tt.want {
 				t.Errorf("availability = %v, want %v", got, tt.want)
 			}
 		})
@@ -262,24 +263,24 @@ func TestScoreAvailability(t *testing.T) {
 
 func TestScoreReasons(t *testing.T) {
 	s := matcher.NewScorer(matcher.Weights{})
-	target := posting(matcher.Need, 1, 10)
+	target := posting(saperi.Need, 1, 10)
 	tests := []struct {
 		name    string
-		edit    func(c *matcher.Posting)
+		edit    func(c *saperi.Posting)
 		feature string
 		key     string
 		args    map[string]any
 	}{
-		{"near", func(c *matcher.Posting) { c.Point = north(1) }, matcher.FProximity, "reason.proximity.near", map[string]any{"Km": 1.0}},
-		{"far", func(c *matcher.Posting) { c.Point = north(12) }, matcher.FProximity, "reason.proximity.far", map[string]any{"Km": 12.0}},
-		{"far, distance unknown", func(c *matcher.Posting) { c.Point, c.Area = nil, "Barriera" }, matcher.FProximity, "reason.proximity.far", nil},
-		{"area", func(c *matcher.Posting) { c.Point = nil }, matcher.FProximity, "reason.proximity.area", map[string]any{"Area": "Aurora"}},
-		{"category", func(c *matcher.Posting) {}, matcher.FCategory, "reason.category.same", map[string]any{"Category": "scuola"}},
-		{"languages", func(c *matcher.Posting) { c.Languages = []string{"en", "it"} }, matcher.FLanguage, "reason.language.shared", map[string]any{"Languages": "it"}},
+		{"near", func(c *saperi.Posting) { c.Point = north(1) }, saperi.FProximity, "reason.proximity.near", map[string]any{"Km": 1.0}},
+		{"far", func(c *saperi.Posting) { c.Point = north(12) }, saperi.FProximity, "reason.proximity.far", map[string]any{"Km": 12.0}},
+		{"far, distance unknown", func(c *saperi.Posting) { c.Point, c.Area = nil, "Barriera" }, saperi.FProximity, "reason.proximity.far", nil},
+		{"area", func(c *saperi.Posting) { c.Point = nil }, saperi.FProximity, "reason.proximity.area", map[string]any{"Area": "Aurora"}},
+		{"category", func(c *saperi.Posting) {}, saperi.FCategory, "reason.category.same", map[string]any{"Category": "scuola"}},
+		{"languages", func(c *saperi.Posting) { c.Languages = []string{"en", "it"} }, saperi.FLanguage, "reason.language.shared", map[string]any{"Languages": "it"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := posting(matcher.Offer, 2, 20)
+			c := posting(saperi.Offer, 2, 20)
 			tt.edit(c)
 			f := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[tt.feature]
 			if f.Key != tt.key || !reflect.DeepEqual(f.Args, tt.args) {
@@ -303,7 +304,7 @@ func TestNewScorer(t *testing.T) {
 		if s.Weights != w {
 			t.Errorf("Weights = %+v, want %+v", s.Weights, w)
 		}
-		target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+		target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
 		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Score; got != 1 {
 			t.Errorf("category-only score of same category = %v, want 1", got)
 		}
@@ -313,7 +314,7 @@ func TestNewScorer(t *testing.T) {
 		}
 	})
 	t.Run("zero Scorer scores like the default", func(t *testing.T) {
-		target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+		target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
 		cand := matcher.Candidate{Posting: c, TextScore: 1, Coverage: 0.5}
 		got := matcher.Scorer{}.Score(target, cand, 2, now)
 		want := matcher.NewScorer(matcher.Weights{}).Score(target, cand, 2, now)
@@ -323,9 +324,9 @@ func TestNewScorer(t *testing.T) {
 	})
 	t.Run("freshness half-life", func(t *testing.T) {
 		s := matcher.NewScorer(matcher.Weights{})
-		target, c := posting(matcher.Need, 1, 10), posting(matcher.Offer, 2, 20)
+		target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
 		c.Updated = now.Add(-30 * 24 * time.Hour)
-		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[matcher.FFreshness].Value; got != 0.5 {
+		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[saperi.FFreshness].Value; got != 0.5 {
 			t.Errorf("freshness after one half-life = %v, want 0.5", got)
 		}
 	})
@@ -360,9 +361,9 @@ func TestWeightsValidate(t *testing.T) {
 
 func TestRank(t *testing.T) {
 	s := matcher.NewScorer(matcher.Weights{})
-	target := posting(matcher.Need, 1, 10)
+	target := posting(saperi.Need, 1, 10)
 	mk := func(id uint64, text float64) matcher.Candidate {
-		return matcher.Candidate{Posting: posting(matcher.Offer, id, 100+id), TextScore: text}
+		return matcher.Candidate{Posting: posting(saperi.Offer, id, 100+id), TextScore: text}
 	}
 	t.Run("ties broken by id", func(t *testing.T) {
 		cands := []matcher.Candidate{mk(9, 1), mk(3, 1), mk(7, 1), mk(5, 1)}
@@ -382,10 +383,10 @@ func TestRank(t *testing.T) {
 	})
 	t.Run("best text gets full relevance", func(t *testing.T) {
 		r := s.Rank(target, []matcher.Candidate{mk(1, 2), mk(2, 8)}, now)
-		if v := r[0].Breakdown[matcher.FText].Value; v != 0.5 {
+		if v := r[0].Breakdown[saperi.FText].Value; v != 0.5 {
 			t.Errorf("text of best = %v, want 0.5 (relevance 1, no coverage)", v)
 		}
-		if v := r[1].Breakdown[matcher.FText].Value; v != 0.125 {
+		if v := r[1].Breakdown[saperi.FText].Value; v != 0.125 {
 			t.Errorf("text of quarter = %v, want 0.125", v)
 		}
 	})
@@ -393,10 +394,10 @@ func TestRank(t *testing.T) {
 		nan := mk(1, math.NaN())
 		nan.Coverage = 0.5
 		r := s.Rank(target, []matcher.Candidate{nan, mk(2, 8)}, now)
-		if r[0].Posting.ID != 2 || r[0].Breakdown[matcher.FText].Value != 0.5 {
-			t.Errorf("best = %d with text %v", r[0].Posting.ID, r[0].Breakdown[matcher.FText].Value)
+		if r[0].Posting.ID != 2 || r[0].Breakdown[saperi.FText].Value != 0.5 {
+			t.Errorf("best = %d with text %v", r[0].Posting.ID, r[0].Breakdown[saperi.FText].Value)
 		}
-		if v := r[1].Breakdown[matcher.FText].Value; v != 0.25 {
+		if v := r[1].Breakdown[saperi.FText].Value; v != 0.25 {
 			t.Errorf("NaN candidate lost its coverage: text %v, want 0.25", v)
 		}
 	})

@@ -8,13 +8,13 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestBackup(t *testing.T) {
 	db, _, owner := fixture(t)
 	ctx := context.Background()
-	p := mustPosting(t, db, owner, matcher.Offer, "Ripetizioni di matematica")
+	p := mustPosting(t, db, owner, saperi.Offer, "Ripetizioni di matematica")
 
 	check := func(t *testing.T, path string) {
 		t.Helper()

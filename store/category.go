@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // CreateCategory validates c and appends it to the taxonomy; an id in use
 // is ECONFLICT.
-func (db *DB) CreateCategory(ctx context.Context, c matcher.Category) error {
+func (db *DB) CreateCategory(ctx context.Context, c saperi.Category) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -20,8 +20,8 @@ func (db *DB) CreateCategory(ctx context.Context, c matcher.Category) error {
 		if err != nil {
 			return err
 		}
-		if _, ok := matcher.CategoryByID(cats, c.ID); ok {
-			return &matcher.Error{Code: matcher.ECONFLICT, Key: "error.category.exists", Field: "id",
+		if _, ok := saperi.CategoryByID(cats, c.ID); ok {
+			return &saperi.Error{Code: saperi.ECONFLICT, Key: "error.category.exists", Field: "id",
 				Args: map[string]any{"ID": c.ID}, Message: "category " + c.ID + " exists already"}
 		}
 		b := tx.Bucket(categoryBucket)
@@ -35,13 +35,13 @@ func (db *DB) CreateCategory(ctx context.Context, c matcher.Category) error {
 
 // RenameCategory changes the names of category id; the id, which postings
 // refer to, stays.
-func (db *DB) RenameCategory(ctx context.Context, id, name, en string) (matcher.Category, error) {
-	var out matcher.Category
+func (db *DB) RenameCategory(ctx context.Context, id, name, en string) (saperi.Category, error) {
+	var out saperi.Category
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(categoryBucket)
 		c := b.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			var cat matcher.Category
+			var cat saperi.Category
 			if err := json.Unmarshal(v, &cat); err != nil {
 				return fmt.Errorf("store: get category: %w", err)
 			}
@@ -55,15 +55,15 @@ func (db *DB) RenameCategory(ctx context.Context, id, name, en string) (matcher.
 			out = cat
 			return putJSON(b, k, cat)
 		}
-		return &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.not_found.category", Args: map[string]any{"ID": id},
+		return &saperi.Error{Code: saperi.ENOTFOUND, Key: "error.not_found.category", Args: map[string]any{"ID": id},
 			Message: "no category " + id}
 	})
 	return out, err
 }
 
 // UpdateHub reads hub id, lets fn change it, validates and writes it back.
-func (db *DB) UpdateHub(ctx context.Context, id uint64, fn func(*matcher.Hub) error) (*matcher.Hub, error) {
-	var h *matcher.Hub
+func (db *DB) UpdateHub(ctx context.Context, id uint64, fn func(*saperi.Hub) error) (*saperi.Hub, error) {
+	var h *saperi.Hub
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if h, err = getHub(tx, id); err != nil {

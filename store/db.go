@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
@@ -27,32 +27,32 @@ var (
 	// meta: "version" → uint64 SchemaVersion;
 	// "posting_count" → uint64 number of postings;
 	// "link_secret" → 32 random bytes, generated once, that sign the links
-	// in mails (matcher.SignLink).
+	// in mails (saperi.SignLink).
 	metaBucket = []byte("meta")
-	// hubs: hub id → matcher.Hub.
+	// hubs: hub id → saperi.Hub.
 	hubBucket = []byte("hubs")
-	// categories: seq → matcher.Category, in display order.
+	// categories: seq → saperi.Category, in display order.
 	categoryBucket = []byte("categories")
-	// profiles: profile id → matcher.Profile.
+	// profiles: profile id → saperi.Profile.
 	profileBucket = []byte("profiles")
 	// hub_profiles: hub id|profile id → empty. Follows Profile.HubID.
 	hubProfileBucket = []byte("hub_profiles")
-	// postings: posting id → matcher.Posting.
+	// postings: posting id → saperi.Posting.
 	postingBucket = []byte("postings")
 	// profile_postings: profile id|posting id → empty. Profile ids of
 	// postings never change.
 	profilePostingBucket = []byte("profile_postings")
 	// hub_postings: hub id|posting id → empty. Follows Posting.HubID.
 	hubPostingBucket = []byte("hub_postings")
-	// matches: match id → matcher.Match.
+	// matches: match id → saperi.Match.
 	matchBucket = []byte("matches")
-	// posting_matches: posting id|match id → matcher.MatchState as text, one
+	// posting_matches: posting id|match id → saperi.MatchState as text, one
 	// entry for the need and one for the offer; kept equal to Match.State.
 	postingMatchBucket = []byte("posting_matches")
 	// declined: posting id|counterpart posting id → match id, both
 	// directions. Never deleted: a declined pair is never proposed again.
 	declinedBucket = []byte("declined")
-	// events: event id → matcher.Event. Append-only audit trail.
+	// events: event id → saperi.Event. Append-only audit trail.
 	eventBucket = []byte("events")
 	// profile_events: profile id|event id → empty, for events with an
 	// OnBehalfOf profile.
@@ -60,7 +60,7 @@ var (
 	// outbox: seq → posting id. One entry per write of a posting; the index
 	// re-reads the posting and deletes the entry (Changes, DoneChanges).
 	outboxBucket = []byte("outbox")
-	// synonyms: synonym id → matcher.Synonym, the admins' synonym groups.
+	// synonyms: synonym id → saperi.Synonym, the admins' synonym groups.
 	// Matching expands queries with them at query time, so a change needs
 	// no re-indexing.
 	synonymBucket = []byte("synonyms")
@@ -68,14 +68,14 @@ var (
 	// Accounts. Added in place to schema 1 (new buckets only: Open creates
 	// missing buckets in an existing file, so no migration is needed).
 	//
-	// users: user id → matcher.User (PasswordHash is bcrypt).
+	// users: user id → saperi.User (PasswordHash is bcrypt).
 	userBucket = []byte("users")
-	// users_by_email: matcher.NormalizeEmail(email) → user id. Unique.
+	// users_by_email: saperi.NormalizeEmail(email) → user id. Unique.
 	userEmailBucket = []byte("users_by_email")
 	// profile_users: profile id|user id → empty: the accounts acting for a
 	// profile (a resident, or an organisation's staff).
 	profileUserBucket = []byte("profile_users")
-	// sessions: SHA-256 of the session secret (32 bytes) → matcher.Session.
+	// sessions: SHA-256 of the session secret (32 bytes) → saperi.Session.
 	// The secret itself is only ever in the person's cookie.
 	sessionBucket = []byte("sessions")
 	// user_sessions: user id|SHA-256 (8+32 bytes) → empty, so that "log out
@@ -87,14 +87,14 @@ var (
 	// token_hashes: SHA-256 of the secret (32 bytes) → token id.
 	tokenHashBucket = []byte("token_hashes")
 	// login_attempts: "email:<normalised email>" or "ip:<address>" →
-	// matcher.Attempts, the failed logins of the current window.
+	// saperi.Attempts, the failed logins of the current window.
 	loginAttemptBucket = []byte("login_attempts")
 	// sends: Send.Key as text ("digest/2026-W48/personal/12",
-	// "mail/connected/5/need", "run/digest/2026-W48") → matcher.Send. One
+	// "mail/connected/5/need", "run/digest/2026-W48") → saperi.Send. One
 	// record per mail, planned before sending and marked after, so a
 	// crashed run resumes without resending or skipping. Never deleted.
 	sendBucket = []byte("sends")
-	// unsubscribed: lower-case email address → matcher.Event (when and
+	// unsubscribed: lower-case email address → saperi.Event (when and
 	// how). An address here gets no digest.
 	unsubscribedBucket = []byte("unsubscribed")
 )
@@ -131,7 +131,7 @@ type DB struct {
 
 // Open opens (creating it, with any missing parent directory) the store
 // file at path. A new file gets every bucket, the schema version and
-// matcher.DefaultCategories. Open waits at most a second for another
+// saperi.DefaultCategories. Open waits at most a second for another
 // process holding the file.
 func Open(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -199,7 +199,7 @@ func initSchema(tx *bbolt.Tx) error {
 		return fmt.Errorf("put posting count: %w", err)
 	}
 	cats := tx.Bucket(categoryBucket)
-	for _, c := range matcher.DefaultCategories {
+	for _, c := range saperi.DefaultCategories {
 		seq, err := cats.NextSequence()
 		if err != nil {
 			return fmt.Errorf("seed category %s: %w", c.ID, err)
@@ -339,7 +339,7 @@ func clampLimit(n int) int {
 
 // immutable is the error for a callback that changed a field it may not.
 func immutable(field string) error {
-	return &matcher.Error{Code: matcher.EINVALID, Key: "error.immutable", Field: field,
+	return &saperi.Error{Code: saperi.EINVALID, Key: "error.immutable", Field: field,
 		Args: map[string]any{"Field": field}, Message: field + " cannot change after creation"}
 }
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
@@ -32,49 +32,49 @@ func open(tb testing.TB) *DB {
 	return db
 }
 
-func mustHub(tb testing.TB, db *DB, name string) *matcher.Hub {
+func mustHub(tb testing.TB, db *DB, name string) *saperi.Hub {
 	tb.Helper()
-	h := &matcher.Hub{Name: name, Area: "Aurora", Created: t0}
+	h := &saperi.Hub{Name: name, Area: "Aurora", Created: t0}
 	if err := db.CreateHub(context.Background(), h); err != nil {
 		tb.Fatal(err)
 	}
 	return h
 }
 
-func newProfile(hubID uint64, name string) *matcher.Profile {
-	return &matcher.Profile{
-		Kind: matcher.Resident, Name: name, HubID: hubID, Area: "Aurora",
-		Point:     &matcher.Point{Lat: 45.08, Lon: 7.68},
+func newProfile(hubID uint64, name string) *saperi.Profile {
+	return &saperi.Profile{
+		Kind: saperi.Resident, Name: name, HubID: hubID, Area: "Aurora",
+		Point:     &saperi.Point{Lat: 45.08, Lon: 7.68},
 		Languages: []string{"it"},
-		Contacts:  matcher.Contacts{Phone: "+39 011 123456"},
-		Consent:   matcher.Consent{Text: "Acconsento", Version: "1", At: t0, By: matcher.ConsentOperator, RecordedBy: "op1"},
+		Contacts:  saperi.Contacts{Phone: "+39 011 123456"},
+		Consent:   saperi.Consent{Text: "Acconsento", Version: "1", At: t0, By: saperi.ConsentOperator, RecordedBy: "op1"},
 		Created:   t0, Updated: t0,
 	}
 }
 
-func mustProfile(tb testing.TB, db *DB, hubID uint64, name string) *matcher.Profile {
+func mustProfile(tb testing.TB, db *DB, hubID uint64, name string) *saperi.Profile {
 	tb.Helper()
 	p := newProfile(hubID, name)
-	if err := db.CreateProfile(context.Background(), p, matcher.Event{At: t0, Actor: "op1"}); err != nil {
+	if err := db.CreateProfile(context.Background(), p, saperi.Event{At: t0, Actor: "op1"}); err != nil {
 		tb.Fatal(err)
 	}
 	return p
 }
 
 // newPosting returns a normalised posting of owner, as web builds one.
-func newPosting(owner *matcher.Profile, kind matcher.Kind, title string) *matcher.Posting {
-	p := &matcher.Posting{Kind: kind, Title: title, Description: "Descrizione di " + title, Category: "scuola",
-		Tags: []string{"Compiti"}, Slots: []matcher.Slot{{Day: 2, From: 9 * 60, To: 12 * 60}}}
+func newPosting(owner *saperi.Profile, kind saperi.Kind, title string) *saperi.Posting {
+	p := &saperi.Posting{Kind: kind, Title: title, Description: "Descrizione di " + title, Category: "scuola",
+		Tags: []string{"Compiti"}, Slots: []saperi.Slot{{Day: 2, From: 9 * 60, To: 12 * 60}}}
 	p.Inherit(owner)
 	p.Normalize(t0)
 	p.Updated = t0
 	return p
 }
 
-func mustPosting(tb testing.TB, db *DB, owner *matcher.Profile, kind matcher.Kind, title string) *matcher.Posting {
+func mustPosting(tb testing.TB, db *DB, owner *saperi.Profile, kind saperi.Kind, title string) *saperi.Posting {
 	tb.Helper()
 	p := newPosting(owner, kind, title)
-	if err := db.CreatePosting(context.Background(), p, matcher.Event{At: t0, Actor: "op1"}); err != nil {
+	if err := db.CreatePosting(context.Background(), p, saperi.Event{At: t0, Actor: "op1"}); err != nil {
 		tb.Fatal(err)
 	}
 	return p
@@ -83,7 +83,7 @@ func mustPosting(tb testing.TB, db *DB, owner *matcher.Profile, kind matcher.Kin
 // wantCode fails unless err carries code.
 func wantCode(tb testing.TB, err error, code string) {
 	tb.Helper()
-	if got := matcher.ErrorCode(err); got != code {
+	if got := saperi.ErrorCode(err); got != code {
 		tb.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 }
@@ -134,7 +134,7 @@ func TestOpenNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(cats, matcher.DefaultCategories) {
+	if !reflect.DeepEqual(cats, saperi.DefaultCategories) {
 		t.Errorf("categories = %v, want the defaults in order", cats)
 	}
 	if c := countAll(t, db); c != (counts{}) {
@@ -176,8 +176,8 @@ func TestOpenReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cats) != len(matcher.DefaultCategories) {
-		t.Errorf("reopen has %d categories, want %d (seeded once)", len(cats), len(matcher.DefaultCategories))
+	if len(cats) != len(saperi.DefaultCategories) {
+		t.Errorf("reopen has %d categories, want %d (seeded once)", len(cats), len(saperi.DefaultCategories))
 	}
 }
 
@@ -235,7 +235,7 @@ func TestCanceledContext(t *testing.T) {
 	if _, err := db.Hubs(ctx); err != context.Canceled {
 		t.Errorf("Hubs with a canceled context: %v, want context.Canceled", err)
 	}
-	if err := db.CreateHub(ctx, &matcher.Hub{Name: "Portineria"}); err != context.Canceled {
+	if err := db.CreateHub(ctx, &saperi.Hub{Name: "Portineria"}); err != context.Canceled {
 		t.Errorf("CreateHub with a canceled context: %v, want context.Canceled", err)
 	}
 }
@@ -244,7 +244,7 @@ func TestHub(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
 	a := mustHub(t, db, "Portineria Aurora")
-	b := &matcher.Hub{Name: "Portineria Barriera", Area: "Barriera di Milano", Point: &matcher.Point{Lat: 45.09, Lon: 7.69},
+	b := &saperi.Hub{Name: "Portineria Barriera", Area: "Barriera di Milano", Point: &saperi.Point{Lat: 45.09, Lon: 7.69},
 		Neighbors: []uint64{a.ID}, ShareWithNeighbors: true, Created: t0}
 	if err := db.CreateHub(ctx, b); err != nil {
 		t.Fatal(err)
@@ -269,10 +269,10 @@ func TestHub(t *testing.T) {
 	}
 
 	_, err = db.Hub(ctx, 99)
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 
-	bad := &matcher.Hub{Name: "x"}
-	wantCode(t, db.CreateHub(ctx, bad), matcher.EINVALID)
+	bad := &saperi.Hub{Name: "x"}
+	wantCode(t, db.CreateHub(ctx, bad), saperi.EINVALID)
 	if bad.ID != 0 {
 		t.Errorf("invalid hub got id %d", bad.ID)
 	}

@@ -5,20 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // Events returns audit events with id > after, oldest first, at most limit
 // (default 50, at most 500); profileID 0 returns everybody's, otherwise
 // those done on behalf of that profile.
-func (db *DB) Events(ctx context.Context, profileID uint64, after uint64, limit int) ([]matcher.Event, error) {
+func (db *DB) Events(ctx context.Context, profileID uint64, after uint64, limit int) ([]saperi.Event, error) {
 	n := clampLimit(limit)
-	out := []matcher.Event{}
+	out := []saperi.Event{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		events := tx.Bucket(eventBucket)
 		add := func(id uint64, v []byte) (bool, error) {
-			var ev matcher.Event
+			var ev saperi.Event
 			if err := json.Unmarshal(v, &ev); err != nil {
 				return false, fmt.Errorf("store: get event %d: %w", id, err)
 			}
@@ -46,7 +46,7 @@ func (db *DB) Events(ctx context.Context, profileID uint64, after uint64, limit 
 }
 
 // addEvent assigns ev an id and appends it to the audit trail.
-func addEvent(tx *bbolt.Tx, ev matcher.Event) error {
+func addEvent(tx *bbolt.Tx, ev saperi.Event) error {
 	b := tx.Bucket(eventBucket)
 	id, err := b.NextSequence()
 	if err != nil {

@@ -5,19 +5,19 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestEvents(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
 	h := mustHub(t, db, "Portineria Aurora")
-	anna := mustProfile(t, db, h.ID, "Anna")                             // event 1
-	bruno := mustProfile(t, db, h.ID, "Bruno")                           // event 2
-	mustPosting(t, db, anna, matcher.Offer, "Ripetizioni di matematica") // event 3
-	mustPosting(t, db, bruno, matcher.Need, "Aiuto con lo SPID")         // event 4
-	mustPosting(t, db, anna, matcher.Need, "Compagnia la sera")          // event 5
-	if err := db.ImportPostings(ctx, []*matcher.Posting{newPosting(bruno, matcher.Offer, "Giardinaggio")}, matcher.Event{}); err != nil {
+	anna := mustProfile(t, db, h.ID, "Anna")                            // event 1
+	bruno := mustProfile(t, db, h.ID, "Bruno")                          // event 2
+	mustPosting(t, db, anna, saperi.Offer, "Ripetizioni di matematica") // event 3
+	mustPosting(t, db, bruno, saperi.Need, "Aiuto con lo SPID")         // event 4
+	mustPosting(t, db, anna, saperi.Need, "Compagnia la sera")          // event 5
+	if err := db.ImportPostings(ctx, []*saperi.Posting{newPosting(bruno, saperi.Offer, "Giardinaggio")}, saperi.Event{}); err != nil {
 		t.Fatal(err) // event 6, on nobody's behalf
 	}
 

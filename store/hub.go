@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // CreateHub validates h, assigns its ID and stores it.
-func (db *DB) CreateHub(ctx context.Context, h *matcher.Hub) error {
+func (db *DB) CreateHub(ctx context.Context, h *saperi.Hub) error {
 	if err := h.Validate(); err != nil {
 		return err
 	}
@@ -18,7 +18,7 @@ func (db *DB) CreateHub(ctx context.Context, h *matcher.Hub) error {
 		b := tx.Bucket(hubBucket)
 		for _, n := range h.Neighbors {
 			if !hubExists(tx, n) {
-				return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_hub", Field: "neighbors",
+				return &saperi.Error{Code: saperi.EINVALID, Key: "error.unknown_hub", Field: "neighbors",
 					Args: map[string]any{"ID": n}, Message: fmt.Sprintf("unknown hub %d", n)}
 			}
 		}
@@ -39,8 +39,8 @@ func (db *DB) CreateHub(ctx context.Context, h *matcher.Hub) error {
 }
 
 // Hub returns hub id.
-func (db *DB) Hub(ctx context.Context, id uint64) (*matcher.Hub, error) {
-	var h *matcher.Hub
+func (db *DB) Hub(ctx context.Context, id uint64) (*saperi.Hub, error) {
+	var h *saperi.Hub
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		h, err = getHub(tx, id)
@@ -50,11 +50,11 @@ func (db *DB) Hub(ctx context.Context, id uint64) (*matcher.Hub, error) {
 }
 
 // Hubs returns every hub, by id.
-func (db *DB) Hubs(ctx context.Context) ([]*matcher.Hub, error) {
-	out := []*matcher.Hub{}
+func (db *DB) Hubs(ctx context.Context) ([]*saperi.Hub, error) {
+	out := []*saperi.Hub{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket(hubBucket).ForEach(func(k, v []byte) error {
-			h := &matcher.Hub{}
+			h := &saperi.Hub{}
 			if err := json.Unmarshal(v, h); err != nil {
 				return fmt.Errorf("store: get hub %d: %w", btoi(k), err)
 			}
@@ -66,8 +66,8 @@ func (db *DB) Hubs(ctx context.Context) ([]*matcher.Hub, error) {
 }
 
 // Categories returns the taxonomy, in display order.
-func (db *DB) Categories(ctx context.Context) ([]matcher.Category, error) {
-	var out []matcher.Category
+func (db *DB) Categories(ctx context.Context) ([]saperi.Category, error) {
+	var out []saperi.Category
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		out, err = categories(tx)
@@ -76,14 +76,14 @@ func (db *DB) Categories(ctx context.Context) ([]matcher.Category, error) {
 	return out, err
 }
 
-func getHub(tx *bbolt.Tx, id uint64) (*matcher.Hub, error) {
-	h := &matcher.Hub{}
+func getHub(tx *bbolt.Tx, id uint64) (*saperi.Hub, error) {
+	h := &saperi.Hub{}
 	ok, err := getJSON(tx.Bucket(hubBucket), id, h)
 	if err != nil {
 		return nil, fmt.Errorf("store: get hub %d: %w", id, err)
 	}
 	if !ok {
-		return nil, matcher.NotFound("hub", id)
+		return nil, saperi.NotFound("hub", id)
 	}
 	return h, nil
 }
@@ -92,10 +92,10 @@ func hubExists(tx *bbolt.Tx, id uint64) bool {
 	return tx.Bucket(hubBucket).Get(itob(id)) != nil
 }
 
-func categories(tx *bbolt.Tx) ([]matcher.Category, error) {
-	out := []matcher.Category{}
+func categories(tx *bbolt.Tx) ([]saperi.Category, error) {
+	out := []saperi.Category{}
 	err := tx.Bucket(categoryBucket).ForEach(func(k, v []byte) error {
-		var c matcher.Category
+		var c saperi.Category
 		if err := json.Unmarshal(v, &c); err != nil {
 			return fmt.Errorf("store: get category %d: %w", btoi(k), err)
 		}

@@ -4,17 +4,17 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
-// CreateMatch stores m (built by matcher.NewMatch), assigns its ID, indexes
+// CreateMatch stores m (built by saperi.NewMatch), assigns its ID, indexes
 // it under both postings and adds an audit event (Action "match.propose"
 // unless set, Subject "match/<id>"). Both postings must exist (ENOTFOUND)
 // and be a need and an offer (EINVALID). It fails with ECONFLICT when the
 // pair was ever declined ("error.match.declined") or already has an active
 // match ("error.match.exists").
-func (db *DB) CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Event) error {
+func (db *DB) CreateMatch(ctx context.Context, m *saperi.Match, ev saperi.Event) error {
 	err := db.update(ctx, func(tx *bbolt.Tx) error { return createMatch(tx, m, ev) })
 	if err != nil {
 		m.ID = 0
@@ -29,7 +29,7 @@ func (db *DB) CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Even
 // its error is at its index in the result and its ID stays 0. Any other
 // error stops the run; the matches of transactions already committed
 // keep their ids.
-func (db *DB) CreateMatches(ctx context.Context, ms []*matcher.Match, evs []matcher.Event) ([]error, error) {
+func (db *DB) CreateMatches(ctx context.Context, ms []*saperi.Match, evs []saperi.Event) ([]error, error) {
 	const perTx = 500
 	errs := make([]error, len(ms))
 	for start := 0; start < len(ms); start += perTx {
@@ -38,9 +38,9 @@ func (db *DB) CreateMatches(ctx context.Context, ms []*matcher.Match, evs []matc
 			for i := start; i < end; i++ {
 				ms[i].ID, errs[i] = 0, nil
 				err := createMatch(tx, ms[i], evs[i])
-				switch matcher.ErrorCode(err) {
+				switch saperi.ErrorCode(err) {
 				case "":
-				case matcher.ECONFLICT, matcher.EINVALID, matcher.ENOTFOUND:
+				case saperi.ECONFLICT, saperi.EINVALID, saperi.ENOTFOUND:
 					errs[i] = err
 					ms[i].ID = 0
 				default:
@@ -61,7 +61,7 @@ func (db *DB) CreateMatches(ctx context.Context, ms []*matcher.Match, evs []matc
 
 // createMatch is CreateMatch in tx. It checks everything before it writes,
 // so a refusal leaves tx unchanged.
-func createMatch(tx *bbolt.Tx, m *matcher.Match, ev matcher.Event) error {
+func createMatch(tx *bbolt.Tx, m *saperi.Match, ev saperi.Event) error {
 	need, err := getPosting(tx, m.NeedID)
 	if err != nil {
 		return err
@@ -70,28 +70,28 @@ func createMatch(tx *bbolt.Tx, m *matcher.Match, ev matcher.Event) error {
 	if err != nil {
 		return err
 	}
-	if need.Kind != matcher.Need || offer.Kind != matcher.Offer {
-		return matcher.Errorf(matcher.EINVALID, "error.match.kinds", "a match pairs a need with an offer")
+	if need.Kind != saperi.Need || offer.Kind != saperi.Offer {
+		return saperi.Errorf(saperi.EINVALID, "error.match.kinds", "a match pairs a need with an offer")
 	}
 	// The caller checked both were open outside this transaction;
 	// one may have closed since.
-	for _, p := range []*matcher.Posting{need, offer} {
-		if st := p.StatusAt(m.Created); st != matcher.Open {
-			e := matcher.Errorf(matcher.ECONFLICT, "error.match.not_open", "posting %d is %s, not open", p.ID, st)
+	for _, p := range []*saperi.Posting{need, offer} {
+		if st := p.StatusAt(m.Created); st != saperi.Open {
+			e := saperi.Errorf(saperi.ECONFLICT, "error.match.not_open", "posting %d is %s, not open", p.ID, st)
 			e.Args = map[string]any{"ID": p.ID, "Status": string(st)}
 			return e
 		}
 	}
 	args := map[string]any{"NeedID": m.NeedID, "OfferID": m.OfferID}
 	if tx.Bucket(declinedBucket).Get(pairKey(m.NeedID, m.OfferID)) != nil {
-		e := matcher.Errorf(matcher.ECONFLICT, "error.match.declined", "need %d and offer %d were declined before", m.NeedID, m.OfferID)
+		e := saperi.Errorf(saperi.ECONFLICT, "error.match.declined", "need %d and offer %d were declined before", m.NeedID, m.OfferID)
 		e.Args = args
 		return e
 	}
 	if active, err := activeMatch(tx, m.NeedID, m.OfferID); err != nil {
 		return err
 	} else if active != 0 {
-		e := matcher.Errorf(matcher.ECONFLICT, "error.match.exists", "need %d and offer %d are already matched (match %d)", m.NeedID, m.OfferID, active)
+		e := saperi.Errorf(saperi.ECONFLICT, "error.match.exists", "need %d and offer %d are already matched (match %d)", m.NeedID, m.OfferID, active)
 		e.Args = args
 		return e
 	}
@@ -113,8 +113,8 @@ func createMatch(tx *bbolt.Tx, m *matcher.Match, ev matcher.Event) error {
 // ID, NeedID and OfferID cannot change. Entering Declined records the pair
 // so it is never proposed again; entering Connected marks the need posting
 // matched (with its outbox entry), as of m.Updated.
-func (db *DB) UpdateMatch(ctx context.Context, id uint64, fn func(*matcher.Match) error, ev matcher.Event) (*matcher.Match, error) {
-	var m *matcher.Match
+func (db *DB) UpdateMatch(ctx context.Context, id uint64, fn func(*saperi.Match) error, ev saperi.Event) (*saperi.Match, error) {
+	var m *saperi.Match
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if m, err = getMatch(tx, id); err != nil {
@@ -135,7 +135,7 @@ func (db *DB) UpdateMatch(ctx context.Context, id uint64, fn func(*matcher.Match
 		if err := putMatch(tx, m); err != nil {
 			return err
 		}
-		if m.State == matcher.Declined && from != matcher.Declined {
+		if m.State == saperi.Declined && from != saperi.Declined {
 			d := tx.Bucket(declinedBucket)
 			if err := d.Put(pairKey(needID, offerID), itob(id)); err != nil {
 				return fmt.Errorf("store: decline match %d: %w", id, err)
@@ -144,12 +144,12 @@ func (db *DB) UpdateMatch(ctx context.Context, id uint64, fn func(*matcher.Match
 				return fmt.Errorf("store: decline match %d: %w", id, err)
 			}
 		}
-		if m.State == matcher.Connected && from != matcher.Connected {
+		if m.State == saperi.Connected && from != saperi.Connected {
 			if err := markMatched(tx, m); err != nil {
 				return err
 			}
 		}
-		if from == matcher.Connected && m.State == matcher.Withdrawn {
+		if from == saperi.Connected && m.State == saperi.Withdrawn {
 			if err := reopenNeed(tx, m); err != nil {
 				return err
 			}
@@ -163,8 +163,8 @@ func (db *DB) UpdateMatch(ctx context.Context, id uint64, fn func(*matcher.Match
 }
 
 // Match returns match id.
-func (db *DB) Match(ctx context.Context, id uint64) (*matcher.Match, error) {
-	var m *matcher.Match
+func (db *DB) Match(ctx context.Context, id uint64) (*saperi.Match, error) {
+	var m *saperi.Match
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		m, err = getMatch(tx, id)
@@ -175,11 +175,11 @@ func (db *DB) Match(ctx context.Context, id uint64) (*matcher.Match, error) {
 
 // MatchesOf returns the matches posting postingID is part of, by id. An
 // unknown posting is ENOTFOUND.
-func (db *DB) MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error) {
-	out := []*matcher.Match{}
+func (db *DB) MatchesOf(ctx context.Context, postingID uint64) ([]*saperi.Match, error) {
+	out := []*saperi.Match{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		if tx.Bucket(postingBucket).Get(itob(postingID)) == nil {
-			return matcher.NotFound("posting", postingID)
+			return saperi.NotFound("posting", postingID)
 		}
 		return scanPairs(tx.Bucket(postingMatchBucket), postingID, 0, func(id uint64, _ []byte) (bool, error) {
 			m, err := getMatch(tx, id)
@@ -205,7 +205,7 @@ func (db *DB) ActiveMatches(ctx context.Context, ids []uint64) (map[uint64]int, 
 			}
 			n := 0
 			if err := scanPairs(idx, pid, 0, func(_ uint64, state []byte) (bool, error) {
-				if matcher.MatchState(state).Active() {
+				if saperi.MatchState(state).Active() {
 					n++
 				}
 				return false, nil
@@ -234,20 +234,20 @@ func (db *DB) Declined(ctx context.Context, postingID uint64) ([]uint64, error) 
 	return out, err
 }
 
-func getMatch(tx *bbolt.Tx, id uint64) (*matcher.Match, error) {
-	m := &matcher.Match{}
+func getMatch(tx *bbolt.Tx, id uint64) (*saperi.Match, error) {
+	m := &saperi.Match{}
 	ok, err := getJSON(tx.Bucket(matchBucket), id, m)
 	if err != nil {
 		return nil, fmt.Errorf("store: get match %d: %w", id, err)
 	}
 	if !ok {
-		return nil, matcher.NotFound("match", id)
+		return nil, saperi.NotFound("match", id)
 	}
 	return m, nil
 }
 
 // putMatch writes m and its state under both postings in posting_matches.
-func putMatch(tx *bbolt.Tx, m *matcher.Match) error {
+func putMatch(tx *bbolt.Tx, m *saperi.Match) error {
 	if err := putJSON(tx.Bucket(matchBucket), itob(m.ID), m); err != nil {
 		return fmt.Errorf("store: put match %d: %w", m.ID, err)
 	}
@@ -265,7 +265,7 @@ func putMatch(tx *bbolt.Tx, m *matcher.Match) error {
 func activeMatch(tx *bbolt.Tx, needID, offerID uint64) (uint64, error) {
 	var found uint64
 	err := scanPairs(tx.Bucket(postingMatchBucket), needID, 0, func(id uint64, state []byte) (bool, error) {
-		if !matcher.MatchState(state).Active() {
+		if !saperi.MatchState(state).Active() {
 			return false, nil
 		}
 		m, err := getMatch(tx, id)
@@ -282,16 +282,16 @@ func activeMatch(tx *bbolt.Tx, needID, offerID uint64) (uint64, error) {
 }
 
 // markMatched sets the need posting of a connected match to matched.
-func markMatched(tx *bbolt.Tx, m *matcher.Match) error {
+func markMatched(tx *bbolt.Tx, m *saperi.Match) error {
 	p, err := getPosting(tx, m.NeedID)
 	if err != nil {
 		return err
 	}
-	if p.Status == matcher.Matched {
+	if p.Status == saperi.Matched {
 		return nil
 	}
-	old := &matcher.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
-	p.Status = matcher.Matched
+	old := &saperi.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
+	p.Status = saperi.Matched
 	if !m.Updated.IsZero() {
 		p.Updated = m.Updated
 	}
@@ -300,15 +300,15 @@ func markMatched(tx *bbolt.Tx, m *matcher.Match) error {
 
 // reopenNeed sets the need of a withdrawn connection back to open, unless
 // another match still connects it (or completed it).
-func reopenNeed(tx *bbolt.Tx, m *matcher.Match) error {
+func reopenNeed(tx *bbolt.Tx, m *saperi.Match) error {
 	p, err := getPosting(tx, m.NeedID)
-	if err != nil || p.Status != matcher.Matched {
+	if err != nil || p.Status != saperi.Matched {
 		return err
 	}
 	still := false
 	err = scanPairs(tx.Bucket(postingMatchBucket), m.NeedID, 0, func(id uint64, state []byte) (bool, error) {
-		st := matcher.MatchState(state)
-		if id != m.ID && (st == matcher.Connected || st == matcher.Done) {
+		st := saperi.MatchState(state)
+		if id != m.ID && (st == saperi.Connected || st == saperi.Done) {
 			still = true
 			return true, nil
 		}
@@ -317,15 +317,15 @@ func reopenNeed(tx *bbolt.Tx, m *matcher.Match) error {
 	if err != nil || still {
 		return err
 	}
-	old := &matcher.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
-	p.Status = matcher.Open
+	old := &saperi.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
+	p.Status = saperi.Open
 	if !m.Updated.IsZero() {
 		p.Updated = m.Updated
 	}
 	return putPosting(tx, p, old)
 }
 
-func matchEvent(ev matcher.Event, id uint64, action string) matcher.Event {
+func matchEvent(ev saperi.Event, id uint64, action string) saperi.Event {
 	if ev.Action == "" {
 		ev.Action = action
 	}

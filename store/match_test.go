@@ -7,15 +7,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // pair is a store with a need of one profile and two offers of another.
 type pair struct {
 	db            *DB
-	need, offer   *matcher.Posting
-	offer2        *matcher.Posting
-	asker, helper *matcher.Profile
+	need, offer   *saperi.Posting
+	offer2        *saperi.Posting
+	asker, helper *saperi.Profile
 }
 
 func newPair(tb testing.TB) pair {
@@ -26,29 +26,29 @@ func newPair(tb testing.TB) pair {
 	helper := mustProfile(tb, db, h.ID, "Giorgio Bianchi")
 	return pair{
 		db: db, asker: asker, helper: helper,
-		need:   mustPosting(tb, db, asker, matcher.Need, "Cerco aiuto con i compiti"),
-		offer:  mustPosting(tb, db, helper, matcher.Offer, "Ripetizioni di matematica"),
-		offer2: mustPosting(tb, db, helper, matcher.Offer, "Ripetizioni di inglese"),
+		need:   mustPosting(tb, db, asker, saperi.Need, "Cerco aiuto con i compiti"),
+		offer:  mustPosting(tb, db, helper, saperi.Offer, "Ripetizioni di matematica"),
+		offer2: mustPosting(tb, db, helper, saperi.Offer, "Ripetizioni di inglese"),
 	}
 }
 
 // propose stores a new match of need and offer.
-func (p pair) propose(tb testing.TB, need, offer *matcher.Posting) (*matcher.Match, error) {
+func (p pair) propose(tb testing.TB, need, offer *saperi.Posting) (*saperi.Match, error) {
 	tb.Helper()
-	m, err := matcher.NewMatch(need, offer, matcher.Ranked{Score: 0.8}, matcher.ByOperator, "op1", t0.Add(time.Hour))
+	m, err := saperi.NewMatch(need, offer, saperi.Scored{Score: 0.8}, saperi.ByOperator, "op1", t0.Add(time.Hour))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return m, p.db.CreateMatch(context.Background(), m, matcher.Event{At: t0.Add(time.Hour), Actor: "op1"})
+	return m, p.db.CreateMatch(context.Background(), m, saperi.Event{At: t0.Add(time.Hour), Actor: "op1"})
 }
 
 // apply performs a on match id through UpdateMatch.
-func (p pair) apply(tb testing.TB, id uint64, a matcher.Action, side matcher.Side) *matcher.Match {
+func (p pair) apply(tb testing.TB, id uint64, a saperi.Action, side saperi.Side) *saperi.Match {
 	tb.Helper()
 	now := t0.Add(2 * time.Hour)
-	m, err := p.db.UpdateMatch(context.Background(), id, func(m *matcher.Match) error {
+	m, err := p.db.UpdateMatch(context.Background(), id, func(m *saperi.Match) error {
 		return m.Apply(a, side, "op1", "", now)
-	}, matcher.Event{At: now, Actor: "op1", Action: "match." + string(a)})
+	}, saperi.Event{At: now, Actor: "op1", Action: "match." + string(a)})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -84,23 +84,23 @@ func TestMatchCreate(t *testing.T) {
 	}
 
 	_, err = p.db.Match(ctx, 99)
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 	_, err = p.db.MatchesOf(ctx, 99)
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 }
 
 func TestMatchCreateRefused(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name string
-		edit func(*matcher.Match)
+		edit func(*saperi.Match)
 		code string
 		key  string
 	}{
-		{"duplicate", func(*matcher.Match) {}, matcher.ECONFLICT, "error.match.exists"},
-		{"unknown need", func(m *matcher.Match) { m.NeedID = 99 }, matcher.ENOTFOUND, "error.not_found.posting"},
-		{"unknown offer", func(m *matcher.Match) { m.OfferID = 99 }, matcher.ENOTFOUND, "error.not_found.posting"},
-		{"kinds swapped", func(m *matcher.Match) { m.NeedID, m.OfferID = m.OfferID, m.NeedID }, matcher.EINVALID, "error.match.kinds"},
+		{"duplicate", func(*saperi.Match) {}, saperi.ECONFLICT, "error.match.exists"},
+		{"unknown need", func(m *saperi.Match) { m.NeedID = 99 }, saperi.ENOTFOUND, "error.not_found.posting"},
+		{"unknown offer", func(m *saperi.Match) { m.OfferID = 99 }, saperi.ENOTFOUND, "error.not_found.posting"},
+		{"kinds swapped", func(m *saperi.Match) { m.NeedID, m.OfferID = m.OfferID, m.NeedID }, saperi.EINVALID, "error.match.kinds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,11 +109,11 @@ func TestMatchCreateRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := countAll(t, p.db)
-			m, _ := matcher.NewMatch(p.need, p.offer, matcher.Ranked{}, matcher.ByEngine, "engine", t0)
+			m, _ := saperi.NewMatch(p.need, p.offer, saperi.Scored{}, saperi.ByEngine, "engine", t0)
 			tt.edit(m)
-			err := p.db.CreateMatch(ctx, m, matcher.Event{})
+			err := p.db.CreateMatch(ctx, m, saperi.Event{})
 			wantCode(t, err, tt.code)
-			if key := matcher.AsError(err).Key; key != tt.key {
+			if key := saperi.AsError(err).Key; key != tt.key {
 				t.Errorf("key = %q, want %q", key, tt.key)
 			}
 			if m.ID != 0 {
@@ -144,11 +144,11 @@ func TestMatchConnect(t *testing.T) {
 		t.Errorf("ActiveMatches = %v, want %v", active, want)
 	}
 
-	got := p.apply(t, m.ID, matcher.Accept, matcher.NeedSide)
-	if got.State != matcher.AcceptedNeed {
+	got := p.apply(t, m.ID, saperi.Accept, saperi.NeedSide)
+	if got.State != saperi.AcceptedNeed {
 		t.Fatalf("state %s after the need accepted", got.State)
 	}
-	if need, _ := p.db.Posting(ctx, p.need.ID); need.Status != matcher.Open {
+	if need, _ := p.db.Posting(ctx, p.need.ID); need.Status != saperi.Open {
 		t.Errorf("need is %s before both sides accepted, want open", need.Status)
 	}
 	old, _ := p.db.Changes(ctx, 0)
@@ -156,8 +156,8 @@ func TestMatchConnect(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got = p.apply(t, m.ID, matcher.Accept, matcher.OfferSide)
-	if got.State != matcher.Connected {
+	got = p.apply(t, m.ID, saperi.Accept, saperi.OfferSide)
+	if got.State != saperi.Connected {
 		t.Fatalf("state %s after both sides accepted", got.State)
 	}
 	stored, _ := p.db.Match(ctx, m.ID)
@@ -165,10 +165,10 @@ func TestMatchConnect(t *testing.T) {
 		t.Errorf("stored match %+v, want the returned one with 3 history entries", stored)
 	}
 	need, _ := p.db.Posting(ctx, p.need.ID)
-	if need.Status != matcher.Matched || !need.Updated.Equal(got.Updated) {
+	if need.Status != saperi.Matched || !need.Updated.Equal(got.Updated) {
 		t.Errorf("need is %s, updated %v; want matched at %v", need.Status, need.Updated, got.Updated)
 	}
-	if offer, _ := p.db.Posting(ctx, p.offer.ID); offer.Status != matcher.Open {
+	if offer, _ := p.db.Posting(ctx, p.offer.ID); offer.Status != saperi.Open {
 		t.Errorf("offer is %s, want still open", offer.Status)
 	}
 	cs, _ := p.db.Changes(ctx, 0)
@@ -184,7 +184,7 @@ func TestMatchConnect(t *testing.T) {
 		t.Errorf("active matches of the need = %d, want 2 (connected is active)", active[p.need.ID])
 	}
 
-	p.apply(t, m.ID, matcher.Complete, "")
+	p.apply(t, m.ID, saperi.Complete, "")
 	active, _ = p.db.ActiveMatches(ctx, []uint64{p.need.ID, p.offer.ID})
 	if want := map[uint64]int{p.need.ID: 1}; !reflect.DeepEqual(active, want) {
 		t.Errorf("after done, ActiveMatches = %v, want %v", active, want)
@@ -198,7 +198,7 @@ func TestMatchDecline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.apply(t, m.ID, matcher.Decline, matcher.OfferSide)
+	p.apply(t, m.ID, saperi.Decline, saperi.OfferSide)
 
 	for _, tt := range []struct {
 		id   uint64
@@ -215,8 +215,8 @@ func TestMatchDecline(t *testing.T) {
 	}
 
 	_, err = p.propose(t, p.need, p.offer)
-	wantCode(t, err, matcher.ECONFLICT)
-	if key := matcher.AsError(err).Key; key != "error.match.declined" {
+	wantCode(t, err, saperi.ECONFLICT)
+	if key := saperi.AsError(err).Key; key != "error.match.declined" {
 		t.Errorf("key = %q, want error.match.declined", key)
 	}
 	if _, err := p.propose(t, p.need, p.offer2); err != nil {
@@ -230,13 +230,13 @@ func TestMatchWithdrawThenPropose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.apply(t, m.ID, matcher.Withdraw, "")
+	p.apply(t, m.ID, saperi.Withdraw, "")
 	again, err := p.propose(t, p.need, p.offer)
 	if err != nil {
 		t.Fatalf("proposing again after a withdrawal: %v", err)
 	}
 	ms, _ := p.db.MatchesOf(context.Background(), p.offer.ID)
-	if len(ms) != 2 || ms[0].State != matcher.Withdrawn || ms[1].ID != again.ID {
+	if len(ms) != 2 || ms[0].State != saperi.Withdrawn || ms[1].ID != again.ID {
 		t.Errorf("MatchesOf = %+v, want the withdrawn match then the new one", ms)
 	}
 }
@@ -246,14 +246,14 @@ func TestMatchUpdateRefused(t *testing.T) {
 	errStop := errors.New("stop")
 	tests := []struct {
 		name string
-		fn   func(*matcher.Match) error
+		fn   func(*saperi.Match) error
 		code string
 	}{
-		{"fn error", func(m *matcher.Match) error { m.State = matcher.Declined; return errStop }, matcher.EINTERNAL},
-		{"bad transition", func(m *matcher.Match) error { return m.Apply(matcher.Complete, "", "op1", "", t0) }, matcher.ECONFLICT},
-		{"id", func(m *matcher.Match) error { m.ID = 5; return nil }, matcher.EINVALID},
-		{"need", func(m *matcher.Match) error { m.NeedID = 5; return nil }, matcher.EINVALID},
-		{"offer", func(m *matcher.Match) error { m.OfferID = 5; return nil }, matcher.EINVALID},
+		{"fn error", func(m *saperi.Match) error { m.State = saperi.Declined; return errStop }, saperi.EINTERNAL},
+		{"bad transition", func(m *saperi.Match) error { return m.Apply(saperi.Complete, "", "op1", "", t0) }, saperi.ECONFLICT},
+		{"id", func(m *saperi.Match) error { m.ID = 5; return nil }, saperi.EINVALID},
+		{"need", func(m *saperi.Match) error { m.NeedID = 5; return nil }, saperi.EINVALID},
+		{"offer", func(m *saperi.Match) error { m.OfferID = 5; return nil }, saperi.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -263,7 +263,7 @@ func TestMatchUpdateRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := countAll(t, p.db)
-			got, err := p.db.UpdateMatch(ctx, m.ID, tt.fn, matcher.Event{})
+			got, err := p.db.UpdateMatch(ctx, m.ID, tt.fn, saperi.Event{})
 			wantCode(t, err, tt.code)
 			if (err == errStop) != (tt.name == "fn error") {
 				t.Errorf("error %v: want fn's own error back, unwrapped, exactly when fn failed", err)
@@ -283,8 +283,8 @@ func TestMatchUpdateRefused(t *testing.T) {
 
 	t.Run("not found", func(t *testing.T) {
 		db := open(t)
-		_, err := db.UpdateMatch(ctx, 7, func(*matcher.Match) error { return nil }, matcher.Event{})
-		wantCode(t, err, matcher.ENOTFOUND)
+		_, err := db.UpdateMatch(ctx, 7, func(*saperi.Match) error { return nil }, saperi.Event{})
+		wantCode(t, err, saperi.ENOTFOUND)
 	})
 }
 
@@ -294,8 +294,8 @@ func TestCreateMatches(t *testing.T) {
 	ctx := context.Background()
 	p := newPair(t)
 	at := t0.Add(time.Hour)
-	mk := func(need, offer *matcher.Posting) *matcher.Match {
-		m, err := matcher.NewMatch(need, offer, matcher.Ranked{Score: 0.7}, matcher.ByEngine, "engine", at)
+	mk := func(need, offer *saperi.Posting) *saperi.Match {
+		m, err := saperi.NewMatch(need, offer, saperi.Scored{Score: 0.7}, saperi.ByEngine, "engine", at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -303,10 +303,10 @@ func TestCreateMatches(t *testing.T) {
 	}
 	gone := mk(p.need, p.offer2)
 	gone.OfferID = 999
-	ms := []*matcher.Match{mk(p.need, p.offer), mk(p.need, p.offer), gone, mk(p.need, p.offer2)}
-	evs := make([]matcher.Event, len(ms))
+	ms := []*saperi.Match{mk(p.need, p.offer), mk(p.need, p.offer), gone, mk(p.need, p.offer2)}
+	evs := make([]saperi.Event, len(ms))
 	for i := range evs {
-		evs[i] = matcher.Event{At: at, Actor: "engine"}
+		evs[i] = saperi.Event{At: at, Actor: "engine"}
 	}
 	before := countAll(t, p.db)
 	errs, err := p.db.CreateMatches(ctx, ms, evs)
@@ -316,8 +316,8 @@ func TestCreateMatches(t *testing.T) {
 	if ms[0].ID == 0 || ms[3].ID <= ms[0].ID || ms[1].ID != 0 || ms[2].ID != 0 {
 		t.Fatalf("ids %d %d %d %d: want the first and last stored, in order", ms[0].ID, ms[1].ID, ms[2].ID, ms[3].ID)
 	}
-	wantCode(t, errs[1], matcher.ECONFLICT) // the same pair twice in one call
-	wantCode(t, errs[2], matcher.ENOTFOUND)
+	wantCode(t, errs[1], saperi.ECONFLICT) // the same pair twice in one call
+	wantCode(t, errs[2], saperi.ENOTFOUND)
 	if errs[0] != nil || errs[3] != nil {
 		t.Errorf("errors %v", errs)
 	}

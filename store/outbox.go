@@ -4,21 +4,21 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // Changes returns at most limit outbox entries (default 100), oldest first.
 // A posting written several times has several entries.
-func (db *DB) Changes(ctx context.Context, limit int) ([]matcher.Change, error) {
+func (db *DB) Changes(ctx context.Context, limit int) ([]saperi.Change, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	out := []matcher.Change{}
+	out := []saperi.Change{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket(outboxBucket).Cursor()
 		for k, v := c.First(); k != nil && len(out) < limit; k, v = c.Next() {
-			out = append(out, matcher.Change{Seq: btoi(k), PostingID: btoi(v)})
+			out = append(out, saperi.Change{Seq: btoi(k), PostingID: btoi(v)})
 		}
 		return nil
 	})
@@ -28,7 +28,7 @@ func (db *DB) Changes(ctx context.Context, limit int) ([]matcher.Change, error) 
 // DoneChanges deletes exactly the outbox entries cs, once the index has
 // applied them. A newer entry for the same posting stays. Entries already
 // gone are ignored.
-func (db *DB) DoneChanges(ctx context.Context, cs []matcher.Change) error {
+func (db *DB) DoneChanges(ctx context.Context, cs []saperi.Change) error {
 	if len(cs) == 0 {
 		return nil
 	}

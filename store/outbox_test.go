@@ -5,15 +5,15 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestOutbox(t *testing.T) {
 	db, _, owner := fixture(t)
 	ctx := context.Background()
-	a := mustPosting(t, db, owner, matcher.Offer, "Ripetizioni di matematica")
-	b := mustPosting(t, db, owner, matcher.Need, "Aiuto con lo SPID")
-	if _, err := db.UpdatePosting(ctx, a.ID, func(p *matcher.Posting) error { p.Description = "Anche fisica"; return nil }, matcher.Event{}); err != nil {
+	a := mustPosting(t, db, owner, saperi.Offer, "Ripetizioni di matematica")
+	b := mustPosting(t, db, owner, saperi.Need, "Aiuto con lo SPID")
+	if _, err := db.UpdatePosting(ctx, a.ID, func(p *saperi.Posting) error { p.Description = "Anche fisica"; return nil }, saperi.Event{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -21,7 +21,7 @@ func TestOutbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	postings := func(cs []matcher.Change) []uint64 {
+	postings := func(cs []saperi.Change) []uint64 {
 		out := []uint64{}
 		for _, c := range cs {
 			out = append(out, c.PostingID)
@@ -65,7 +65,7 @@ func TestOutbox(t *testing.T) {
 	}
 
 	// Seqs are never reused.
-	mustPosting(t, db, owner, matcher.Offer, "Giardinaggio")
+	mustPosting(t, db, owner, saperi.Offer, "Giardinaggio")
 	next, _ := db.Changes(ctx, 0)
 	if len(next) != 1 || next[0].Seq <= cs[2].Seq {
 		t.Errorf("new change %+v, want a seq after %d", next, cs[2].Seq)

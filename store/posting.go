@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
@@ -18,7 +18,7 @@ const defaultScanBatch = 1000
 // that its profile exists, assigns its ID, and writes the record, an outbox
 // entry and an audit event (Action "posting.create" unless set, Subject
 // "posting/<id>", OnBehalfOf the owner) in one transaction.
-func (db *DB) CreatePosting(ctx context.Context, p *matcher.Posting, ev matcher.Event) error {
+func (db *DB) CreatePosting(ctx context.Context, p *saperi.Posting, ev saperi.Event) error {
 	err := db.batch(ctx, func(tx *bbolt.Tx) error {
 		cats, err := categories(tx)
 		if err != nil {
@@ -40,14 +40,14 @@ func (db *DB) CreatePosting(ctx context.Context, p *matcher.Posting, ev matcher.
 // and an audit event (Action "posting.update" unless set) in one
 // transaction. An error from fn aborts the update and is returned as is.
 // ID, Kind and ProfileID cannot change.
-func (db *DB) UpdatePosting(ctx context.Context, id uint64, fn func(*matcher.Posting) error, ev matcher.Event) (*matcher.Posting, error) {
-	var p *matcher.Posting
+func (db *DB) UpdatePosting(ctx context.Context, id uint64, fn func(*saperi.Posting) error, ev saperi.Event) (*saperi.Posting, error) {
+	var p *saperi.Posting
 	err := db.batch(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if p, err = getPosting(tx, id); err != nil {
 			return err
 		}
-		old := &matcher.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
+		old := &saperi.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
 		if err := fn(p); err != nil {
 			return err
 		}
@@ -80,10 +80,10 @@ func (db *DB) UpdatePosting(ctx context.Context, id uint64, fn func(*matcher.Pos
 // ImportPostings stores ps in one transaction: all of them or, on the first
 // invalid one, none. Each is validated as CreatePosting does; an error
 // names the index of the posting ("posting 3: ...") and, when it is a
-// *matcher.Error, carries it as Args["Index"]. Each posting gets an ID and an
+// *saperi.Error, carries it as Args["Index"]. Each posting gets an ID and an
 // outbox entry; one audit event (Action "posting.import" unless set,
 // Subject "postings" unless set, Detail "<n> postings") records the import.
-func (db *DB) ImportPostings(ctx context.Context, ps []*matcher.Posting, ev matcher.Event) error {
+func (db *DB) ImportPostings(ctx context.Context, ps []*saperi.Posting, ev saperi.Event) error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -94,7 +94,7 @@ func (db *DB) ImportPostings(ctx context.Context, ps []*matcher.Posting, ev matc
 		}
 		for i, p := range ps {
 			if err := createPosting(tx, p, cats); err != nil {
-				if e := matcher.AsError(err); e != nil {
+				if e := saperi.AsError(err); e != nil {
 					c := *e
 					c.Args = map[string]any{"Index": i}
 					for k, v := range e.Args {
@@ -123,8 +123,8 @@ func (db *DB) ImportPostings(ctx context.Context, ps []*matcher.Posting, ev matc
 }
 
 // Posting returns posting id.
-func (db *DB) Posting(ctx context.Context, id uint64) (*matcher.Posting, error) {
-	var p *matcher.Posting
+func (db *DB) Posting(ctx context.Context, id uint64) (*saperi.Posting, error) {
+	var p *saperi.Posting
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		p, err = getPosting(tx, id)
@@ -134,12 +134,12 @@ func (db *DB) Posting(ctx context.Context, id uint64) (*matcher.Posting, error) 
 }
 
 // Postings returns the postings among ids that exist, in the order given.
-func (db *DB) Postings(ctx context.Context, ids []uint64) ([]*matcher.Posting, error) {
-	out := make([]*matcher.Posting, 0, len(ids))
+func (db *DB) Postings(ctx context.Context, ids []uint64) ([]*saperi.Posting, error) {
+	out := make([]*saperi.Posting, 0, len(ids))
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(postingBucket)
 		for _, id := range ids {
-			p := &matcher.Posting{}
+			p := &saperi.Posting{}
 			ok, err := getJSON(b, id, p)
 			if err != nil {
 				return fmt.Errorf("store: get posting %d: %w", id, err)
@@ -156,13 +156,13 @@ func (db *DB) Postings(ctx context.Context, ids []uint64) ([]*matcher.Posting, e
 // ListPostings returns the postings that pass f with id > f.After, by id,
 // at most f.Limit (default 50, at most 500). Area compares without regard
 // to case; Status compares the stored status.
-func (db *DB) ListPostings(ctx context.Context, f matcher.PostingFilter) ([]*matcher.Posting, error) {
+func (db *DB) ListPostings(ctx context.Context, f saperi.PostingFilter) ([]*saperi.Posting, error) {
 	n := clampLimit(f.Limit)
-	out := []*matcher.Posting{}
+	out := []*saperi.Posting{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		postings := tx.Bucket(postingBucket)
 		add := func(id uint64, v []byte) (bool, error) {
-			p := &matcher.Posting{}
+			p := &saperi.Posting{}
 			if err := json.Unmarshal(v, p); err != nil {
 				return false, fmt.Errorf("store: get posting %d: %w", id, err)
 			}
@@ -198,14 +198,14 @@ func (db *DB) ListPostings(ctx context.Context, f matcher.PostingFilter) ([]*mat
 // keep reports whether p passes the filter f (After and Limit aside).
 // status is the posting's status as of f.Now when given (an open posting
 // past its expiry is expired), else as stored.
-func status(f matcher.PostingFilter, p *matcher.Posting) matcher.Status {
+func status(f saperi.PostingFilter, p *saperi.Posting) saperi.Status {
 	if f.Now.IsZero() {
 		return p.Status
 	}
 	return p.StatusAt(f.Now)
 }
 
-func keep(f matcher.PostingFilter, p *matcher.Posting) bool {
+func keep(f saperi.PostingFilter, p *saperi.Posting) bool {
 	return (f.Kind == "" || p.Kind == f.Kind) &&
 		(f.Status == "" || status(f, p) == f.Status) &&
 		(f.Category == "" || p.Category == f.Category) &&
@@ -219,7 +219,7 @@ func keep(f matcher.PostingFilter, p *matcher.Posting) bool {
 // fn runs outside it, so a long scan never holds the file; postings written
 // meanwhile may or may not be seen. ctx is checked between chunks. An
 // error from fn stops the scan and is returned as is.
-func (db *DB) ScanPostings(ctx context.Context, batch int, fn func([]*matcher.Posting) error) error {
+func (db *DB) ScanPostings(ctx context.Context, batch int, fn func([]*saperi.Posting) error) error {
 	return scan(ctx, db, postingBucket, "posting", batch, fn)
 }
 
@@ -233,26 +233,26 @@ func (db *DB) CountPostings(ctx context.Context) (int, error) {
 	return n, err
 }
 
-func getPosting(tx *bbolt.Tx, id uint64) (*matcher.Posting, error) {
-	p := &matcher.Posting{}
+func getPosting(tx *bbolt.Tx, id uint64) (*saperi.Posting, error) {
+	p := &saperi.Posting{}
 	ok, err := getJSON(tx.Bucket(postingBucket), id, p)
 	if err != nil {
 		return nil, fmt.Errorf("store: get posting %d: %w", id, err)
 	}
 	if !ok {
-		return nil, matcher.NotFound("posting", id)
+		return nil, saperi.NotFound("posting", id)
 	}
 	return p, nil
 }
 
 // createPosting validates p, checks its owner, assigns its ID and writes it
 // with its outbox entry.
-func createPosting(tx *bbolt.Tx, p *matcher.Posting, cats []matcher.Category) error {
+func createPosting(tx *bbolt.Tx, p *saperi.Posting, cats []saperi.Category) error {
 	if err := p.Validate(cats, p.Created); err != nil {
 		return err
 	}
 	if tx.Bucket(profileBucket).Get(itob(p.ProfileID)) == nil {
-		return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_profile", Field: "profile_id",
+		return &saperi.Error{Code: saperi.EINVALID, Key: "error.unknown_profile", Field: "profile_id",
 			Args: map[string]any{"ID": p.ProfileID}, Message: fmt.Sprintf("unknown profile %d", p.ProfileID)}
 	}
 	id, err := tx.Bucket(postingBucket).NextSequence()
@@ -266,7 +266,7 @@ func createPosting(tx *bbolt.Tx, p *matcher.Posting, cats []matcher.Category) er
 // putPosting writes p, keeps the indexes and the posting count in step and
 // adds an outbox entry. old holds the stored ID, ProfileID and HubID, nil
 // for a new posting.
-func putPosting(tx *bbolt.Tx, p, old *matcher.Posting) error {
+func putPosting(tx *bbolt.Tx, p, old *saperi.Posting) error {
 	if err := putJSON(tx.Bucket(postingBucket), itob(p.ID), p); err != nil {
 		return fmt.Errorf("store: put posting %d: %w", p.ID, err)
 	}
@@ -292,7 +292,7 @@ func putPosting(tx *bbolt.Tx, p, old *matcher.Posting) error {
 	return enqueue(tx, p.ID)
 }
 
-func postingEvent(ev matcher.Event, p *matcher.Posting, action string) matcher.Event {
+func postingEvent(ev saperi.Event, p *saperi.Posting, action string) saperi.Event {
 	if ev.Action == "" {
 		ev.Action = action
 	}

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // fixture is a store with one hub and one profile.
-func fixture(tb testing.TB) (*DB, *matcher.Hub, *matcher.Profile) {
+func fixture(tb testing.TB) (*DB, *saperi.Hub, *saperi.Profile) {
 	tb.Helper()
 	db := open(tb)
 	h := mustHub(tb, db, "Portineria Aurora")
@@ -25,10 +25,10 @@ func TestPostingCreate(t *testing.T) {
 	ctx := context.Background()
 	before := countAll(t, db)
 
-	p := newPosting(owner, matcher.Offer, "Ripetizioni di matematica")
-	p.Point = &matcher.Point{Lat: 45.07, Lon: 7.66}
+	p := newPosting(owner, saperi.Offer, "Ripetizioni di matematica")
+	p.Point = &saperi.Point{Lat: 45.07, Lon: 7.66}
 	p.AvailableFrom = t0
-	if err := db.CreatePosting(ctx, p, matcher.Event{At: t0, Actor: "op1"}); err != nil {
+	if err := db.CreatePosting(ctx, p, saperi.Event{At: t0, Actor: "op1"}); err != nil {
 		t.Fatal(err)
 	}
 	if p.ID == 0 {
@@ -57,7 +57,7 @@ func TestPostingCreate(t *testing.T) {
 	}
 
 	_, err = db.Posting(ctx, 99)
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 }
 
 func TestPostingCreateInvalid(t *testing.T) {
@@ -65,23 +65,23 @@ func TestPostingCreateInvalid(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name  string
-		edit  func(*matcher.Posting)
+		edit  func(*saperi.Posting)
 		field string
 	}{
-		{"unknown profile", func(p *matcher.Posting) { p.ProfileID = 42 }, "profile_id"},
-		{"no title", func(p *matcher.Posting) { p.Title = "" }, "title"},
-		{"unknown category", func(p *matcher.Posting) { p.Category = "astrologia" }, "category"},
-		{"expired", func(p *matcher.Posting) { p.Expires = t0.Add(-time.Hour) }, "expires"},
-		{"kind", func(p *matcher.Posting) { p.Kind = "gift" }, "kind"},
+		{"unknown profile", func(p *saperi.Posting) { p.ProfileID = 42 }, "profile_id"},
+		{"no title", func(p *saperi.Posting) { p.Title = "" }, "title"},
+		{"unknown category", func(p *saperi.Posting) { p.Category = "astrologia" }, "category"},
+		{"expired", func(p *saperi.Posting) { p.Expires = t0.Add(-time.Hour) }, "expires"},
+		{"kind", func(p *saperi.Posting) { p.Kind = "gift" }, "kind"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := countAll(t, db)
-			p := newPosting(owner, matcher.Need, "Aiuto con lo SPID")
+			p := newPosting(owner, saperi.Need, "Aiuto con lo SPID")
 			tt.edit(p)
-			err := db.CreatePosting(ctx, p, matcher.Event{At: t0})
-			wantCode(t, err, matcher.EINVALID)
-			if e := matcher.AsError(err); e.Field != tt.field {
+			err := db.CreatePosting(ctx, p, saperi.Event{At: t0})
+			wantCode(t, err, saperi.EINVALID)
+			if e := saperi.AsError(err); e.Field != tt.field {
 				t.Errorf("field = %q, want %q", e.Field, tt.field)
 			}
 			if p.ID != 0 {
@@ -100,38 +100,38 @@ func TestPostingUpdate(t *testing.T) {
 	later := t0.Add(24 * time.Hour)
 	tests := []struct {
 		name  string
-		fn    func(*matcher.Posting) error
+		fn    func(*saperi.Posting) error
 		code  string // "" when the update succeeds
 		field string
 	}{
-		{"title", func(p *matcher.Posting) error { p.Title = "Ripetizioni di fisica"; p.Updated = later; return nil }, "", ""},
-		{"pause", func(p *matcher.Posting) error { return p.Apply(matcher.Pause, later) }, "", ""},
-		{"closed past expiry", func(p *matcher.Posting) error {
+		{"title", func(p *saperi.Posting) error { p.Title = "Ripetizioni di fisica"; p.Updated = later; return nil }, "", ""},
+		{"pause", func(p *saperi.Posting) error { return p.Apply(saperi.Pause, later) }, "", ""},
+		{"closed past expiry", func(p *saperi.Posting) error {
 			p.Updated = p.Expires.Add(time.Hour)
-			p.Status = matcher.Closed
+			p.Status = saperi.Closed
 			return nil
 		}, "", ""},
-		{"fn error", func(p *matcher.Posting) error { p.Title = "Altro"; return errStop }, matcher.EINTERNAL, ""},
-		{"fn conflict", func(p *matcher.Posting) error { return p.Apply(matcher.Resume, later) }, matcher.ECONFLICT, ""},
-		{"invalid", func(p *matcher.Posting) error { p.Title = "x"; p.Updated = later; return nil }, matcher.EINVALID, "title"},
-		{"open past expiry", func(p *matcher.Posting) error { p.Updated = p.Expires.Add(time.Hour); return nil }, matcher.EINVALID, "expires"},
-		{"id", func(p *matcher.Posting) error { p.ID = 7; return nil }, matcher.EINVALID, "id"},
-		{"kind", func(p *matcher.Posting) error { p.Kind = matcher.Need; return nil }, matcher.EINVALID, "kind"},
-		{"profile", func(p *matcher.Posting) error { p.ProfileID++; return nil }, matcher.EINVALID, "profile_id"},
+		{"fn error", func(p *saperi.Posting) error { p.Title = "Altro"; return errStop }, saperi.EINTERNAL, ""},
+		{"fn conflict", func(p *saperi.Posting) error { return p.Apply(saperi.Resume, later) }, saperi.ECONFLICT, ""},
+		{"invalid", func(p *saperi.Posting) error { p.Title = "x"; p.Updated = later; return nil }, saperi.EINVALID, "title"},
+		{"open past expiry", func(p *saperi.Posting) error { p.Updated = p.Expires.Add(time.Hour); return nil }, saperi.EINVALID, "expires"},
+		{"id", func(p *saperi.Posting) error { p.ID = 7; return nil }, saperi.EINVALID, "id"},
+		{"kind", func(p *saperi.Posting) error { p.Kind = saperi.Need; return nil }, saperi.EINVALID, "kind"},
+		{"profile", func(p *saperi.Posting) error { p.ProfileID++; return nil }, saperi.EINVALID, "profile_id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db, _, owner := fixture(t)
-			p := mustPosting(t, db, owner, matcher.Offer, "Ripetizioni di matematica")
+			p := mustPosting(t, db, owner, saperi.Offer, "Ripetizioni di matematica")
 			before := countAll(t, db)
 
-			got, err := db.UpdatePosting(ctx, p.ID, tt.fn, matcher.Event{At: later, Actor: "op1"})
+			got, err := db.UpdatePosting(ctx, p.ID, tt.fn, saperi.Event{At: later, Actor: "op1"})
 			after := countAll(t, db)
 			stored, _ := db.Posting(ctx, p.ID)
 			if tt.code != "" {
 				wantCode(t, err, tt.code)
-				if tt.field != "" && matcher.AsError(err).Field != tt.field {
-					t.Errorf("field = %q, want %q", matcher.AsError(err).Field, tt.field)
+				if tt.field != "" && saperi.AsError(err).Field != tt.field {
+					t.Errorf("field = %q, want %q", saperi.AsError(err).Field, tt.field)
 				}
 				if (err == errStop) != (tt.name == "fn error") {
 					t.Errorf("error %v: want fn's own error back, unwrapped, exactly when fn failed", err)
@@ -166,17 +166,17 @@ func TestPostingUpdate(t *testing.T) {
 
 	t.Run("not found", func(t *testing.T) {
 		db := open(t)
-		_, err := db.UpdatePosting(ctx, 7, func(*matcher.Posting) error { return nil }, matcher.Event{})
-		wantCode(t, err, matcher.ENOTFOUND)
+		_, err := db.UpdatePosting(ctx, 7, func(*saperi.Posting) error { return nil }, saperi.Event{})
+		wantCode(t, err, saperi.ENOTFOUND)
 	})
 }
 
 func TestImportPostings(t *testing.T) {
 	ctx := context.Background()
-	batch := func(owner *matcher.Profile, n int) []*matcher.Posting {
-		ps := make([]*matcher.Posting, n)
+	batch := func(owner *saperi.Profile, n int) []*saperi.Posting {
+		ps := make([]*saperi.Posting, n)
 		for i := range ps {
-			ps[i] = newPosting(owner, matcher.Offer, fmt.Sprintf("Offerta numero %d", i))
+			ps[i] = newPosting(owner, saperi.Offer, fmt.Sprintf("Offerta numero %d", i))
 		}
 		return ps
 	}
@@ -185,7 +185,7 @@ func TestImportPostings(t *testing.T) {
 		db, _, owner := fixture(t)
 		before := countAll(t, db)
 		ps := batch(owner, 5)
-		if err := db.ImportPostings(ctx, ps, matcher.Event{At: t0, Actor: "admin"}); err != nil {
+		if err := db.ImportPostings(ctx, ps, saperi.Event{At: t0, Actor: "admin"}); err != nil {
 			t.Fatal(err)
 		}
 		for i, p := range ps {
@@ -205,11 +205,11 @@ func TestImportPostings(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		edit  func(*matcher.Posting)
+		edit  func(*saperi.Posting)
 		field string
 	}{
-		{"invalid", func(p *matcher.Posting) { p.Title = "" }, "title"},
-		{"unknown profile", func(p *matcher.Posting) { p.ProfileID = 99 }, "profile_id"},
+		{"invalid", func(p *saperi.Posting) { p.Title = "" }, "title"},
+		{"unknown profile", func(p *saperi.Posting) { p.ProfileID = 99 }, "profile_id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,12 +217,12 @@ func TestImportPostings(t *testing.T) {
 			before := countAll(t, db)
 			ps := batch(owner, 5)
 			tt.edit(ps[3])
-			err := db.ImportPostings(ctx, ps, matcher.Event{At: t0})
-			wantCode(t, err, matcher.EINVALID)
+			err := db.ImportPostings(ctx, ps, saperi.Event{At: t0})
+			wantCode(t, err, saperi.EINVALID)
 			if !strings.HasPrefix(err.Error(), "posting 3: ") {
 				t.Errorf("error %q does not name the posting", err)
 			}
-			e := matcher.AsError(err)
+			e := saperi.AsError(err)
 			if e.Field != tt.field || e.Args["Index"] != 3 {
 				t.Errorf("error %+v, want field %s and Args[Index] 3", e, tt.field)
 			}
@@ -240,8 +240,8 @@ func TestImportPostings(t *testing.T) {
 
 func TestPostings(t *testing.T) {
 	db, _, owner := fixture(t)
-	a := mustPosting(t, db, owner, matcher.Offer, "Ripetizioni di matematica")
-	b := mustPosting(t, db, owner, matcher.Need, "Aiuto con lo SPID")
+	a := mustPosting(t, db, owner, saperi.Offer, "Ripetizioni di matematica")
+	b := mustPosting(t, db, owner, saperi.Need, "Aiuto con lo SPID")
 	got, err := db.Postings(context.Background(), []uint64{b.ID, 99, a.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -260,24 +260,24 @@ func TestListPostings(t *testing.T) {
 	bruno := mustProfile(t, db, b.ID, "Bruno")
 
 	type spec struct {
-		owner  *matcher.Profile
-		kind   matcher.Kind
+		owner  *saperi.Profile
+		kind   saperi.Kind
 		cat    string
 		area   string
-		status matcher.Status
+		status saperi.Status
 	}
 	var ids []uint64
 	for i, s := range []spec{
-		{anna, matcher.Offer, "scuola", "Aurora", matcher.Open},       // 0
-		{anna, matcher.Need, "digitale", "Aurora", matcher.Open},      // 1
-		{bruno, matcher.Offer, "scuola", "Barriera", matcher.Open},    // 2
-		{bruno, matcher.Need, "scuola", "barriera", matcher.Paused},   // 3
-		{anna, matcher.Offer, "cucina", "Vanchiglia", matcher.Closed}, // 4
-		{bruno, matcher.Offer, "scuola", "Barriera", matcher.Open},    // 5
+		{anna, saperi.Offer, "scuola", "Aurora", saperi.Open},       // 0
+		{anna, saperi.Need, "digitale", "Aurora", saperi.Open},      // 1
+		{bruno, saperi.Offer, "scuola", "Barriera", saperi.Open},    // 2
+		{bruno, saperi.Need, "scuola", "barriera", saperi.Paused},   // 3
+		{anna, saperi.Offer, "cucina", "Vanchiglia", saperi.Closed}, // 4
+		{bruno, saperi.Offer, "scuola", "Barriera", saperi.Open},    // 5
 	} {
 		p := newPosting(s.owner, s.kind, fmt.Sprintf("Annuncio numero %d", i))
 		p.Category, p.Area, p.Status = s.cat, s.area, s.status
-		if err := db.CreatePosting(ctx, p, matcher.Event{}); err != nil {
+		if err := db.CreatePosting(ctx, p, saperi.Event{}); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, p.ID)
@@ -291,24 +291,24 @@ func TestListPostings(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		f    matcher.PostingFilter
+		f    saperi.PostingFilter
 		want []uint64
 	}{
-		{"all", matcher.PostingFilter{}, pick(0, 1, 2, 3, 4, 5)},
-		{"kind", matcher.PostingFilter{Kind: matcher.Need}, pick(1, 3)},
-		{"status", matcher.PostingFilter{Status: matcher.Open}, pick(0, 1, 2, 5)},
-		{"category", matcher.PostingFilter{Category: "scuola"}, pick(0, 2, 3, 5)},
-		{"area any case", matcher.PostingFilter{Area: "BARRIERA"}, pick(2, 3, 5)},
-		{"hub", matcher.PostingFilter{HubID: b.ID}, pick(2, 3, 5)},
-		{"profile", matcher.PostingFilter{ProfileID: anna.ID}, pick(0, 1, 4)},
-		{"profile and hub disagree", matcher.PostingFilter{ProfileID: anna.ID, HubID: b.ID}, pick()},
-		{"combined", matcher.PostingFilter{Kind: matcher.Offer, Category: "scuola", Status: matcher.Open}, pick(0, 2, 5)},
-		{"page 1", matcher.PostingFilter{Limit: 2}, pick(0, 1)},
-		{"page 2", matcher.PostingFilter{Limit: 2, After: ids[1]}, pick(2, 3)},
-		{"filtered page", matcher.PostingFilter{Category: "scuola", Limit: 2, After: ids[0]}, pick(2, 3)},
-		{"hub page", matcher.PostingFilter{HubID: b.ID, Limit: 1, After: ids[2]}, pick(3)},
-		{"profile page", matcher.PostingFilter{ProfileID: anna.ID, After: ids[1]}, pick(4)},
-		{"past the end", matcher.PostingFilter{After: ids[5]}, pick()},
+		{"all", saperi.PostingFilter{}, pick(0, 1, 2, 3, 4, 5)},
+		{"kind", saperi.PostingFilter{Kind: saperi.Need}, pick(1, 3)},
+		{"status", saperi.PostingFilter{Status: saperi.Open}, pick(0, 1, 2, 5)},
+		{"category", saperi.PostingFilter{Category: "scuola"}, pick(0, 2, 3, 5)},
+		{"area any case", saperi.PostingFilter{Area: "BARRIERA"}, pick(2, 3, 5)},
+		{"hub", saperi.PostingFilter{HubID: b.ID}, pick(2, 3, 5)},
+		{"profile", saperi.PostingFilter{ProfileID: anna.ID}, pick(0, 1, 4)},
+		{"profile and hub disagree", saperi.PostingFilter{ProfileID: anna.ID, HubID: b.ID}, pick()},
+		{"combined", saperi.PostingFilter{Kind: saperi.Offer, Category: "scuola", Status: saperi.Open}, pick(0, 2, 5)},
+		{"page 1", saperi.PostingFilter{Limit: 2}, pick(0, 1)},
+		{"page 2", saperi.PostingFilter{Limit: 2, After: ids[1]}, pick(2, 3)},
+		{"filtered page", saperi.PostingFilter{Category: "scuola", Limit: 2, After: ids[0]}, pick(2, 3)},
+		{"hub page", saperi.PostingFilter{HubID: b.ID, Limit: 1, After: ids[2]}, pick(3)},
+		{"profile page", saperi.PostingFilter{ProfileID: anna.ID, After: ids[1]}, pick(4)},
+		{"past the end", saperi.PostingFilter{After: ids[5]}, pick()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,11 +327,11 @@ func TestListPostings(t *testing.T) {
 	}
 
 	t.Run("hub moved", func(t *testing.T) {
-		if _, err := db.UpdatePosting(ctx, ids[0], func(p *matcher.Posting) error { p.HubID = b.ID; return nil }, matcher.Event{}); err != nil {
+		if _, err := db.UpdatePosting(ctx, ids[0], func(p *saperi.Posting) error { p.HubID = b.ID; return nil }, saperi.Event{}); err != nil {
 			t.Fatal(err)
 		}
-		inA, _ := db.ListPostings(ctx, matcher.PostingFilter{HubID: a.ID})
-		inB, _ := db.ListPostings(ctx, matcher.PostingFilter{HubID: b.ID})
+		inA, _ := db.ListPostings(ctx, saperi.PostingFilter{HubID: a.ID})
+		inB, _ := db.ListPostings(ctx, saperi.PostingFilter{HubID: b.ID})
 		if len(inA) != 2 || len(inB) != 4 || inB[0].ID != ids[0] {
 			t.Errorf("after the move hub %d has %d postings and hub %d has %d, want 2 and 4", a.ID, len(inA), b.ID, len(inB))
 		}
@@ -341,15 +341,15 @@ func TestListPostings(t *testing.T) {
 	})
 
 	t.Run("limit", func(t *testing.T) {
-		ps := make([]*matcher.Posting, maxLimit+10)
+		ps := make([]*saperi.Posting, maxLimit+10)
 		for i := range ps {
-			ps[i] = newPosting(anna, matcher.Offer, fmt.Sprintf("Offerta numero %d", i))
+			ps[i] = newPosting(anna, saperi.Offer, fmt.Sprintf("Offerta numero %d", i))
 		}
-		if err := db.ImportPostings(ctx, ps, matcher.Event{}); err != nil {
+		if err := db.ImportPostings(ctx, ps, saperi.Event{}); err != nil {
 			t.Fatal(err)
 		}
 		for _, tt := range []struct{ limit, want int }{{0, defaultLimit}, {-1, defaultLimit}, {10, 10}, {maxLimit + 1, maxLimit}} {
-			got, err := db.ListPostings(ctx, matcher.PostingFilter{Limit: tt.limit})
+			got, err := db.ListPostings(ctx, saperi.PostingFilter{Limit: tt.limit})
 			if err != nil || len(got) != tt.want {
 				t.Errorf("Limit %d: %d postings (%v), want %d", tt.limit, len(got), err, tt.want)
 			}
@@ -360,11 +360,11 @@ func TestListPostings(t *testing.T) {
 func TestScanPostings(t *testing.T) {
 	db, _, owner := fixture(t)
 	ctx := context.Background()
-	ps := make([]*matcher.Posting, 7)
+	ps := make([]*saperi.Posting, 7)
 	for i := range ps {
-		ps[i] = newPosting(owner, matcher.Offer, fmt.Sprintf("Offerta numero %d", i))
+		ps[i] = newPosting(owner, saperi.Offer, fmt.Sprintf("Offerta numero %d", i))
 	}
-	if err := db.ImportPostings(ctx, ps, matcher.Event{}); err != nil {
+	if err := db.ImportPostings(ctx, ps, saperi.Event{}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := db.CountPostings(ctx); err != nil || n != 7 {
@@ -385,7 +385,7 @@ func TestScanPostings(t *testing.T) {
 		t.Run(fmt.Sprint("batch ", tt.batch), func(t *testing.T) {
 			var sizes []int
 			var seen []uint64
-			err := db.ScanPostings(ctx, tt.batch, func(chunk []*matcher.Posting) error {
+			err := db.ScanPostings(ctx, tt.batch, func(chunk []*saperi.Posting) error {
 				sizes = append(sizes, len(chunk))
 				for _, p := range chunk {
 					seen = append(seen, p.ID)
@@ -408,8 +408,8 @@ func TestScanPostings(t *testing.T) {
 
 	t.Run("writes from fn", func(t *testing.T) {
 		// fn runs outside any transaction, so it may write.
-		err := db.ScanPostings(ctx, 3, func(chunk []*matcher.Posting) error {
-			_, err := db.UpdatePosting(ctx, chunk[0].ID, func(p *matcher.Posting) error { p.Description = "visto"; return nil }, matcher.Event{})
+		err := db.ScanPostings(ctx, 3, func(chunk []*saperi.Posting) error {
+			_, err := db.UpdatePosting(ctx, chunk[0].ID, func(p *saperi.Posting) error { p.Description = "visto"; return nil }, saperi.Event{})
 			return err
 		})
 		if err != nil {
@@ -420,7 +420,7 @@ func TestScanPostings(t *testing.T) {
 	t.Run("fn error stops", func(t *testing.T) {
 		stop := errors.New("stop")
 		calls := 0
-		err := db.ScanPostings(ctx, 2, func([]*matcher.Posting) error { calls++; return stop })
+		err := db.ScanPostings(ctx, 2, func([]*saperi.Posting) error { calls++; return stop })
 		if err != stop || calls != 1 {
 			t.Errorf("err %v after %d calls, want stop after 1", err, calls)
 		}
@@ -429,7 +429,7 @@ func TestScanPostings(t *testing.T) {
 	t.Run("canceled between chunks", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
 		calls := 0
-		err := db.ScanPostings(ctx, 2, func([]*matcher.Posting) error { calls++; cancel(); return nil })
+		err := db.ScanPostings(ctx, 2, func([]*saperi.Posting) error { calls++; cancel(); return nil })
 		if !errors.Is(err, context.Canceled) || calls != 1 {
 			t.Errorf("err %v after %d calls, want context.Canceled after 1", err, calls)
 		}

@@ -6,19 +6,19 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // EraseProfile erases profile id and everything personal about it, in one
 // transaction: its postings are deleted (with outbox entries, so the index
-// drops them), its matches anonymised (matcher.Match.Forget: withdrawn if
+// drops them), its matches anonymised (saperi.Match.Forget: withdrawn if
 // open, notes and matched words dropped, its side's profile id zeroed), the
 // details of the audit events done on its behalf cleared (who did what and
 // when stays, as ids), its accounts and their sessions deleted, and an
 // event "profile.erase" added (ev, without personal data).
-func (db *DB) EraseProfile(ctx context.Context, id uint64, ev matcher.Event) (matcher.Erasure, error) {
-	var n matcher.Erasure
+func (db *DB) EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (saperi.Erasure, error) {
+	var n saperi.Erasure
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		p, err := getProfile(tx, id)
 		if err != nil {
@@ -44,7 +44,7 @@ func (db *DB) EraseProfile(ctx context.Context, id uint64, ev matcher.Event) (ma
 		if n.Events, err = clearEventDetails(tx, id); err != nil {
 			return err
 		}
-		var users []*matcher.User
+		var users []*saperi.User
 		if err := scanPairs(tx.Bucket(profileUserBucket), id, 0, func(uid uint64, _ []byte) (bool, error) {
 			u, err := getUser(tx, uid)
 			if err == nil {
@@ -76,7 +76,7 @@ func (db *DB) EraseProfile(ctx context.Context, id uint64, ev matcher.Event) (ma
 
 // forgetMatches anonymises every match of posting pid for the side of the
 // erased profile.
-func forgetMatches(tx *bbolt.Tx, pid, profileID uint64, ev matcher.Event, seen map[uint64]bool) error {
+func forgetMatches(tx *bbolt.Tx, pid, profileID uint64, ev saperi.Event, seen map[uint64]bool) error {
 	var ids []uint64
 	if err := scanPairs(tx.Bucket(postingMatchBucket), pid, 0, func(mid uint64, _ []byte) (bool, error) {
 		ids = append(ids, mid)
@@ -89,9 +89,9 @@ func forgetMatches(tx *bbolt.Tx, pid, profileID uint64, ev matcher.Event, seen m
 		if err != nil {
 			return err
 		}
-		side := matcher.OfferSide
+		side := saperi.OfferSide
 		if m.NeedID == pid {
-			side = matcher.NeedSide
+			side = saperi.NeedSide
 		}
 		m.Forget(side, ev.Actor, ev.At)
 		if err := putMatch(tx, m); err != nil {
@@ -148,7 +148,7 @@ func clearEventDetails(tx *bbolt.Tx, id uint64) (int, error) {
 		if v == nil {
 			return false, nil
 		}
-		var ev matcher.Event
+		var ev saperi.Event
 		if err := json.Unmarshal(v, &ev); err != nil {
 			return false, fmt.Errorf("store: get event %d: %w", eid, err)
 		}

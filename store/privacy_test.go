@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestEraseProfile(t *testing.T) {
@@ -13,25 +13,25 @@ func TestEraseProfile(t *testing.T) {
 	h := mustHub(t, db, "Portineria Aurora")
 	maria := mustProfile(t, db, h.ID, "Maria Rossi")
 	ahmed := mustProfile(t, db, h.ID, "Ahmed Benali")
-	need := mustPosting(t, db, maria, matcher.Need, "Cerco ripetizioni")
-	offer := mustPosting(t, db, ahmed, matcher.Offer, "Offro ripetizioni")
-	m, err := matcher.NewMatch(need, offer, matcher.Ranked{}, matcher.ByOperator, "operator/1", t0)
+	need := mustPosting(t, db, maria, saperi.Need, "Cerco ripetizioni")
+	offer := mustPosting(t, db, ahmed, saperi.Offer, "Offro ripetizioni")
+	m, err := saperi.NewMatch(need, offer, saperi.Scored{}, saperi.ByOperator, "operator/1", t0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Apply(matcher.Note, "", "operator/1", "Maria preferisce il martedì", t0); err != nil {
+	if err := m.Apply(saperi.Note, "", "operator/1", "Maria preferisce il martedì", t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateMatch(ctx, m, matcher.Event{At: t0, Actor: "operator/1", OnBehalfOf: maria.ID, Detail: "Maria Rossi"}); err != nil {
+	if err := db.CreateMatch(ctx, m, saperi.Event{At: t0, Actor: "operator/1", OnBehalfOf: maria.ID, Detail: "Maria Rossi"}); err != nil {
 		t.Fatal(err)
 	}
-	u := &matcher.User{Email: "maria@example.org", Name: "Maria", Role: matcher.RoleResident, ProfileID: maria.ID, PasswordHash: "h"}
-	if err := db.CreateUser(ctx, u, matcher.Event{At: t0, Actor: "cli"}); err != nil {
+	u := &saperi.User{Email: "maria@example.org", Name: "Maria", Role: saperi.RoleResident, ProfileID: maria.ID, PasswordHash: "h"}
+	if err := db.CreateUser(ctx, u, saperi.Event{At: t0, Actor: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := db.CountPostings(ctx)
 
-	n, err := db.EraseProfile(ctx, maria.ID, matcher.Event{At: t0, Actor: "resident/1"})
+	n, err := db.EraseProfile(ctx, maria.ID, saperi.Event{At: t0, Actor: "resident/1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,11 +39,11 @@ func TestEraseProfile(t *testing.T) {
 		t.Fatalf("erased %+v", n)
 	}
 	_, err = db.Profile(ctx, maria.ID)
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 	_, err = db.Posting(ctx, need.ID)
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 	_, err = db.UserByEmail(ctx, "maria@example.org")
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 	if after, _ := db.CountPostings(ctx); after != before-1 {
 		t.Fatalf("posting count %d → %d", before, after)
 	}
@@ -51,7 +51,7 @@ func TestEraseProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.State != matcher.Withdrawn || got.NeedProfileID != 0 || got.OfferProfileID != ahmed.ID {
+	if got.State != saperi.Withdrawn || got.NeedProfileID != 0 || got.OfferProfileID != ahmed.ID {
 		t.Fatalf("match after erase: %+v", got)
 	}
 	for _, h := range got.History {
@@ -82,6 +82,6 @@ func TestEraseProfile(t *testing.T) {
 			t.Fatalf("personal detail kept: %+v", ev)
 		}
 	}
-	_, err = db.EraseProfile(ctx, maria.ID, matcher.Event{At: t0})
-	wantCode(t, err, matcher.ENOTFOUND)
+	_, err = db.EraseProfile(ctx, maria.ID, saperi.Event{At: t0})
+	wantCode(t, err, saperi.ENOTFOUND)
 }

@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // CreateProfile validates p, checks that its hub exists, assigns its ID and
 // stores it with an audit event: ev with Subject "profile/<id>",
 // OnBehalfOf the new id and Action "profile.create" unless set.
-func (db *DB) CreateProfile(ctx context.Context, p *matcher.Profile, ev matcher.Event) error {
+func (db *DB) CreateProfile(ctx context.Context, p *saperi.Profile, ev saperi.Event) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
@@ -43,8 +43,8 @@ func (db *DB) CreateProfile(ctx context.Context, p *matcher.Profile, ev matcher.
 // When the hub, area, point or languages changed, every posting of the
 // profile gets an outbox entry so the index re-reads it; the postings
 // themselves keep the values they inherited.
-func (db *DB) UpdateProfile(ctx context.Context, id uint64, fn func(*matcher.Profile) error, ev matcher.Event) (*matcher.Profile, error) {
-	var p *matcher.Profile
+func (db *DB) UpdateProfile(ctx context.Context, id uint64, fn func(*saperi.Profile) error, ev saperi.Event) (*saperi.Profile, error) {
+	var p *saperi.Profile
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if p, err = getProfile(tx, id); err != nil {
@@ -80,8 +80,8 @@ func (db *DB) UpdateProfile(ctx context.Context, id uint64, fn func(*matcher.Pro
 }
 
 // Profile returns profile id.
-func (db *DB) Profile(ctx context.Context, id uint64) (*matcher.Profile, error) {
-	var p *matcher.Profile
+func (db *DB) Profile(ctx context.Context, id uint64) (*saperi.Profile, error) {
+	var p *saperi.Profile
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		p, err = getProfile(tx, id)
@@ -92,13 +92,13 @@ func (db *DB) Profile(ctx context.Context, id uint64) (*matcher.Profile, error) 
 
 // Profiles returns profiles with id > after, by id, at most limit (default
 // 50, at most 500); hubID 0 lists every hub's.
-func (db *DB) Profiles(ctx context.Context, hubID uint64, after uint64, limit int) ([]*matcher.Profile, error) {
+func (db *DB) Profiles(ctx context.Context, hubID uint64, after uint64, limit int) ([]*saperi.Profile, error) {
 	n := clampLimit(limit)
-	out := []*matcher.Profile{}
+	out := []*saperi.Profile{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		profiles := tx.Bucket(profileBucket)
 		add := func(id uint64, v []byte) (bool, error) {
-			p := &matcher.Profile{}
+			p := &saperi.Profile{}
 			if err := json.Unmarshal(v, p); err != nil {
 				return false, fmt.Errorf("store: get profile %d: %w", id, err)
 			}
@@ -125,21 +125,21 @@ func (db *DB) Profiles(ctx context.Context, hubID uint64, after uint64, limit in
 	return out, err
 }
 
-func getProfile(tx *bbolt.Tx, id uint64) (*matcher.Profile, error) {
-	p := &matcher.Profile{}
+func getProfile(tx *bbolt.Tx, id uint64) (*saperi.Profile, error) {
+	p := &saperi.Profile{}
 	ok, err := getJSON(tx.Bucket(profileBucket), id, p)
 	if err != nil {
 		return nil, fmt.Errorf("store: get profile %d: %w", id, err)
 	}
 	if !ok {
-		return nil, matcher.NotFound("profile", id)
+		return nil, saperi.NotFound("profile", id)
 	}
 	return p, nil
 }
 
 // putProfile writes p and keeps the hub index in step; old is the stored
 // version, nil for a new profile.
-func putProfile(tx *bbolt.Tx, p, old *matcher.Profile) error {
+func putProfile(tx *bbolt.Tx, p, old *saperi.Profile) error {
 	if err := putJSON(tx.Bucket(profileBucket), itob(p.ID), p); err != nil {
 		return fmt.Errorf("store: put profile %d: %w", p.ID, err)
 	}
@@ -159,8 +159,8 @@ func putProfile(tx *bbolt.Tx, p, old *matcher.Profile) error {
 
 // snapshotProfile copies the fields of p that UpdateProfile compares, so
 // that fn cannot change them through shared slices or pointers.
-func snapshotProfile(p *matcher.Profile) *matcher.Profile {
-	s := &matcher.Profile{ID: p.ID, HubID: p.HubID, Area: p.Area, Languages: slices.Clone(p.Languages)}
+func snapshotProfile(p *saperi.Profile) *saperi.Profile {
+	s := &saperi.Profile{ID: p.ID, HubID: p.HubID, Area: p.Area, Languages: slices.Clone(p.Languages)}
 	if p.Point != nil {
 		pt := *p.Point
 		s.Point = &pt
@@ -168,7 +168,7 @@ func snapshotProfile(p *matcher.Profile) *matcher.Profile {
 	return s
 }
 
-func samePoint(a, b *matcher.Point) bool {
+func samePoint(a, b *saperi.Point) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
@@ -179,13 +179,13 @@ func samePoint(a, b *matcher.Point) bool {
 // languages over to its postings, where a posting still has the value it
 // inherited (a posting given its own area keeps it), and enqueues each
 // changed posting for the index.
-func moveProfilePostings(tx *bbolt.Tx, old, now *matcher.Profile) error {
+func moveProfilePostings(tx *bbolt.Tx, old, now *saperi.Profile) error {
 	return scanPairs(tx.Bucket(profilePostingBucket), now.ID, 0, func(id uint64, _ []byte) (bool, error) {
 		p, err := getPosting(tx, id)
 		if err != nil {
 			return false, err
 		}
-		before := &matcher.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
+		before := &saperi.Posting{ID: p.ID, Kind: p.Kind, ProfileID: p.ProfileID, HubID: p.HubID}
 		changed := false
 		if p.HubID == old.HubID && p.HubID != now.HubID {
 			p.HubID, changed = now.HubID, true
@@ -209,7 +209,7 @@ func moveProfilePostings(tx *bbolt.Tx, old, now *matcher.Profile) error {
 	})
 }
 
-func profileEvent(ev matcher.Event, id uint64, action string) matcher.Event {
+func profileEvent(ev saperi.Event, id uint64, action string) saperi.Event {
 	if ev.Action == "" {
 		ev.Action = action
 	}
@@ -219,14 +219,14 @@ func profileEvent(ev matcher.Event, id uint64, action string) matcher.Event {
 }
 
 func unknownHub(id uint64) error {
-	return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_hub", Field: "hub_id",
+	return &saperi.Error{Code: saperi.EINVALID, Key: "error.unknown_hub", Field: "hub_id",
 		Args: map[string]any{"ID": id}, Message: fmt.Sprintf("unknown hub %d", id)}
 }
 
 // ImportProfiles stores many profiles in one transaction (spreadsheet
 // imports, generated data): all or none. Each gets an ID and its own audit
 // event, as CreateProfile would write.
-func (db *DB) ImportProfiles(ctx context.Context, ps []*matcher.Profile, ev matcher.Event) error {
+func (db *DB) ImportProfiles(ctx context.Context, ps []*saperi.Profile, ev saperi.Event) error {
 	for i, p := range ps {
 		if err := p.Validate(); err != nil {
 			return fmt.Errorf("profile %d: %w", i, err)

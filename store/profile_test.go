@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestProfileCreate(t *testing.T) {
@@ -15,7 +15,7 @@ func TestProfileCreate(t *testing.T) {
 	h := mustHub(t, db, "Portineria Aurora")
 
 	p := newProfile(h.ID, "Maria Rossi")
-	if err := db.CreateProfile(ctx, p, matcher.Event{At: t0, Actor: "op1"}); err != nil {
+	if err := db.CreateProfile(ctx, p, saperi.Event{At: t0, Actor: "op1"}); err != nil {
 		t.Fatal(err)
 	}
 	if p.ID == 0 {
@@ -32,13 +32,13 @@ func TestProfileCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := matcher.Event{ID: evs[0].ID, At: t0, Actor: "op1", OnBehalfOf: p.ID, Action: "profile.create", Subject: "profile/1"}
+	want := saperi.Event{ID: evs[0].ID, At: t0, Actor: "op1", OnBehalfOf: p.ID, Action: "profile.create", Subject: "profile/1"}
 	if len(evs) != 1 || evs[0] != want {
 		t.Errorf("events = %+v, want [%+v]", evs, want)
 	}
 
 	_, err = db.Profile(ctx, 99)
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.ENOTFOUND)
 }
 
 func TestProfileCreateInvalid(t *testing.T) {
@@ -47,22 +47,22 @@ func TestProfileCreateInvalid(t *testing.T) {
 	h := mustHub(t, db, "Portineria Aurora")
 	tests := []struct {
 		name  string
-		edit  func(*matcher.Profile)
+		edit  func(*saperi.Profile)
 		field string
 	}{
-		{"unknown hub", func(p *matcher.Profile) { p.HubID = 42 }, "hub_id"},
-		{"no hub", func(p *matcher.Profile) { p.HubID = 0 }, "hub_id"},
-		{"short name", func(p *matcher.Profile) { p.Name = "M" }, "name"},
-		{"no consent", func(p *matcher.Profile) { p.Consent.Text = "" }, "consent.text"},
+		{"unknown hub", func(p *saperi.Profile) { p.HubID = 42 }, "hub_id"},
+		{"no hub", func(p *saperi.Profile) { p.HubID = 0 }, "hub_id"},
+		{"short name", func(p *saperi.Profile) { p.Name = "M" }, "name"},
+		{"no consent", func(p *saperi.Profile) { p.Consent.Text = "" }, "consent.text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := countAll(t, db)
 			p := newProfile(h.ID, "Maria Rossi")
 			tt.edit(p)
-			err := db.CreateProfile(ctx, p, matcher.Event{At: t0})
-			wantCode(t, err, matcher.EINVALID)
-			if e := matcher.AsError(err); e.Field != tt.field {
+			err := db.CreateProfile(ctx, p, saperi.Event{At: t0})
+			wantCode(t, err, saperi.EINVALID)
+			if e := saperi.AsError(err); e.Field != tt.field {
 				t.Errorf("field = %q, want %q", e.Field, tt.field)
 			}
 			if p.ID != 0 {
@@ -83,32 +83,32 @@ func TestProfileUpdate(t *testing.T) {
 	errStop := errors.New("stop")
 	tests := []struct {
 		name    string
-		fn      func(*matcher.Profile) error
+		fn      func(*saperi.Profile) error
 		code    string // "" when the update succeeds
 		enqueue bool   // whether the profile's postings go to the outbox
 	}{
-		{"story", func(p *matcher.Profile) error { p.Story = "Ho insegnato per trent'anni."; return nil }, "", false},
-		{"area", func(p *matcher.Profile) error { p.Area = "Vanchiglia"; return nil }, "", true},
-		{"point", func(p *matcher.Profile) error { p.Point.Lat = 45.07; return nil }, "", true},
-		{"drop point", func(p *matcher.Profile) error { p.Point = nil; return nil }, "", true},
-		{"language in place", func(p *matcher.Profile) error { p.Languages[0] = "fr"; return nil }, "", true},
-		{"fn error", func(p *matcher.Profile) error { p.Area = "Vanchiglia"; return errStop }, "internal", false},
-		{"invalid", func(p *matcher.Profile) error { p.Name = ""; return nil }, matcher.EINVALID, false},
-		{"id", func(p *matcher.Profile) error { p.ID++; return nil }, matcher.EINVALID, false},
-		{"unknown hub", func(p *matcher.Profile) error { p.HubID = 42; return nil }, matcher.EINVALID, false},
+		{"story", func(p *saperi.Profile) error { p.Story = "Ho insegnato per trent'anni."; return nil }, "", false},
+		{"area", func(p *saperi.Profile) error { p.Area = "Vanchiglia"; return nil }, "", true},
+		{"point", func(p *saperi.Profile) error { p.Point.Lat = 45.07; return nil }, "", true},
+		{"drop point", func(p *saperi.Profile) error { p.Point = nil; return nil }, "", true},
+		{"language in place", func(p *saperi.Profile) error { p.Languages[0] = "fr"; return nil }, "", true},
+		{"fn error", func(p *saperi.Profile) error { p.Area = "Vanchiglia"; return errStop }, "internal", false},
+		{"invalid", func(p *saperi.Profile) error { p.Name = ""; return nil }, saperi.EINVALID, false},
+		{"id", func(p *saperi.Profile) error { p.ID++; return nil }, saperi.EINVALID, false},
+		{"unknown hub", func(p *saperi.Profile) error { p.HubID = 42; return nil }, saperi.EINVALID, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := open(t)
 			h := mustHub(t, db, "Portineria Aurora")
 			p := mustProfile(t, db, h.ID, "Maria Rossi")
-			mustPosting(t, db, p, matcher.Offer, "Ripetizioni di matematica")
-			mustPosting(t, db, p, matcher.Need, "Aiuto con lo SPID")
+			mustPosting(t, db, p, saperi.Offer, "Ripetizioni di matematica")
+			mustPosting(t, db, p, saperi.Need, "Aiuto con lo SPID")
 			other := mustProfile(t, db, h.ID, "Giorgio Bianchi")
-			mustPosting(t, db, other, matcher.Offer, "Giardinaggio")
+			mustPosting(t, db, other, saperi.Offer, "Giardinaggio")
 			before := countAll(t, db)
 
-			got, err := db.UpdateProfile(ctx, p.ID, tt.fn, matcher.Event{At: t0, Actor: "op1"})
+			got, err := db.UpdateProfile(ctx, p.ID, tt.fn, saperi.Event{At: t0, Actor: "op1"})
 			after := countAll(t, db)
 			stored, _ := db.Profile(ctx, p.ID)
 			if tt.code != "" {
@@ -150,8 +150,8 @@ func TestProfileUpdate(t *testing.T) {
 
 	t.Run("not found", func(t *testing.T) {
 		db := open(t)
-		_, err := db.UpdateProfile(ctx, 7, func(*matcher.Profile) error { return nil }, matcher.Event{})
-		wantCode(t, err, matcher.ENOTFOUND)
+		_, err := db.UpdateProfile(ctx, 7, func(*saperi.Profile) error { return nil }, saperi.Event{})
+		wantCode(t, err, saperi.ENOTFOUND)
 	})
 }
 
@@ -161,13 +161,13 @@ func TestProfileChangeHubEnqueuesPostings(t *testing.T) {
 	a := mustHub(t, db, "Portineria Aurora")
 	b := mustHub(t, db, "Portineria Barriera")
 	p := mustProfile(t, db, a.ID, "Maria Rossi")
-	post := mustPosting(t, db, p, matcher.Offer, "Ripetizioni di matematica")
+	post := mustPosting(t, db, p, saperi.Offer, "Ripetizioni di matematica")
 	old, _ := db.Changes(ctx, 0)
 	if err := db.DoneChanges(ctx, old); err != nil {
 		t.Fatal(err)
 	}
 
-	if _, err := db.UpdateProfile(ctx, p.ID, func(p *matcher.Profile) error { p.HubID = b.ID; return nil }, matcher.Event{}); err != nil {
+	if _, err := db.UpdateProfile(ctx, p.ID, func(p *saperi.Profile) error { p.HubID = b.ID; return nil }, saperi.Event{}); err != nil {
 		t.Fatal(err)
 	}
 	cs, _ := db.Changes(ctx, 0)
@@ -198,7 +198,7 @@ func TestProfiles(t *testing.T) {
 			inA = append(inA, p.ID)
 		}
 	}
-	ids := func(ps []*matcher.Profile) []uint64 {
+	ids := func(ps []*saperi.Profile) []uint64 {
 		out := []uint64{}
 		for _, p := range ps {
 			out = append(out, p.ID)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
@@ -15,7 +15,7 @@ import (
 // link checks its stamp here, so that of two requests with the same link
 // only the first one changes the password. ev goes to the audit trail
 // (Action "user.password" unless set, Subject "user/<id>").
-func (db *DB) SetPassword(ctx context.Context, id uint64, hash string, check func(*matcher.User) error, ev matcher.Event) (int, error) {
+func (db *DB) SetPassword(ctx context.Context, id uint64, hash string, check func(*saperi.User) error, ev saperi.Event) (int, error) {
 	n := 0
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		u, err := getUser(tx, id)
@@ -53,7 +53,7 @@ func (db *DB) SetPassword(ctx context.Context, id uint64, hash string, check fun
 // AddEvent appends ev to the audit trail on its own, for what changes
 // nothing else in the store (a request for a password-reset mail, whose
 // record the notifier keeps).
-func (db *DB) AddEvent(ctx context.Context, ev matcher.Event) error {
+func (db *DB) AddEvent(ctx context.Context, ev saperi.Event) error {
 	if ev.Action == "" {
 		return fmt.Errorf("store: add event: no action")
 	}

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
@@ -29,7 +29,7 @@ func (db *DB) LinkSecret(ctx context.Context) ([]byte, error) {
 // PlanSends writes each of recs that has no record yet, in one
 // transaction, and returns how many were new. An existing record (from an
 // earlier, perhaps crashed, run) is left as it is.
-func (db *DB) PlanSends(ctx context.Context, recs []matcher.Send) (int, error) {
+func (db *DB) PlanSends(ctx context.Context, recs []saperi.Send) (int, error) {
 	n := 0
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		n = 0
@@ -53,13 +53,13 @@ func (db *DB) PlanSends(ctx context.Context, recs []matcher.Send) (int, error) {
 
 // UpdateSend reads the record under key, lets fn change it and writes it
 // back. An unknown key is ENOTFOUND; Key cannot change.
-func (db *DB) UpdateSend(ctx context.Context, key string, fn func(*matcher.Send) error) (*matcher.Send, error) {
-	var r matcher.Send
+func (db *DB) UpdateSend(ctx context.Context, key string, fn func(*saperi.Send) error) (*saperi.Send, error) {
+	var r saperi.Send
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(sendBucket)
 		v := b.Get([]byte(key))
 		if v == nil {
-			return &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.not_found.send", Message: "no send " + key}
+			return &saperi.Error{Code: saperi.ENOTFOUND, Key: "error.not_found.send", Message: "no send " + key}
 		}
 		if err := json.Unmarshal(v, &r); err != nil {
 			return fmt.Errorf("store: get send %s: %w", key, err)
@@ -82,27 +82,27 @@ func (db *DB) UpdateSend(ctx context.Context, key string, fn func(*matcher.Send)
 }
 
 // Send returns the record under key; ENOTFOUND when there is none.
-func (db *DB) Send(ctx context.Context, key string) (*matcher.Send, error) {
-	var r *matcher.Send
+func (db *DB) Send(ctx context.Context, key string) (*saperi.Send, error) {
+	var r *saperi.Send
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		v := tx.Bucket(sendBucket).Get([]byte(key))
 		if v == nil {
-			return &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.not_found.send", Message: "no send " + key}
+			return &saperi.Error{Code: saperi.ENOTFOUND, Key: "error.not_found.send", Message: "no send " + key}
 		}
-		r = &matcher.Send{}
+		r = &saperi.Send{}
 		return json.Unmarshal(v, r)
 	})
 	return r, err
 }
 
 // Sends returns the records whose key starts with prefix, in key order.
-func (db *DB) Sends(ctx context.Context, prefix string) ([]matcher.Send, error) {
-	out := []matcher.Send{}
+func (db *DB) Sends(ctx context.Context, prefix string) ([]saperi.Send, error) {
+	out := []saperi.Send{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		c := tx.Bucket(sendBucket).Cursor()
 		p := []byte(prefix)
 		for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-			var r matcher.Send
+			var r saperi.Send
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("store: get send %s: %w", k, err)
 			}
@@ -116,10 +116,10 @@ func (db *DB) Sends(ctx context.Context, prefix string) ([]matcher.Send, error) 
 // Unsubscribe records that email wants no more digests, with ev in the
 // audit trail (Action "mail.unsubscribe" unless set, Subject "email").
 // Unsubscribing twice is not an error and keeps the first record.
-func (db *DB) Unsubscribe(ctx context.Context, email string, ev matcher.Event) error {
+func (db *DB) Unsubscribe(ctx context.Context, email string, ev saperi.Event) error {
 	key := []byte(strings.ToLower(strings.TrimSpace(email)))
 	if len(key) == 0 {
-		return matcher.Invalid("email", "error.required", "email is required")
+		return saperi.Invalid("email", "error.required", "email is required")
 	}
 	if ev.Action == "" {
 		ev.Action = "mail.unsubscribe"
@@ -152,7 +152,7 @@ func (db *DB) Unsubscribed(ctx context.Context) (map[string]bool, error) {
 // ScanMatches calls fn with every match, in id order, in chunks of at most
 // batch (default 1000), each read in its own transaction; fn runs outside
 // it. ctx is checked between chunks.
-func (db *DB) ScanMatches(ctx context.Context, batch int, fn func([]*matcher.Match) error) error {
+func (db *DB) ScanMatches(ctx context.Context, batch int, fn func([]*saperi.Match) error) error {
 	return scan(ctx, db, matchBucket, "match", batch, fn)
 }
 

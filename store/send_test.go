@@ -7,22 +7,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestSends(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
 	now := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
-	recs := []matcher.Send{
-		{Key: "digest/2026-W48/personal/1", Kind: matcher.SendPersonal, To: "a@example.org", State: matcher.SendPending, Planned: now},
-		{Key: "digest/2026-W48/personal/2", Kind: matcher.SendPersonal, To: "b@example.org", State: matcher.SendPending, Planned: now},
-		{Key: "digest/2026-W49/personal/1", Kind: matcher.SendPersonal, To: "a@example.org", State: matcher.SendPending, Planned: now},
+	recs := []saperi.Send{
+		{Key: "digest/2026-W48/personal/1", Kind: saperi.SendPersonal, To: "a@example.org", State: saperi.SendPending, Planned: now},
+		{Key: "digest/2026-W48/personal/2", Kind: saperi.SendPersonal, To: "b@example.org", State: saperi.SendPending, Planned: now},
+		{Key: "digest/2026-W49/personal/1", Kind: saperi.SendPersonal, To: "a@example.org", State: saperi.SendPending, Planned: now},
 	}
 	if n, err := db.PlanSends(ctx, recs); err != nil || n != 3 {
 		t.Fatalf("plan: %d %v", n, err)
 	}
-	if _, err := db.UpdateSend(ctx, recs[0].Key, func(s *matcher.Send) error { s.State = matcher.SendSent; return nil }); err != nil {
+	if _, err := db.UpdateSend(ctx, recs[0].Key, func(s *saperi.Send) error { s.State = saperi.SendSent; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	// Planning again keeps what is there: a resumed run never resets "sent".
@@ -30,13 +30,13 @@ func TestSends(t *testing.T) {
 		t.Fatalf("replan: %d %v", n, err)
 	}
 	got, err := db.Sends(ctx, "digest/2026-W48/")
-	if err != nil || len(got) != 2 || got[0].State != matcher.SendSent || got[1].State != matcher.SendPending {
+	if err != nil || len(got) != 2 || got[0].State != saperi.SendSent || got[1].State != saperi.SendPending {
 		t.Fatalf("sends = %+v %v", got, err)
 	}
-	if _, err := db.UpdateSend(ctx, "nope", func(*matcher.Send) error { return nil }); matcher.ErrorCode(err) != matcher.ENOTFOUND {
+	if _, err := db.UpdateSend(ctx, "nope", func(*saperi.Send) error { return nil }); saperi.ErrorCode(err) != saperi.ENOTFOUND {
 		t.Errorf("unknown key: %v", err)
 	}
-	if _, err := db.UpdateSend(ctx, recs[1].Key, func(s *matcher.Send) error { s.Key = "x"; return nil }); matcher.ErrorCode(err) != matcher.EINVALID {
+	if _, err := db.UpdateSend(ctx, recs[1].Key, func(s *saperi.Send) error { s.Key = "x"; return nil }); saperi.ErrorCode(err) != saperi.EINVALID {
 		t.Errorf("key change: %v", err)
 	}
 }
@@ -44,7 +44,7 @@ func TestSends(t *testing.T) {
 func TestUnsubscribe(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
-	ev := matcher.Event{At: time.Now(), Actor: "link"}
+	ev := saperi.Event{At: time.Now(), Actor: "link"}
 	for range 2 {
 		if err := db.Unsubscribe(ctx, " Maria@Example.org ", ev); err != nil {
 			t.Fatal(err)

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // CreateSynonym validates s, assigns its ID and stores it with ev in the
 // audit trail.
-func (db *DB) CreateSynonym(ctx context.Context, s *matcher.Synonym, ev matcher.Event) error {
+func (db *DB) CreateSynonym(ctx context.Context, s *saperi.Synonym, ev saperi.Event) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -36,11 +36,11 @@ func (db *DB) CreateSynonym(ctx context.Context, s *matcher.Synonym, ev matcher.
 }
 
 // Synonyms returns every synonym group, by id.
-func (db *DB) Synonyms(ctx context.Context) ([]*matcher.Synonym, error) {
-	out := []*matcher.Synonym{}
+func (db *DB) Synonyms(ctx context.Context) ([]*saperi.Synonym, error) {
+	out := []*saperi.Synonym{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket(synonymBucket).ForEach(func(k, v []byte) error {
-			s := &matcher.Synonym{}
+			s := &saperi.Synonym{}
 			if err := json.Unmarshal(v, s); err != nil {
 				return fmt.Errorf("store: get synonym %d: %w", btoi(k), err)
 			}
@@ -52,11 +52,11 @@ func (db *DB) Synonyms(ctx context.Context) ([]*matcher.Synonym, error) {
 }
 
 // DeleteSynonym deletes synonym group id, recording ev.
-func (db *DB) DeleteSynonym(ctx context.Context, id uint64, ev matcher.Event) error {
+func (db *DB) DeleteSynonym(ctx context.Context, id uint64, ev saperi.Event) error {
 	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(synonymBucket)
 		if b.Get(itob(id)) == nil {
-			return matcher.NotFound("synonym", id)
+			return saperi.NotFound("synonym", id)
 		}
 		if err := b.Delete(itob(id)); err != nil {
 			return fmt.Errorf("store: delete synonym %d: %w", id, err)

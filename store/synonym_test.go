@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
@@ -15,25 +15,25 @@ func TestSynonyms(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-	ev := matcher.Event{At: at, Actor: "admin", Action: "synonym.create"}
+	ev := saperi.Event{At: at, Actor: "admin", Action: "synonym.create"}
 
-	a := &matcher.Synonym{Terms: []string{" doposcuola ", "aiuto compiti"}, Created: at}
+	a := &saperi.Synonym{Terms: []string{" doposcuola ", "aiuto compiti"}, Created: at}
 	if err := db.CreateSynonym(ctx, a, ev); err != nil {
 		t.Fatal(err)
 	}
-	b := &matcher.Synonym{Terms: []string{"tata", "baby sitter"}, Created: at}
+	b := &saperi.Synonym{Terms: []string{"tata", "baby sitter"}, Created: at}
 	if err := db.CreateSynonym(ctx, b, ev); err != nil {
 		t.Fatal(err)
 	}
 	if a.ID != 1 || b.ID != 2 || a.Terms[0] != "doposcuola" {
 		t.Errorf("ids %d, %d, terms %q: want 1, 2 and trimmed terms", a.ID, b.ID, a.Terms)
 	}
-	bad := &matcher.Synonym{Terms: []string{"solo"}}
-	if err := db.CreateSynonym(ctx, bad, ev); matcher.ErrorCode(err) != matcher.EINVALID || bad.ID != 0 {
+	bad := &saperi.Synonym{Terms: []string{"solo"}}
+	if err := db.CreateSynonym(ctx, bad, ev); saperi.ErrorCode(err) != saperi.EINVALID || bad.ID != 0 {
 		t.Errorf("one term: err %v, id %d; want invalid and no id", err, bad.ID)
 	}
-	dup := &matcher.Synonym{Terms: []string{"Tata", "tata"}}
-	if err := db.CreateSynonym(ctx, dup, ev); matcher.ErrorCode(err) != matcher.EINVALID {
+	dup := &saperi.Synonym{Terms: []string{"Tata", "tata"}}
+	if err := db.CreateSynonym(ctx, dup, ev); saperi.ErrorCode(err) != saperi.EINVALID {
 		t.Errorf("duplicate: err %v, want invalid", err)
 	}
 
@@ -41,14 +41,14 @@ func TestSynonyms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, []*matcher.Synonym{a, b}) {
-		t.Errorf("Synonyms = %v, want %v", got, []*matcher.Synonym{a, b})
+	if !reflect.DeepEqual(got, []*saperi.Synonym{a, b}) {
+		t.Errorf("Synonyms = %v, want %v", got, []*saperi.Synonym{a, b})
 	}
 
-	if err := db.DeleteSynonym(ctx, a.ID, matcher.Event{At: at, Actor: "admin", Action: "synonym.delete"}); err != nil {
+	if err := db.DeleteSynonym(ctx, a.ID, saperi.Event{At: at, Actor: "admin", Action: "synonym.delete"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DeleteSynonym(ctx, a.ID, ev); matcher.ErrorCode(err) != matcher.ENOTFOUND {
+	if err := db.DeleteSynonym(ctx, a.ID, ev); saperi.ErrorCode(err) != saperi.ENOTFOUND {
 		t.Errorf("second delete: %v, want not found", err)
 	}
 	got, _ = db.Synonyms(ctx)

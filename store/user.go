@@ -7,25 +7,25 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
 )
 
 // CreateUser validates u (email already normalised, password already
 // hashed), assigns its ID and stores it. The email must be unused
 // (ECONFLICT); a linked profile or hub must exist (EINVALID).
-func (db *DB) CreateUser(ctx context.Context, u *matcher.User, ev matcher.Event) error {
+func (db *DB) CreateUser(ctx context.Context, u *saperi.User, ev saperi.Event) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		emails := tx.Bucket(userEmailBucket)
 		if emails.Get([]byte(u.Email)) != nil {
-			return &matcher.Error{Code: matcher.ECONFLICT, Key: "error.user.email_taken", Field: "email",
+			return &saperi.Error{Code: saperi.ECONFLICT, Key: "error.user.email_taken", Field: "email",
 				Message: "an account with this email already exists"}
 		}
 		if u.ProfileID != 0 && tx.Bucket(profileBucket).Get(itob(u.ProfileID)) == nil {
-			return &matcher.Error{Code: matcher.EINVALID, Key: "error.unknown_profile", Field: "profile_id",
+			return &saperi.Error{Code: saperi.EINVALID, Key: "error.unknown_profile", Field: "profile_id",
 				Args: map[string]any{"ID": u.ProfileID}, Message: "unknown profile"}
 		}
 		if u.HubID != 0 && !hubExists(tx, u.HubID) {
@@ -62,8 +62,8 @@ func (db *DB) CreateUser(ctx context.Context, u *matcher.User, ev matcher.Event)
 
 // UpdateUser reads user id, lets fn change it, validates and writes it
 // back. ID, Email and ProfileID cannot change.
-func (db *DB) UpdateUser(ctx context.Context, id uint64, fn func(*matcher.User) error) (*matcher.User, error) {
-	var u *matcher.User
+func (db *DB) UpdateUser(ctx context.Context, id uint64, fn func(*saperi.User) error) (*saperi.User, error) {
+	var u *saperi.User
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		if u, err = getUser(tx, id); err != nil {
@@ -93,8 +93,8 @@ func (db *DB) UpdateUser(ctx context.Context, id uint64, fn func(*matcher.User) 
 }
 
 // User returns user id.
-func (db *DB) User(ctx context.Context, id uint64) (*matcher.User, error) {
-	var u *matcher.User
+func (db *DB) User(ctx context.Context, id uint64) (*saperi.User, error) {
+	var u *saperi.User
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
 		u, err = getUser(tx, id)
@@ -104,12 +104,12 @@ func (db *DB) User(ctx context.Context, id uint64) (*matcher.User, error) {
 }
 
 // UserByEmail returns the account with that email (compared normalised).
-func (db *DB) UserByEmail(ctx context.Context, email string) (*matcher.User, error) {
-	var u *matcher.User
+func (db *DB) UserByEmail(ctx context.Context, email string) (*saperi.User, error) {
+	var u *saperi.User
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
-		v := tx.Bucket(userEmailBucket).Get([]byte(matcher.NormalizeEmail(email)))
+		v := tx.Bucket(userEmailBucket).Get([]byte(saperi.NormalizeEmail(email)))
 		if len(v) != 8 {
-			return &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.not_found.user", Message: "no such account"}
+			return &saperi.Error{Code: saperi.ENOTFOUND, Key: "error.not_found.user", Message: "no such account"}
 		}
 		var err error
 		u, err = getUser(tx, btoi(v))
@@ -119,11 +119,11 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*matcher.User, err
 }
 
 // Users returns every account, by id; role "" lists all roles.
-func (db *DB) Users(ctx context.Context, role matcher.Role) ([]*matcher.User, error) {
-	out := []*matcher.User{}
+func (db *DB) Users(ctx context.Context, role saperi.Role) ([]*saperi.User, error) {
+	out := []*saperi.User{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket(userBucket).ForEach(func(k, v []byte) error {
-			u := &matcher.User{}
+			u := &saperi.User{}
 			if err := json.Unmarshal(v, u); err != nil {
 				return fmt.Errorf("store: get user %d: %w", btoi(k), err)
 			}
@@ -137,8 +137,8 @@ func (db *DB) Users(ctx context.Context, role matcher.Role) ([]*matcher.User, er
 }
 
 // ProfileUsers returns the accounts acting for profile id.
-func (db *DB) ProfileUsers(ctx context.Context, profileID uint64) ([]*matcher.User, error) {
-	out := []*matcher.User{}
+func (db *DB) ProfileUsers(ctx context.Context, profileID uint64) ([]*saperi.User, error) {
+	out := []*saperi.User{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		return scanPairs(tx.Bucket(profileUserBucket), profileID, 0, func(id uint64, _ []byte) (bool, error) {
 			u, err := getUser(tx, id)
@@ -152,20 +152,20 @@ func (db *DB) ProfileUsers(ctx context.Context, profileID uint64) ([]*matcher.Us
 	return out, err
 }
 
-func getUser(tx *bbolt.Tx, id uint64) (*matcher.User, error) {
-	u := &matcher.User{}
+func getUser(tx *bbolt.Tx, id uint64) (*saperi.User, error) {
+	u := &saperi.User{}
 	ok, err := getJSON(tx.Bucket(userBucket), id, u)
 	if err != nil {
 		return nil, fmt.Errorf("store: get user %d: %w", id, err)
 	}
 	if !ok {
-		return nil, matcher.NotFound("user", id)
+		return nil, saperi.NotFound("user", id)
 	}
 	return u, nil
 }
 
 // deleteUser removes an account, its email and its sessions.
-func deleteUser(tx *bbolt.Tx, u *matcher.User) error {
+func deleteUser(tx *bbolt.Tx, u *saperi.User) error {
 	if err := deleteUserSessions(tx, u.ID); err != nil {
 		return err
 	}
@@ -182,11 +182,11 @@ func deleteUser(tx *bbolt.Tx, u *matcher.User) error {
 
 // unauthenticated is the error for a missing, expired or revoked secret.
 func unauthenticated() error {
-	return &matcher.Error{Code: matcher.EUNAUTHORIZED, Key: "error.auth.required", Message: "log in first"}
+	return &saperi.Error{Code: saperi.EUNAUTHORIZED, Key: "error.auth.required", Message: "log in first"}
 }
 
 // CreateSession stores a session under the SHA-256 of its secret.
-func (db *DB) CreateSession(ctx context.Context, hash []byte, s matcher.Session) error {
+func (db *DB) CreateSession(ctx context.Context, hash []byte, s saperi.Session) error {
 	if len(hash) != 32 {
 		return fmt.Errorf("store: create session: hash of %d bytes", len(hash))
 	}
@@ -203,10 +203,10 @@ func (db *DB) CreateSession(ctx context.Context, hash []byte, s matcher.Session)
 
 // Session returns the session with that hash and its user; an unknown or
 // expired session is EUNAUTHORIZED.
-func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*matcher.Session, *matcher.User, error) {
+func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*saperi.Session, *saperi.User, error) {
 	var (
-		s matcher.Session
-		u *matcher.User
+		s saperi.Session
+		u *saperi.User
 	)
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		v := tx.Bucket(sessionBucket).Get(hash)
@@ -221,7 +221,7 @@ func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*matcher
 		}
 		var err error
 		u, err = getUser(tx, s.UserID)
-		if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+		if saperi.ErrorCode(err) == saperi.ENOTFOUND {
 			return unauthenticated()
 		}
 		return err
@@ -239,7 +239,7 @@ func (db *DB) DeleteSession(ctx context.Context, hash []byte) error {
 		if v == nil {
 			return nil
 		}
-		var s matcher.Session
+		var s saperi.Session
 		if err := json.Unmarshal(v, &s); err != nil {
 			return fmt.Errorf("store: get session: %w", err)
 		}
@@ -291,7 +291,7 @@ func deleteUserSessions(tx *bbolt.Tx, userID uint64) error {
 
 // CreateToken validates t (Hash set by the caller), assigns its ID and
 // stores it.
-func (db *DB) CreateToken(ctx context.Context, t *matcher.APIToken, hash []byte, ev matcher.Event) error {
+func (db *DB) CreateToken(ctx context.Context, t *saperi.APIToken, hash []byte, ev saperi.Event) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
@@ -325,8 +325,8 @@ func (db *DB) CreateToken(ctx context.Context, t *matcher.APIToken, hash []byte,
 
 // TokenByHash returns the live token with that secret hash; an unknown or
 // revoked one is EUNAUTHORIZED.
-func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*matcher.APIToken, error) {
-	t := &matcher.APIToken{}
+func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*saperi.APIToken, error) {
+	t := &saperi.APIToken{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		v := tx.Bucket(tokenHashBucket).Get(hash)
 		if len(v) != 8 {
@@ -347,11 +347,11 @@ func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*matcher.APIToken, 
 }
 
 // Tokens returns every token, revoked ones included, by id.
-func (db *DB) Tokens(ctx context.Context) ([]*matcher.APIToken, error) {
-	out := []*matcher.APIToken{}
+func (db *DB) Tokens(ctx context.Context) ([]*saperi.APIToken, error) {
+	out := []*saperi.APIToken{}
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		return tx.Bucket(tokenBucket).ForEach(func(k, v []byte) error {
-			t := &matcher.APIToken{}
+			t := &saperi.APIToken{}
 			if err := json.Unmarshal(v, t); err != nil {
 				return fmt.Errorf("store: get token %d: %w", btoi(k), err)
 			}
@@ -364,8 +364,8 @@ func (db *DB) Tokens(ctx context.Context) ([]*matcher.APIToken, error) {
 
 // RevokeToken revokes token id as of now; its secret stops working at
 // once. Revoking twice is no error.
-func (db *DB) RevokeToken(ctx context.Context, id uint64, now time.Time, ev matcher.Event) (*matcher.APIToken, error) {
-	t := &matcher.APIToken{}
+func (db *DB) RevokeToken(ctx context.Context, id uint64, now time.Time, ev saperi.Event) (*saperi.APIToken, error) {
+	t := &saperi.APIToken{}
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(tokenBucket)
 		ok, err := getJSON(b, id, t)
@@ -373,7 +373,7 @@ func (db *DB) RevokeToken(ctx context.Context, id uint64, now time.Time, ev matc
 			return fmt.Errorf("store: get token %d: %w", id, err)
 		}
 		if !ok {
-			return matcher.NotFound("token", id)
+			return saperi.NotFound("token", id)
 		}
 		if !t.Revoked.IsZero() {
 			return nil
@@ -396,12 +396,12 @@ func (db *DB) RevokeToken(ctx context.Context, id uint64, now time.Time, ev matc
 
 // LoginAttempts returns the failed-login counters of keys ("email:…",
 // "ip:…"); absent keys have zero counts.
-func (db *DB) LoginAttempts(ctx context.Context, keys ...string) (map[string]matcher.Attempts, error) {
-	out := make(map[string]matcher.Attempts, len(keys))
+func (db *DB) LoginAttempts(ctx context.Context, keys ...string) (map[string]saperi.Attempts, error) {
+	out := make(map[string]saperi.Attempts, len(keys))
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(loginAttemptBucket)
 		for _, k := range keys {
-			var a matcher.Attempts
+			var a saperi.Attempts
 			if v := b.Get([]byte(k)); v != nil {
 				if err := json.Unmarshal(v, &a); err != nil {
 					return fmt.Errorf("store: get login attempts: %w", err)
@@ -419,7 +419,7 @@ func (db *DB) FailLogin(ctx context.Context, now time.Time, keys ...string) erro
 	return db.update(ctx, func(tx *bbolt.Tx) error {
 		b := tx.Bucket(loginAttemptBucket)
 		for _, k := range keys {
-			var a matcher.Attempts
+			var a saperi.Attempts
 			if v := b.Get([]byte(k)); v != nil {
 				if err := json.Unmarshal(v, &a); err != nil {
 					return fmt.Errorf("store: get login attempts: %w", err)

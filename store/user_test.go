@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func hashOf(s string) []byte {
@@ -20,16 +20,16 @@ func TestUsersAndSessions(t *testing.T) {
 	ctx := context.Background()
 	h := mustHub(t, db, "Portineria Aurora")
 	p := mustProfile(t, db, h.ID, "Maria Rossi")
-	u := &matcher.User{Email: "maria@example.org", Name: "Maria", Role: matcher.RoleResident, ProfileID: p.ID,
+	u := &saperi.User{Email: "maria@example.org", Name: "Maria", Role: saperi.RoleResident, ProfileID: p.ID,
 		PasswordHash: "$2a$hash", Created: t0}
-	if err := db.CreateUser(ctx, u, matcher.Event{At: t0, Actor: "cli"}); err != nil {
+	if err := db.CreateUser(ctx, u, saperi.Event{At: t0, Actor: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	dup := *u
 	dup.ID = 0
-	wantCode(t, db.CreateUser(ctx, &dup, matcher.Event{}), matcher.ECONFLICT)
-	ghost := &matcher.User{Email: "x@example.org", Name: "Ghost", Role: matcher.RoleResident, ProfileID: 99, PasswordHash: "h"}
-	wantCode(t, db.CreateUser(ctx, ghost, matcher.Event{}), matcher.EINVALID)
+	wantCode(t, db.CreateUser(ctx, &dup, saperi.Event{}), saperi.ECONFLICT)
+	ghost := &saperi.User{Email: "x@example.org", Name: "Ghost", Role: saperi.RoleResident, ProfileID: 99, PasswordHash: "h"}
+	wantCode(t, db.CreateUser(ctx, ghost, saperi.Event{}), saperi.EINVALID)
 	got, err := db.UserByEmail(ctx, " Maria@Example.org ")
 	if err != nil || got.ID != u.ID {
 		t.Fatalf("UserByEmail = %+v, %v", got, err)
@@ -40,7 +40,7 @@ func TestUsersAndSessions(t *testing.T) {
 	}
 
 	for _, secret := range []string{"a", "b"} {
-		if err := db.CreateSession(ctx, hashOf(secret), matcher.Session{UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour)}); err != nil {
+		if err := db.CreateSession(ctx, hashOf(secret), saperi.Session{UserID: u.ID, Created: t0, Expires: t0.Add(time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,36 +48,36 @@ func TestUsersAndSessions(t *testing.T) {
 		t.Fatalf("Session = %v, %v", su, err)
 	}
 	_, _, err = db.Session(ctx, hashOf("a"), t0.Add(time.Hour))
-	wantCode(t, err, matcher.EUNAUTHORIZED) // expired
+	wantCode(t, err, saperi.EUNAUTHORIZED) // expired
 	if err := db.DeleteSession(ctx, hashOf("a")); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = db.Session(ctx, hashOf("a"), t0)
-	wantCode(t, err, matcher.EUNAUTHORIZED)
+	wantCode(t, err, saperi.EUNAUTHORIZED)
 	if n, err := db.DeleteUserSessions(ctx, u.ID); err != nil || n != 1 {
 		t.Fatalf("DeleteUserSessions = %d, %v", n, err)
 	}
 	_, _, err = db.Session(ctx, hashOf("b"), t0)
-	wantCode(t, err, matcher.EUNAUTHORIZED)
+	wantCode(t, err, saperi.EUNAUTHORIZED)
 }
 
 func TestTokensAndAttempts(t *testing.T) {
 	db := open(t)
 	ctx := context.Background()
-	tok := &matcher.APIToken{Name: "ci", Role: matcher.RoleAdmin, CreatedBy: "cli", Created: t0}
-	if err := db.CreateToken(ctx, tok, hashOf("spt_k9Qx7uniqueTokenSecret"), matcher.Event{At: t0, Actor: "cli"}); err != nil {
+	tok := &saperi.APIToken{Name: "ci", Role: saperi.RoleAdmin, CreatedBy: "cli", Created: t0}
+	if err := db.CreateToken(ctx, tok, hashOf("spt_k9Qx7uniqueTokenSecret"), saperi.Event{At: t0, Actor: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := db.TokenByHash(ctx, hashOf("spt_k9Qx7uniqueTokenSecret")); err != nil || got.ID != tok.ID {
 		t.Fatalf("TokenByHash = %v, %v", got, err)
 	}
-	if _, err := db.RevokeToken(ctx, tok.ID, t0, matcher.Event{At: t0, Actor: "cli"}); err != nil {
+	if _, err := db.RevokeToken(ctx, tok.ID, t0, saperi.Event{At: t0, Actor: "cli"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := db.TokenByHash(ctx, hashOf("spt_k9Qx7uniqueTokenSecret"))
-	wantCode(t, err, matcher.EUNAUTHORIZED)
-	_, err = db.RevokeToken(ctx, 42, t0, matcher.Event{})
-	wantCode(t, err, matcher.ENOTFOUND)
+	wantCode(t, err, saperi.EUNAUTHORIZED)
+	_, err = db.RevokeToken(ctx, 42, t0, saperi.Event{})
+	wantCode(t, err, saperi.ENOTFOUND)
 
 	// The raw secret is nowhere in the file.
 	var buf bytes.Buffer

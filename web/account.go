@@ -6,22 +6,23 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 )
 
 // userView is an account as the API shows it: never the password hash.
 type userView struct {
-	ID        uint64       `json:"id"`
-	Email     string       `json:"email"`
-	Name      string       `json:"name"`
-	Role      matcher.Role `json:"role"`
-	ProfileID uint64       `json:"profile_id,omitempty"`
-	HubID     uint64       `json:"hub_id,omitempty"`
-	Lang      string       `json:"lang,omitempty"`
-	Created   time.Time    `json:"created"`
+	ID        uint64      `json:"id"`
+	Email     string      `json:"email"`
+	Name      string      `json:"name"`
+	Role      saperi.Role `json:"role"`
+	ProfileID uint64      `json:"profile_id,omitempty"`
+	HubID     uint64      `json:"hub_id,omitempty"`
+	Lang      string      `json:"lang,omitempty"`
+	Created   time.Time   `json:"created"`
 }
 
-func viewUser(u *matcher.User) userView {
+func viewUser(u *saperi.User) userView {
 	return userView{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, ProfileID: u.ProfileID,
 		HubID: u.HubID, Lang: u.Lang, Created: u.Created}
 }
@@ -29,17 +30,17 @@ func viewUser(u *matcher.User) userView {
 // tokenView is an API token without its hash; Secret is set only in the
 // answer that creates it.
 type tokenView struct {
-	ID        uint64       `json:"id"`
-	Name      string       `json:"name"`
-	Role      matcher.Role `json:"role"`
-	HubID     uint64       `json:"hub_id,omitempty"`
-	CreatedBy string       `json:"created_by"`
-	Created   time.Time    `json:"created"`
-	Revoked   *time.Time   `json:"revoked,omitempty"`
-	Secret    string       `json:"secret,omitempty"`
+	ID        uint64      `json:"id"`
+	Name      string      `json:"name"`
+	Role      saperi.Role `json:"role"`
+	HubID     uint64      `json:"hub_id,omitempty"`
+	CreatedBy string      `json:"created_by"`
+	Created   time.Time   `json:"created"`
+	Revoked   *time.Time  `json:"revoked,omitempty"`
+	Secret    string      `json:"secret,omitempty"`
 }
 
-func viewToken(t *matcher.APIToken) tokenView {
+func viewToken(t *saperi.APIToken) tokenView {
 	v := tokenView{ID: t.ID, Name: t.Name, Role: t.Role, HubID: t.HubID, CreatedBy: t.CreatedBy, Created: t.Created}
 	if !t.Revoked.IsZero() {
 		r := t.Revoked
@@ -79,7 +80,7 @@ func (s *Server) apiLogout(c *gin.Context) {
 func (s *Server) apiLogoutAll(c *gin.Context) {
 	p := principal(c)
 	if p.UserID == 0 {
-		s.fail(c, matcher.Errorf(matcher.EFORBIDDEN, "error.auth.not_user", "only a person's account has sessions"))
+		s.fail(c, saperi.Errorf(saperi.EFORBIDDEN, "error.auth.not_user", "only a person's account has sessions"))
 		return
 	}
 	n, err := s.Store.DeleteUserSessions(c.Request.Context(), p.UserID)
@@ -99,13 +100,13 @@ func (s *Server) me(c *gin.Context) {
 }
 
 type userInput struct {
-	Email     string       `json:"email"`
-	Name      string       `json:"name"`
-	Role      matcher.Role `json:"role"`
-	ProfileID uint64       `json:"profile_id"`
-	HubID     uint64       `json:"hub_id"`
-	Lang      string       `json:"lang"`
-	Password  string       `json:"password"`
+	Email     string      `json:"email"`
+	Name      string      `json:"name"`
+	Role      saperi.Role `json:"role"`
+	ProfileID uint64      `json:"profile_id"`
+	HubID     uint64      `json:"hub_id"`
+	Lang      string      `json:"lang"`
+	Password  string      `json:"password"`
 }
 
 func (s *Server) createUser(c *gin.Context) {
@@ -117,12 +118,12 @@ func (s *Server) createUser(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := auth.HashPassword(in.Password)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	u := &matcher.User{Email: matcher.NormalizeEmail(in.Email), Name: in.Name, Role: in.Role, ProfileID: in.ProfileID,
+	u := &saperi.User{Email: saperi.NormalizeEmail(in.Email), Name: in.Name, Role: in.Role, ProfileID: in.ProfileID,
 		HubID: in.HubID, Lang: in.Lang, PasswordHash: hash, Created: s.Now().UTC()}
 	if err := s.Store.CreateUser(c.Request.Context(), u, s.event(c, "user.create", in.ProfileID)); err != nil {
 		s.fail(c, err)
@@ -141,7 +142,7 @@ func (s *Server) listUsers(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	list, err := s.Store.Users(c.Request.Context(), matcher.Role(role))
+	list, err := s.Store.Users(c.Request.Context(), saperi.Role(role))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -154,9 +155,9 @@ func (s *Server) listUsers(c *gin.Context) {
 }
 
 type tokenInput struct {
-	Name  string       `json:"name"`
-	Role  matcher.Role `json:"role"`
-	HubID uint64       `json:"hub_id"`
+	Name  string      `json:"name"`
+	Role  saperi.Role `json:"role"`
+	HubID uint64      `json:"hub_id"`
 }
 
 func (s *Server) createToken(c *gin.Context) {
@@ -168,8 +169,8 @@ func (s *Server) createToken(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	t := &matcher.APIToken{Name: in.Name, Role: in.Role, HubID: in.HubID, CreatedBy: principal(c).Actor(), Created: s.Now().UTC()}
-	secret, err := IssueToken(c.Request.Context(), s.Store, t, s.event(c, "token.create", 0))
+	t := &saperi.APIToken{Name: in.Name, Role: in.Role, HubID: in.HubID, CreatedBy: principal(c).Actor(), Created: s.Now().UTC()}
+	secret, err := auth.IssueToken(c.Request.Context(), s.Store, t, s.event(c, "token.create", 0))
 	if err != nil {
 		s.fail(c, err)
 		return

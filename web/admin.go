@@ -4,15 +4,15 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 type hubPatch struct {
-	Name               *string        `json:"name"`
-	Area               *string        `json:"area"`
-	Point              *matcher.Point `json:"point"`
-	Neighbors          *[]uint64      `json:"neighbors"`
-	ShareWithNeighbors *bool          `json:"share_with_neighbors"`
+	Name               *string       `json:"name"`
+	Area               *string       `json:"area"`
+	Point              *saperi.Point `json:"point"`
+	Neighbors          *[]uint64     `json:"neighbors"`
+	ShareWithNeighbors *bool         `json:"share_with_neighbors"`
 }
 
 // updateHub changes a hub (admins): names, area, neighbours and whether
@@ -31,7 +31,7 @@ func (s *Server) updateHub(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	h, err := s.Store.UpdateHub(c.Request.Context(), id, func(h *matcher.Hub) error {
+	h, err := s.Store.UpdateHub(c.Request.Context(), id, func(h *saperi.Hub) error {
 		setIf(&h.Name, in.Name)
 		setIf(&h.Area, in.Area)
 		setIf(&h.Neighbors, in.Neighbors)
@@ -52,7 +52,7 @@ func (s *Server) createCategory(c *gin.Context) {
 	if !s.admin(c) {
 		return
 	}
-	var in matcher.Category
+	var in saperi.Category
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestJourney(t *testing.T) {
@@ -33,7 +33,7 @@ func TestJourney(t *testing.T) {
 	})
 
 	t.Run("posting inherits from profile", func(t *testing.T) {
-		if f.need.HubID != f.hub.ID || f.need.Area != "Aurora" || f.need.Point == nil || f.need.Status != matcher.Open {
+		if f.need.HubID != f.hub.ID || f.need.Area != "Aurora" || f.need.Point == nil || f.need.Status != saperi.Open {
 			t.Fatalf("need = %+v", f.need)
 		}
 	})
@@ -51,7 +51,7 @@ func TestJourney(t *testing.T) {
 			t.Fatalf("score %v", c.Score)
 		}
 		sum := 0.0
-		for _, name := range matcher.Features {
+		for _, name := range saperi.Features {
 			fv, ok := c.Breakdown[name]
 			if !ok {
 				t.Fatalf("breakdown lacks %s: %v", name, c.Breakdown)
@@ -73,7 +73,7 @@ func TestJourney(t *testing.T) {
 				t.Errorf("matched words %v lack %q", c.Terms, w)
 			}
 		}
-		if c.Breakdown[matcher.FCategory].Value != 1 || c.Breakdown[matcher.FAvailability].Value < 0.5 {
+		if c.Breakdown[saperi.FCategory].Value != 1 || c.Breakdown[saperi.FAvailability].Value < 0.5 {
 			t.Errorf("category/availability factors: %+v", c.Breakdown)
 		}
 		joined := strings.Join(c.Reasons, "; ")
@@ -96,15 +96,15 @@ func TestJourney(t *testing.T) {
 		if len(out.Items) != 1 || out.Items[0].Posting.ID != f.need.ID {
 			t.Fatalf("items = %+v", out.Items)
 		}
-		if r := out.Items[0].Breakdown[matcher.FCategory].Reason; r != "same category" {
+		if r := out.Items[0].Breakdown[saperi.FCategory].Reason; r != "same category" {
 			t.Errorf("English reason = %q", r)
 		}
 	})
 
 	t.Run("search finds by stem and ignores query syntax", func(t *testing.T) {
 		var res struct {
-			Items []matcher.Posting `json:"items"`
-			Total int               `json:"total"`
+			Items []saperi.Posting `json:"items"`
+			Total int              `json:"total"`
 		}
 		e.must(200, "GET", "/api/v1/search?q=elettroniche&kind=offer", nil, &res)
 		if res.Total != 1 || res.Items[0].ID != f.offer.ID {
@@ -119,12 +119,12 @@ func TestJourney(t *testing.T) {
 	var m matchView
 	t.Run("propose, accept both, contacts disclosed", func(t *testing.T) {
 		e.must(201, "POST", "/api/v1/matches", map[string]any{"need_id": f.need.ID, "offer_id": f.offer.ID, "note": "telefonato a Maria"}, &m)
-		if m.State != matcher.Proposed || m.Score <= 0 || m.Contacts != nil || len(m.History) != 2 {
+		if m.State != saperi.Proposed || m.Score <= 0 || m.Contacts != nil || len(m.History) != 2 {
 			t.Fatalf("proposed match = %+v", m)
 		}
 		e.must(409, "POST", "/api/v1/matches", map[string]any{"need_id": f.need.ID, "offer_id": f.offer.ID}, nil)
 		e.must(200, "POST", fmt.Sprintf("/api/v1/matches/%d/accept", m.ID), map[string]string{"side": "need"}, &m)
-		if m.State != matcher.AcceptedNeed || m.Contacts != nil {
+		if m.State != saperi.AcceptedNeed || m.Contacts != nil {
 			t.Fatalf("after one accept: %+v", m)
 		}
 		e.must(409, "POST", fmt.Sprintf("/api/v1/matches/%d/accept", m.ID), map[string]string{"side": "need"}, nil)
@@ -134,23 +134,23 @@ func TestJourney(t *testing.T) {
 			t.Fatal("contacts shown before both accepted")
 		}
 		e.must(200, "POST", fmt.Sprintf("/api/v1/matches/%d/accept", m.ID), map[string]string{"side": "offer"}, &m)
-		if m.State != matcher.Connected || m.Contacts == nil ||
+		if m.State != saperi.Connected || m.Contacts == nil ||
 			m.Contacts.Need.Contacts.Email != "maria@example.org" || m.Contacts.Offer.Contacts.Phone != "+39 011 000 0002" {
 			t.Fatalf("connected match = %+v", m)
 		}
-		var need matcher.Posting
+		var need saperi.Posting
 		e.must(200, "GET", fmt.Sprintf("/api/v1/postings/%d", f.need.ID), nil, &need)
-		if need.Status != matcher.Matched {
+		if need.Status != saperi.Matched {
 			t.Fatalf("need status after connection = %s", need.Status)
 		}
 		e.must(200, "POST", fmt.Sprintf("/api/v1/matches/%d/complete", m.ID), nil, &m)
-		if m.State != matcher.Done {
+		if m.State != saperi.Done {
 			t.Fatalf("state = %s", m.State)
 		}
 	})
 
 	t.Run("declined pair never comes back", func(t *testing.T) {
-		var need2 matcher.Posting
+		var need2 saperi.Posting
 		e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": f.maria.ID,
 			"title": "Mi serve aiuto con lo smartphone", "category": "digitale"}, &need2)
 		var c2 struct {
@@ -171,7 +171,7 @@ func TestJourney(t *testing.T) {
 	})
 
 	t.Run("pause hides from candidates, renew brings back", func(t *testing.T) {
-		var need3 matcher.Posting
+		var need3 saperi.Posting
 		e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": f.maria.ID,
 			"title": "Lezioni di computer per principianti", "category": "digitale"}, &need3)
 		count := func() int {
@@ -197,7 +197,7 @@ func TestJourney(t *testing.T) {
 
 	t.Run("audit trail records actions on the person", func(t *testing.T) {
 		var evs struct {
-			Items []matcher.Event `json:"items"`
+			Items []saperi.Event `json:"items"`
 		}
 		e.must(200, "GET", fmt.Sprintf("/api/v1/events?profile_id=%d", f.maria.ID), nil, &evs)
 		actions := map[string]bool{}
@@ -216,15 +216,15 @@ func TestJourney(t *testing.T) {
 
 	t.Run("listing with filters and cursor", func(t *testing.T) {
 		var page struct {
-			Items     []matcher.Posting `json:"items"`
-			NextAfter *uint64           `json:"next_after"`
+			Items     []saperi.Posting `json:"items"`
+			NextAfter *uint64          `json:"next_after"`
 		}
 		e.must(200, "GET", "/api/v1/postings?kind=need&limit=2", nil, &page)
 		if len(page.Items) != 2 || page.NextAfter == nil {
 			t.Fatalf("page 1 = %+v", page)
 		}
 		for _, p := range page.Items {
-			if p.Kind != matcher.Need {
+			if p.Kind != saperi.Need {
 				t.Fatalf("kind filter broken: %+v", p)
 			}
 		}
@@ -339,7 +339,7 @@ func TestAcceptNeedsASide(t *testing.T) {
 	}
 	var got matchView
 	e.must(200, "GET", fmt.Sprintf("/api/v1/matches/%d", m.ID), nil, &got)
-	if got.State != matcher.Proposed || len(got.History) != 1 {
+	if got.State != saperi.Proposed || len(got.History) != 1 {
 		t.Fatalf("refused accepts changed the match: %+v", got.Match)
 	}
 }

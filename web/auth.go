@@ -1,75 +1,25 @@
 package web
 
 import (
-	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
-	"golang.org/x/crypto/bcrypt"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 )
+
+const principalKey = "saperi.principal"
 
 // SessionCookie is the name of the login cookie. It holds a random secret;
 // the store keeps only its SHA-256.
 const SessionCookie = "saperi_session"
 
-// bcryptCost is the cost passwords are hashed with; tests lower it.
-var bcryptCost = 12
-
-const principalKey = "saperi.principal"
-
-// HashPassword checks pw and returns its bcrypt hash.
-func HashPassword(pw string) (string, error) {
-	if err := matcher.CheckPassword(pw); err != nil {
-		return "", err
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcryptCost)
-	if err != nil {
-		return "", err
-	}
-	return string(h), nil
-}
-
-// newSecret returns 32 random bytes, URL-safe base64 encoded, with a
-// prefix saying what it is ("sps_" a session, "spt_" an API token).
-func newSecret(prefix string) string {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand panics instead)
-	return prefix + base64.RawURLEncoding.EncodeToString(b[:])
-}
-
-// secretHash is how secrets are stored and looked up.
-func secretHash(secret string) []byte {
-	h := sha256.Sum256([]byte(secret))
-	return h[:]
-}
-
-// TokenStore is what issuing a token needs (store.DB implements it).
-type TokenStore interface {
-	CreateToken(ctx context.Context, t *matcher.APIToken, hash []byte, ev matcher.Event) error
-}
-
-// IssueToken creates an API token and returns its secret, which is shown
-// once and never stored. Used by the admin API and by `saperi token create`.
-func IssueToken(ctx context.Context, st TokenStore, t *matcher.APIToken, ev matcher.Event) (string, error) {
-	secret := newSecret("spt_")
-	t.Hash = "" // the hash lives in the token_hashes index only
-	if err := st.CreateToken(ctx, t, secretHash(secret), ev); err != nil {
-		return "", err
-	}
-	return secret, nil
-}
-
-func principalOf(u *matcher.User) matcher.Principal {
-	return matcher.Principal{UserID: u.ID, Name: u.Name, Role: u.Role, ProfileID: u.ProfileID, HubID: u.HubID, Lang: u.Lang}
+func principalOf(u *saperi.User) saperi.Principal {
+	return saperi.Principal{UserID: u.ID, Name: u.Name, Role: u.Role, ProfileID: u.ProfileID, HubID: u.HubID, Lang: u.Lang}
 }
 
 // authenticate finds who is calling: an API token in "Authorization:
@@ -77,28 +27,28 @@ func principalOf(u *matcher.User) matcher.Principal {
 // error (the integration must know); a stale cookie is just dropped.
 func (s *Server) authenticate(c *gin.Context) {
 	ctx := c.Request.Context()
-	var p matcher.Principal
+	var p saperi.Principal
 	if h := c.GetHeader("Authorization"); h != "" {
 		scheme, secret, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
-			s.fail(c, matcher.Errorf(matcher.EUNAUTHORIZED, "error.auth.bearer", "send the token as Authorization: Bearer <token>"))
+			s.fail(c, saperi.Errorf(saperi.EUNAUTHORIZED, "error.auth.bearer", "send the token as Authorization: Bearer <token>"))
 			return
 		}
-		t, err := s.Store.TokenByHash(ctx, secretHash(strings.TrimSpace(secret)))
+		t, err := s.Store.TokenByHash(ctx, auth.SecretHash(strings.TrimSpace(secret)))
 		if err != nil {
-			if matcher.ErrorCode(err) == matcher.EUNAUTHORIZED {
-				err = matcher.Errorf(matcher.EUNAUTHORIZED, "error.auth.token", "this token is unknown or was revoked")
+			if saperi.ErrorCode(err) == saperi.EUNAUTHORIZED {
+				err = saperi.Errorf(saperi.EUNAUTHORIZED, "error.auth.token", "this token is unknown or was revoked")
 			}
 			s.fail(c, err)
 			return
 		}
-		p = matcher.Principal{TokenID: t.ID, Name: t.Name, Role: t.Role, HubID: t.HubID}
+		p = saperi.Principal{TokenID: t.ID, Name: t.Name, Role: t.Role, HubID: t.HubID}
 	} else if ck, err := c.Cookie(SessionCookie); err == nil && ck != "" {
-		_, u, err := s.Store.Session(ctx, secretHash(ck), s.Now())
-		switch matcher.ErrorCode(err) {
+		_, u, err := s.Store.Session(ctx, auth.SecretHash(ck), s.Now())
+		switch saperi.ErrorCode(err) {
 		case "":
 			p = principalOf(u)
-		case matcher.EUNAUTHORIZED:
+		case saperi.EUNAUTHORIZED:
 			s.clearCookie(c)
 		default:
 			s.fail(c, err)
@@ -113,43 +63,43 @@ func (s *Server) authenticate(c *gin.Context) {
 }
 
 // principal is who is calling (the zero Principal when nobody is).
-func principal(c *gin.Context) matcher.Principal {
+func principal(c *gin.Context) saperi.Principal {
 	if v, ok := c.Get(principalKey); ok {
-		return v.(matcher.Principal)
+		return v.(saperi.Principal)
 	}
-	return matcher.Principal{}
+	return saperi.Principal{}
 }
 
 // requireLogin answers 401 to anonymous callers.
 func (s *Server) requireLogin(c *gin.Context) {
 	if principal(c).Anonymous() {
-		s.fail(c, matcher.Errorf(matcher.EUNAUTHORIZED, "error.auth.required", "log in first, or send an API token"))
+		s.fail(c, saperi.Errorf(saperi.EUNAUTHORIZED, "error.auth.required", "log in first, or send an API token"))
 		return
 	}
 	c.Next()
 }
 
-// allow asks matcher.Can and, when the answer is no, writes 401 (nobody
+// allow asks saperi.Can and, when the answer is no, writes 401 (nobody
 // logged in) or 403 and returns false.
-func (s *Server) allow(c *gin.Context, v matcher.Verb, r matcher.Resource) bool {
+func (s *Server) allow(c *gin.Context, v saperi.Verb, r saperi.Resource) bool {
 	p := principal(c)
-	if matcher.Can(p, v, r) {
+	if saperi.Can(p, v, r) {
 		return true
 	}
 	s.fail(c, denied(p))
 	return false
 }
 
-func denied(p matcher.Principal) error {
+func denied(p saperi.Principal) error {
 	if p.Anonymous() {
-		return matcher.Errorf(matcher.EUNAUTHORIZED, "error.auth.required", "log in first, or send an API token")
+		return saperi.Errorf(saperi.EUNAUTHORIZED, "error.auth.required", "log in first, or send an API token")
 	}
-	return matcher.Errorf(matcher.EFORBIDDEN, "error.forbidden", "your account may not do this")
+	return saperi.Errorf(saperi.EFORBIDDEN, "error.forbidden", "your account may not do this")
 }
 
 // admin requires an admin.
 func (s *Server) admin(c *gin.Context) bool {
-	return s.allow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin})
+	return s.allow(c, saperi.Manage, saperi.Resource{Kind: saperi.ResAdmin})
 }
 
 // clientIP is the address the request came from. X-Forwarded-For is not
@@ -165,7 +115,7 @@ func clientIP(c *gin.Context) string {
 
 func (s *Server) setSessionCookie(c *gin.Context, secret string) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: secret, Path: "/",
-		MaxAge: int(matcher.SessionTTL / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(saperi.SessionTTL / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: s.secure(c)})
 }
 
@@ -178,47 +128,40 @@ func (s *Server) clearCookie(c *gin.Context) {
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(c)})
 }
 
-// dummyHash is compared against when the email is unknown, so that a
-// wrong email and a wrong password take about the same time.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("saperi-dummy-password"), bcryptCost)
-	return h
-})
-
 // login checks email and password under the rate limit and, when they
 // are right, starts a session. It returns the user, or an error a person
 // can act on: EUNAUTHORIZED for wrong credentials (the same for an
 // unknown email), ETOOMANY while the account or the address is throttled.
-func (s *Server) login(c *gin.Context, email, password string) (*matcher.User, error) {
+func (s *Server) login(c *gin.Context, email, password string) (*saperi.User, error) {
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
-	email = matcher.NormalizeEmail(email)
+	email = saperi.NormalizeEmail(email)
 	keys := []string{loginKey(email), "ip:" + clientIP(c)}
-	if err := s.throttle(c, now, keys, []int{matcher.MaxFailuresPerEmail, matcher.MaxFailuresPerIP},
-		matcher.Errorf(matcher.ETOOMANY, "error.auth.throttled", "too many failed logins: try again later")); err != nil {
+	if err := s.throttle(c, now, keys, []int{saperi.MaxFailuresPerEmail, saperi.MaxFailuresPerIP},
+		saperi.Errorf(saperi.ETOOMANY, "error.auth.throttled", "too many failed logins: try again later")); err != nil {
 		return nil, err
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
-	if err != nil && matcher.ErrorCode(err) != matcher.ENOTFOUND {
+	if err != nil && saperi.ErrorCode(err) != saperi.ENOTFOUND {
 		return nil, err
 	}
-	hash := dummyHash()
+	hash := ""
 	if u != nil {
-		hash = []byte(u.PasswordHash)
+		hash = u.PasswordHash
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || u == nil {
+	if !auth.CheckPassword(hash, password) || u == nil {
 		if err := s.Store.FailLogin(ctx, now, keys...); err != nil {
 			return nil, err
 		}
-		return nil, &matcher.Error{Code: matcher.EUNAUTHORIZED, Key: "error.auth.credentials", Field: "password",
+		return nil, &saperi.Error{Code: saperi.EUNAUTHORIZED, Key: "error.auth.credentials", Field: "password",
 			Message: "wrong email or password"}
 	}
 	if err := s.Store.ClearLogin(ctx, keys[0]); err != nil {
 		return nil, err
 	}
-	secret := newSecret("sps_")
-	if err := s.Store.CreateSession(ctx, secretHash(secret), matcher.Session{UserID: u.ID, Created: now,
-		Expires: now.Add(matcher.SessionTTL)}); err != nil {
+	secret := auth.NewSecret("sps_")
+	if err := s.Store.CreateSession(ctx, auth.SecretHash(secret), saperi.Session{UserID: u.ID, Created: now,
+		Expires: now.Add(saperi.SessionTTL)}); err != nil {
 		return nil, err
 	}
 	s.setSessionCookie(c, secret)
@@ -231,8 +174,8 @@ func loginKey(email string) string { return "email:" + email }
 // throttle returns tooMany, with its Minutes argument and the
 // Retry-After header set, when any of keys has reached its max (the
 // same index in max) in the current window; nil otherwise. The counters
-// are matcher.Attempts in the store's login-attempt bucket.
-func (s *Server) throttle(c *gin.Context, now time.Time, keys []string, max []int, tooMany *matcher.Error) error {
+// are saperi.Attempts in the store's login-attempt bucket.
+func (s *Server) throttle(c *gin.Context, now time.Time, keys []string, max []int, tooMany *saperi.Error) error {
 	att, err := s.Store.LoginAttempts(c.Request.Context(), keys...)
 	if err != nil {
 		return err
@@ -252,7 +195,7 @@ func (s *Server) throttle(c *gin.Context, now time.Time, keys []string, max []in
 // logout ends the session of the cookie, if any.
 func (s *Server) logout(c *gin.Context) error {
 	if ck, err := c.Cookie(SessionCookie); err == nil && ck != "" {
-		if err := s.Store.DeleteSession(c.Request.Context(), secretHash(ck)); err != nil {
+		if err := s.Store.DeleteSession(c.Request.Context(), auth.SecretHash(ck)); err != nil {
 			return err
 		}
 	}

@@ -4,11 +4,11 @@ import (
 	"context"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // shares maps each hub to the hubs allowed to see its postings
-// (matcher.SharedWith), for building posting and match resources.
+// (saperi.SharedWith), for building posting and match resources.
 type shares map[uint64][]uint64
 
 func (s *Server) shares(ctx context.Context) (shares, error) {
@@ -18,19 +18,19 @@ func (s *Server) shares(ctx context.Context) (shares, error) {
 	}
 	out := make(shares, len(hubs))
 	for _, h := range hubs {
-		out[h.ID] = matcher.SharedWith(h)
+		out[h.ID] = saperi.SharedWith(h)
 	}
 	return out, nil
 }
 
-func (sh shares) posting(p *matcher.Posting) matcher.Resource {
-	return matcher.PostingResource(p, sh[p.HubID])
+func (sh shares) posting(p *saperi.Posting) saperi.Resource {
+	return saperi.PostingResource(p, sh[p.HubID])
 }
 
 // matchResource describes m with the hubs of its two postings. A posting
 // that no longer exists (an erased account) leaves its hub unknown (0).
-func (s *Server) matchResource(ctx context.Context, m *matcher.Match, sh shares) (matcher.Resource, error) {
-	r := matcher.Resource{Kind: matcher.ResMatch, NeedProfileID: m.NeedProfileID, OfferProfileID: m.OfferProfileID,
+func (s *Server) matchResource(ctx context.Context, m *saperi.Match, sh shares) (saperi.Resource, error) {
+	r := saperi.Resource{Kind: saperi.ResMatch, NeedProfileID: m.NeedProfileID, OfferProfileID: m.OfferProfileID,
 		Connected: m.Disclosed()}
 	ps, err := s.Store.Postings(ctx, []uint64{m.NeedID, m.OfferID})
 	if err != nil {
@@ -49,19 +49,19 @@ func (s *Server) matchResource(ctx context.Context, m *matcher.Match, sh shares)
 
 // sideOf returns the side of m the caller's own profile is on, "" when
 // none (operators and admins name the side they answer for).
-func sideOf(p matcher.Principal, m *matcher.Match) matcher.Side {
+func sideOf(p saperi.Principal, m *saperi.Match) saperi.Side {
 	switch {
 	case p.ProfileID == 0:
 		return ""
 	case p.ProfileID == m.NeedProfileID:
-		return matcher.NeedSide
+		return saperi.NeedSide
 	case p.ProfileID == m.OfferProfileID:
-		return matcher.OfferSide
+		return saperi.OfferSide
 	}
 	return ""
 }
 
-// can is matcher.Can for the caller, without writing an answer.
-func can(c *gin.Context, v matcher.Verb, r matcher.Resource) bool {
-	return matcher.Can(principal(c), v, r)
+// can is saperi.Can for the caller, without writing an answer.
+func can(c *gin.Context, v saperi.Verb, r saperi.Resource) bool {
+	return saperi.Can(principal(c), v, r)
 }

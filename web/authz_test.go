@@ -7,12 +7,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 	"golang.org/x/crypto/bcrypt"
 )
 
 func TestMain(m *testing.M) {
-	bcryptCost = bcrypt.MinCost // hashing at cost 12 for every test account is slow, not safer
+	auth.Cost = bcrypt.MinCost // hashing at cost 12 for every test account is slow, not safer
 	os.Exit(m.Run())
 }
 
@@ -36,7 +37,7 @@ func (e *env) login(email, password string) string {
 }
 
 // addUser creates an account as the admin token and logs it in.
-func (e *env) addUser(email string, role matcher.Role, hubID, profileID uint64) string {
+func (e *env) addUser(email string, role saperi.Role, hubID, profileID uint64) string {
 	e.tb.Helper()
 	e.must(201, "POST", "/api/v1/users", map[string]any{"email": email, "name": "Utente " + email, "role": role,
 		"hub_id": hubID, "profile_id": profileID, "password": "una password lunga"}, nil)
@@ -49,9 +50,9 @@ func (e *env) addUser(email string, role matcher.Role, hubID, profileID uint64) 
 // has nothing to do with them, an association (hub 1) with a staff
 // account, an operator per hub, an admin and an admin API token.
 type world struct {
-	hub1, hub2, hub3         matcher.Hub
+	hub1, hub2, hub3         saperi.Hub
 	maria, ahmed, carla, org profileView
-	need, offer              matcher.Posting
+	need, offer              saperi.Posting
 	match                    matchView
 	cast                     []actorCred
 	opMaria, opAhmed         string
@@ -88,14 +89,14 @@ func (e *env) world() world {
 		"category": "digitale", "mode": "either", "slots": []map[string]string{{"day": "tue", "from": "10:00", "to": "13:00"}}}, &w.offer)
 	w.cast = []actorCred{
 		{"anonymous", ""},
-		{"resident (owner: Maria)", e.addUser("maria@example.org", matcher.RoleResident, 0, w.maria.ID)},
-		{"other side of the match (Ahmed)", e.addUser("ahmed@example.org", matcher.RoleResident, 0, w.ahmed.ID)},
-		{"unrelated resident (Carla)", e.addUser("carla@example.org", matcher.RoleResident, 0, w.carla.ID)},
-		{"organisation staff (other profile)", e.addUser("staff@ilponte.example", matcher.RoleStaff, 0, w.org.ID)},
-		{"operator of Maria's hub", e.addUser("op1@example.org", matcher.RoleOperator, w.hub1.ID, 0)},
-		{"another hub's operator", e.addUser("op2@example.org", matcher.RoleOperator, w.hub2.ID, 0)},
-		{"operator of Ahmed's hub (shares with Maria's)", e.addUser("op3@example.org", matcher.RoleOperator, w.hub3.ID, 0)},
-		{"admin", e.addUser("admin@example.org", matcher.RoleAdmin, 0, 0)},
+		{"resident (owner: Maria)", e.addUser("maria@example.org", saperi.RoleResident, 0, w.maria.ID)},
+		{"other side of the match (Ahmed)", e.addUser("ahmed@example.org", saperi.RoleResident, 0, w.ahmed.ID)},
+		{"unrelated resident (Carla)", e.addUser("carla@example.org", saperi.RoleResident, 0, w.carla.ID)},
+		{"organisation staff (other profile)", e.addUser("staff@ilponte.example", saperi.RoleStaff, 0, w.org.ID)},
+		{"operator of Maria's hub", e.addUser("op1@example.org", saperi.RoleOperator, w.hub1.ID, 0)},
+		{"another hub's operator", e.addUser("op2@example.org", saperi.RoleOperator, w.hub2.ID, 0)},
+		{"operator of Ahmed's hub (shares with Maria's)", e.addUser("op3@example.org", saperi.RoleOperator, w.hub3.ID, 0)},
+		{"admin", e.addUser("admin@example.org", saperi.RoleAdmin, 0, 0)},
 		{"admin API token", e.token},
 	}
 	w.opMaria, w.opAhmed = w.cast[5].auth, w.cast[7].auth
@@ -236,7 +237,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 func TestOnBehalfAudited(t *testing.T) {
 	e := newEnv(t)
 	w := e.world()
-	var p matcher.Posting
+	var p saperi.Posting
 	r := e.doAs(w.opMaria, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": w.maria.ID,
 		"title": "Cerco qualcuno per la spesa del sabato", "category": "cucina"})
 	if r.Code != 201 {
@@ -244,7 +245,7 @@ func TestOnBehalfAudited(t *testing.T) {
 	}
 	decodeInto(t, r.Body.Bytes(), &p)
 	mariaAuth := w.cast[maria].auth
-	var evs struct{ Items []matcher.Event }
+	var evs struct{ Items []saperi.Event }
 	r = e.doAs(mariaAuth, "GET", "/api/v1/events", nil) // her own trail by default
 	decodeInto(t, r.Body.Bytes(), &evs)
 	found := false
@@ -344,7 +345,7 @@ func TestSessions(t *testing.T) {
 func TestLoginRateLimit(t *testing.T) {
 	e := newEnv(t)
 	e.world()
-	for i := 0; i < matcher.MaxFailuresPerEmail; i++ {
+	for i := 0; i < saperi.MaxFailuresPerEmail; i++ {
 		r := e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "maria@example.org", "password": "sbagliata!!"})
 		if r.Code != 401 || !strings.Contains(r.Body.String(), "Email o password sbagliate") {
 			t.Fatalf("failure %d: %d %s", i, r.Code, r.Body.String())
@@ -352,7 +353,7 @@ func TestLoginRateLimit(t *testing.T) {
 	}
 	r := e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "maria@example.org", "password": "una password lunga"})
 	if r.Code != 429 || r.Header().Get("Retry-After") == "" || !strings.Contains(r.Body.String(), "Riprova tra 15 minuti") {
-		t.Fatalf("after %d failures the right password should wait: %d %s", matcher.MaxFailuresPerEmail, r.Code, r.Body.String())
+		t.Fatalf("after %d failures the right password should wait: %d %s", saperi.MaxFailuresPerEmail, r.Code, r.Body.String())
 	}
 	r = e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "maria@example.org", "password": "una password lunga"}, "Accept-Language", "en")
 	if !strings.Contains(r.Body.String(), "Try again in 15 minutes") {
@@ -361,7 +362,7 @@ func TestLoginRateLimit(t *testing.T) {
 	// Other accounts from the same address still log in, until the
 	// address itself is over its limit.
 	e.login("carla@example.org", "una password lunga")
-	for i := 0; i < matcher.MaxFailuresPerIP; i++ {
+	for i := 0; i < saperi.MaxFailuresPerIP; i++ {
 		e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": fmt.Sprintf("nessuno%d@example.org", i), "password": "x"})
 	}
 	if r := e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "ahmed@example.org", "password": "una password lunga"}); r.Code != 429 {

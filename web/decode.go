@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // MaxBody is the largest request body accepted, in bytes.
@@ -20,7 +20,7 @@ const MaxBody = 64 << 10
 
 // decode reads one JSON object from the request body into v, strictly:
 // size-limited, valid UTF-8, no unknown fields, nothing after the object.
-// Every failure is an *matcher.Error naming what to fix.
+// Every failure is an *saperi.Error naming what to fix.
 func decode(c *gin.Context, v any) error {
 	if ct := c.GetHeader("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
@@ -31,7 +31,7 @@ func decode(c *gin.Context, v any) error {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return &matcher.Error{Code: matcher.ETOOLARGE, Key: "error.body.too_large",
+			return &saperi.Error{Code: saperi.ETOOLARGE, Key: "error.body.too_large",
 				Message: "request body too large", Args: map[string]any{"Limit": MaxBody}}
 		}
 		return invalid("", "error.body.json", "could not read the body", map[string]any{"Offset": 0})
@@ -60,7 +60,7 @@ func decodeJSON(raw []byte, v any) error {
 
 func jsonError(err error) error {
 	var (
-		me *matcher.Error
+		me *saperi.Error
 		se *json.SyntaxError
 		te *json.UnmarshalTypeError
 	)

@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // queue lists a hub's open needs for the desk: nobody working on them
@@ -15,7 +15,7 @@ func (s *Server) queue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var f matcher.QueueFilter
+	var f saperi.QueueFilter
 	f.Category, err = queryText(c, "category", 40)
 	if err == nil {
 		f.Area, err = queryText(c, "area", 60)
@@ -42,17 +42,17 @@ func (s *Server) queue(c *gin.Context) {
 
 // hubQueue checks that the caller works at hub and returns its queue; nil
 // without error means it has answered (not found, forbidden).
-func (s *Server) hubQueue(c *gin.Context, hub uint64, f matcher.QueueFilter) ([]matcher.QueueItem, error) {
+func (s *Server) hubQueue(c *gin.Context, hub uint64, f saperi.QueueFilter) ([]saperi.QueueItem, error) {
 	ctx := c.Request.Context()
 	if _, err := s.Store.Hub(ctx, hub); err != nil {
 		return nil, err
 	}
-	if !s.allow(c, matcher.List, matcher.Resource{Kind: matcher.ResPosting, HubID: hub}) {
+	if !s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResPosting, HubID: hub}) {
 		return nil, nil
 	}
-	var needs []*matcher.Posting
+	var needs []*saperi.Posting
 	for after := uint64(0); ; {
-		page, err := s.Store.ListPostings(ctx, matcher.PostingFilter{HubID: hub, Kind: matcher.Need, Status: matcher.Open,
+		page, err := s.Store.ListPostings(ctx, saperi.PostingFilter{HubID: hub, Kind: saperi.Need, Status: saperi.Open,
 			Category: f.Category, Area: f.Area, After: after, Limit: 500})
 		if err != nil {
 			return nil, err
@@ -71,13 +71,13 @@ func (s *Server) hubQueue(c *gin.Context, hub uint64, f matcher.QueueFilter) ([]
 	if err != nil {
 		return nil, err
 	}
-	return matcher.Queue(needs, active, f, s.Now().UTC()), nil
+	return saperi.Queue(needs, active, f, s.Now().UTC()), nil
 }
 
 type contactInput struct {
-	Side    matcher.Side `json:"side"`
-	Outcome string       `json:"outcome"`
-	Note    string       `json:"note"`
+	Side    saperi.Side `json:"side"`
+	Outcome string      `json:"outcome"`
+	Note    string      `json:"note"`
 }
 
 // recordContact records a contact attempt with one side of a match.
@@ -92,16 +92,16 @@ func (s *Server) recordContact(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, sh := s.allowMatch(c, id, matcher.Follow, "")
+	m, sh := s.allowMatch(c, id, saperi.Follow, "")
 	if m == nil {
 		return
 	}
 	now := s.Now().UTC()
 	onBehalf := m.NeedProfileID
-	if in.Side == matcher.OfferSide {
+	if in.Side == saperi.OfferSide {
 		onBehalf = m.OfferProfileID
 	}
-	m, err = s.Store.UpdateMatch(c.Request.Context(), id, func(m *matcher.Match) error {
+	m, err = s.Store.UpdateMatch(c.Request.Context(), id, func(m *saperi.Match) error {
 		return m.RecordContact(in.Side, in.Outcome, actor(c), in.Note, now)
 	}, s.event(c, "match.contact", onBehalf))
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // deskJourney is a day at the desk of hub 1, as its operator: a walk-in
@@ -31,7 +31,7 @@ func deskJourney(t *testing.T) []recorded {
 		t.Fatalf("walk-in consent: %+v", rosa)
 	}
 
-	var urgent matcher.Posting
+	var urgent saperi.Posting
 	r = e.doAs(op, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": rosa.ID, "urgent": true,
 		"title": "Cerco qualcuno che mi accompagni alla visita", "category": "salute"})
 	if r.Code != 201 {
@@ -40,7 +40,7 @@ func deskJourney(t *testing.T) []recorded {
 	decodeInto(t, r.Body.Bytes(), &urgent)
 
 	t.Run("queue: unmatched first, oldest first, filters", func(t *testing.T) {
-		var q struct{ Items []matcher.QueueItem }
+		var q struct{ Items []saperi.QueueItem }
 		r := e.doAs(op, "GET", fmt.Sprintf("/api/v1/hubs/%d/queue", w.hub1.ID), nil)
 		decodeInto(t, r.Body.Bytes(), &q)
 		// Maria's need has an active match (proposed in world), Rosa's none.
@@ -71,7 +71,7 @@ func deskJourney(t *testing.T) []recorded {
 		}
 		decodeInto(t, r.Body.Bytes(), &m)
 		last := m.History[len(m.History)-1]
-		if last.Action != matcher.Contact || last.Outcome != matcher.NoAnswer || m.State != matcher.Proposed {
+		if last.Action != saperi.Contact || last.Outcome != saperi.NoAnswer || m.State != saperi.Proposed {
 			t.Fatalf("history %+v, state %s", last, m.State)
 		}
 		if r := e.doAs(op, "POST", mp+"/contacts", map[string]string{"side": "need", "outcome": "forse"}); r.Code != 400 ||
@@ -91,7 +91,7 @@ func deskJourney(t *testing.T) []recorded {
 		if r := e.do("POST", "/api/v1/categories", map[string]string{"id": "Musica!", "name": "Musica", "name_en": "Music"}); r.Code != 400 {
 			t.Fatalf("bad category id: %d", r.Code)
 		}
-		var cat matcher.Category
+		var cat saperi.Category
 		e.must(200, "PATCH", "/api/v1/categories/musica", map[string]string{"name": "Musica e canto", "name_en": "Music and singing"}, &cat)
 		if cat.Name != "Musica e canto" {
 			t.Fatalf("renamed: %+v", cat)
@@ -137,7 +137,7 @@ func deskJourney(t *testing.T) []recorded {
 		if r := e.doAs(w.cast[carla].auth, "DELETE", p, nil); r.Code != 403 {
 			t.Fatalf("Carla erases Maria: %d", r.Code)
 		}
-		var n matcher.Erasure
+		var n saperi.Erasure
 		r = e.doAs(mariaAuth, "DELETE", p, nil)
 		if r.Code != 200 {
 			t.Fatalf("erase: %d %s", r.Code, r.Body.String())
@@ -152,7 +152,7 @@ func deskJourney(t *testing.T) []recorded {
 		if r := e.do("GET", p, nil); r.Code != 404 {
 			t.Fatalf("profile after erase: %d", r.Code)
 		}
-		var res struct{ Items []matcher.Posting }
+		var res struct{ Items []saperi.Posting }
 		e.must(200, "GET", "/api/v1/search?q=posta+elettronica&kind=need", nil, &res)
 		for _, it := range res.Items {
 			if it.ID == w.need.ID {
@@ -161,7 +161,7 @@ func deskJourney(t *testing.T) []recorded {
 		}
 		var m matchView
 		e.must(200, "GET", fmt.Sprintf("/api/v1/matches/%d", w.match.ID), nil, &m)
-		if m.State != matcher.Withdrawn || m.NeedProfileID != 0 || strings.Contains(fmt.Sprint(m.History), "Richiamare") {
+		if m.State != saperi.Withdrawn || m.NeedProfileID != 0 || strings.Contains(fmt.Sprint(m.History), "Richiamare") {
 			t.Fatalf("match after erase: %+v", m.Match)
 		}
 		// Ahmed still sees his match, without Maria.
@@ -169,7 +169,7 @@ func deskJourney(t *testing.T) []recorded {
 			strings.Contains(r.Body.String(), "maria") {
 			t.Fatalf("Ahmed's view: %d %s", r.Code, r.Body.String())
 		}
-		var evs struct{ Items []matcher.Event }
+		var evs struct{ Items []saperi.Event }
 		e.must(200, "GET", "/api/v1/events?limit=500", nil, &evs)
 		if last := evs.Items[len(evs.Items)-1]; last.Action != "profile.erase" || !strings.HasPrefix(last.Actor, "resident/") {
 			t.Fatalf("erase not audited: %+v", last)

@@ -7,7 +7,7 @@ import (
 	"syscall"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Problem is an RFC 9457 problem document, extended with a stable Code
@@ -28,19 +28,19 @@ const eUnavailable = "unavailable"
 // status maps error codes to HTTP statuses: the one place that does.
 func status(code string) int {
 	switch code {
-	case matcher.EINVALID:
+	case saperi.EINVALID:
 		return http.StatusBadRequest
-	case matcher.ENOTFOUND:
+	case saperi.ENOTFOUND:
 		return http.StatusNotFound
-	case matcher.ECONFLICT:
+	case saperi.ECONFLICT:
 		return http.StatusConflict
-	case matcher.EUNAUTHORIZED:
+	case saperi.EUNAUTHORIZED:
 		return http.StatusUnauthorized
-	case matcher.EFORBIDDEN:
+	case saperi.EFORBIDDEN:
 		return http.StatusForbidden
-	case matcher.ETOOLARGE:
+	case saperi.ETOOLARGE:
 		return http.StatusRequestEntityTooLarge
-	case matcher.ETOOMANY:
+	case saperi.ETOOMANY:
 		return http.StatusTooManyRequests
 	case eUnavailable:
 		return http.StatusServiceUnavailable
@@ -59,11 +59,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if errors.Is(err, syscall.ENOSPC) {
 		// Nothing was acknowledged; say so plainly and alert the operator.
 		s.log.ErrorContext(c.Request.Context(), "disk full: write refused", "err", err, "path", c.Request.URL.Path)
-		s.problem(c, http.StatusInsufficientStorage, &matcher.Error{Code: eUnavailable, Key: "error.disk_full",
+		s.problem(c, http.StatusInsufficientStorage, &saperi.Error{Code: eUnavailable, Key: "error.disk_full",
 			Message: "the server's disk is full: nothing was saved"})
 		return
 	}
-	s.problem(c, status(matcher.ErrorCode(err)), err)
+	s.problem(c, status(saperi.ErrorCode(err)), err)
 }
 
 // statusClientClosed is recorded for requests the client abandoned.
@@ -75,16 +75,16 @@ func (s *Server) problem(c *gin.Context, httpStatus int, err error) {
 	if l == nil {
 		l = s.catalog.For()
 	}
-	code := matcher.ErrorCode(err)
+	code := saperi.ErrorCode(err)
 	p := Problem{Type: "/api/openapi.json#problem-" + code, Status: httpStatus, Code: code, Instance: c.Request.URL.Path}
 	p.Title = l.T("problem."+code, nil, http.StatusText(p.Status))
-	if e := matcher.AsError(err); e != nil && code != matcher.EINTERNAL {
+	if e := saperi.AsError(err); e != nil && code != saperi.EINTERNAL {
 		args := map[string]any{}
 		for k, v := range e.Args {
 			args[k] = v
 		}
 		if e.Field != "" {
-			args["Field"] = l.field(e.Field)
+			args["Field"] = l.Field(e.Field)
 		}
 		p.Field = e.Field
 		p.Detail = l.T(e.Key, args, e.Message)
@@ -99,6 +99,6 @@ func (s *Server) problem(c *gin.Context, httpStatus int, err error) {
 }
 
 // invalid is a shorthand for an EINVALID error with args.
-func invalid(field, key, msg string, args map[string]any) *matcher.Error {
-	return &matcher.Error{Code: matcher.EINVALID, Key: key, Field: field, Message: msg, Args: args}
+func invalid(field, key, msg string, args map[string]any) *saperi.Error {
+	return &saperi.Error{Code: saperi.EINVALID, Key: key, Field: field, Message: msg, Args: args}
 }

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // listEvents shows the audit trail, optionally of one profile.
@@ -35,7 +35,7 @@ func (s *Server) listEvents(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		if !s.allow(c, matcher.View, matcher.Resource{Kind: matcher.ResEvents, HubID: p.HubID, ProfileID: p.ID}) {
+		if !s.allow(c, saperi.View, saperi.Resource{Kind: saperi.ResEvents, HubID: p.HubID, ProfileID: p.ID}) {
 			return
 		}
 	}
@@ -45,7 +45,7 @@ func (s *Server) listEvents(c *gin.Context) {
 		return
 	}
 	if evs == nil {
-		evs = []matcher.Event{}
+		evs = []saperi.Event{}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": evs, "next_after": nextAfter(len(evs), limit, func() uint64 { return evs[len(evs)-1].ID })})
 }

@@ -3,12 +3,12 @@ package web
 import (
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // FuzzDecode feeds arbitrary bytes to the request decoder of each input
 // type: it must never panic, and every rejection must be an error a person
-// can act on (a *matcher.Error with a catalog key).
+// can act on (a *saperi.Error with a catalog key).
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`{"kind":"need","profile_id":1,"title":"Cerco aiuto per la spesa"}`,
@@ -26,8 +26,8 @@ func FuzzDecode(f *testing.F) {
 			if err == nil {
 				continue
 			}
-			e := matcher.AsError(err)
-			if e == nil || e.Key == "" || e.Code != matcher.EINVALID {
+			e := saperi.AsError(err)
+			if e == nil || e.Key == "" || e.Code != saperi.EINVALID {
 				t.Fatalf("decode %q into %T: %v is not an actionable error", raw, v, err)
 			}
 		}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 	"github.com/saperi/saperi/index"
 	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/store"
@@ -64,8 +66,8 @@ func newEnv(tb testing.TB) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	token, err := IssueToken(context.Background(), db, &matcher.APIToken{Name: "tests", Role: matcher.RoleAdmin,
-		CreatedBy: "tests", Created: testNow}, matcher.Event{At: testNow, Actor: "tests"})
+	token, err := auth.IssueToken(context.Background(), db, &saperi.APIToken{Name: "tests", Role: saperi.RoleAdmin,
+		CreatedBy: "tests", Created: testNow}, saperi.Event{At: testNow, Actor: "tests"})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -168,9 +170,9 @@ func matchPattern(pattern, path string) bool {
 
 // fixture creates a hub and two residents, one of whom asks and one offers.
 type fixture struct {
-	hub          matcher.Hub
+	hub          saperi.Hub
 	maria, ahmed profileView
-	need, offer  matcher.Posting
+	need, offer  saperi.Posting
 }
 
 func (e *env) fixture() fixture {
@@ -200,7 +202,7 @@ func (e *env) fixture() fixture {
 // for it, and returns the token's secret.
 func (e *env) operatorToken(hubName string) string {
 	e.tb.Helper()
-	var h matcher.Hub
+	var h saperi.Hub
 	e.must(201, "POST", "/api/v1/hubs", map[string]any{"name": hubName}, &h)
 	var tok tokenView
 	e.must(201, "POST", "/api/v1/tokens", map[string]any{"name": "desk " + hubName, "role": "operator", "hub_id": h.ID}, &tok)

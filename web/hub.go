@@ -5,16 +5,16 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 type hubInput struct {
-	Name               string         `json:"name"`
-	Area               string         `json:"area"`
-	Point              *matcher.Point `json:"point"`
-	Neighbors          []uint64       `json:"neighbors"`
-	ShareWithNeighbors bool           `json:"share_with_neighbors"`
-	Emails             []string       `json:"emails"`
+	Name               string        `json:"name"`
+	Area               string        `json:"area"`
+	Point              *saperi.Point `json:"point"`
+	Neighbors          []uint64      `json:"neighbors"`
+	ShareWithNeighbors bool          `json:"share_with_neighbors"`
+	Emails             []string      `json:"emails"`
 }
 
 func (s *Server) createHub(c *gin.Context) {
@@ -26,7 +26,7 @@ func (s *Server) createHub(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	h := &matcher.Hub{Name: in.Name, Area: in.Area, Point: in.Point, Neighbors: in.Neighbors,
+	h := &saperi.Hub{Name: in.Name, Area: in.Area, Point: in.Point, Neighbors: in.Neighbors,
 		ShareWithNeighbors: in.ShareWithNeighbors, Emails: in.Emails, Created: s.Now().UTC()}
 	if h.Neighbors == nil {
 		h.Neighbors = []uint64{}
@@ -50,7 +50,7 @@ func (s *Server) listHubs(c *gin.Context) {
 		return
 	}
 	if hubs == nil {
-		hubs = []*matcher.Hub{}
+		hubs = []*saperi.Hub{}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": hubs})
 }

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/locale"
 )
 
 // TestCatalogsComplete fails when a language lacks a key another has, or
@@ -16,8 +17,8 @@ import (
 func TestCatalogsComplete(t *testing.T) {
 	cats := map[string]map[string]string{}
 	all := map[string]bool{}
-	for _, l := range Languages {
-		m, err := catalogKeys(l)
+	for _, l := range locale.Languages {
+		m, err := locale.Keys(l)
 		if err != nil {
 			t.Fatalf("catalog %s: %v", l, err)
 		}
@@ -26,7 +27,7 @@ func TestCatalogsComplete(t *testing.T) {
 			all[k] = true
 		}
 	}
-	for _, l := range Languages {
+	for _, l := range locale.Languages {
 		for k := range all {
 			if strings.TrimSpace(cats[l][k]) == "" {
 				t.Errorf("catalog %s lacks %q", l, k)
@@ -36,7 +37,7 @@ func TestCatalogsComplete(t *testing.T) {
 	// Every literal key in the Go sources that produce messages.
 	keyRE := regexp.MustCompile(`"((?:error|reason|problem|ui|digest|link|noticeboard)\.[a-z0-9_.]+[a-z0-9_])"`)
 	var used []string
-	for _, dir := range []string{"../matcher", "../store", "../index", "../digest", "../digest/templates", ".", "templates"} {
+	for _, dir := range []string{"..", "../matcher", "../store", "../index", "../digest", "../digest/templates", ".", "templates"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.*"))
 		for _, f := range files {
 			if strings.HasSuffix(f, "_test.go") || !(strings.HasSuffix(f, ".go") || strings.HasSuffix(f, ".html") || strings.HasSuffix(f, ".txt")) {
@@ -122,7 +123,7 @@ func TestCatalogsComplete(t *testing.T) {
 		"ui.mode.":        {"in_person", "remote", "either"},
 		"ui.lang.":        signupLanguages,
 		"ui.action.":      {"propose", "accept", "decline", "withdraw", "complete", "expire", "note", "contact", "forget"},
-		"ui.outcome.":     matcher.Outcomes,
+		"ui.outcome.":     saperi.Outcomes,
 		"ui.kind.":        {"offer", "need"},
 		"ui.posting.new_": {"offer", "need"},
 	} {
@@ -139,7 +140,7 @@ func TestCatalogsComplete(t *testing.T) {
 }
 
 func TestLocalizerChoosesLanguage(t *testing.T) {
-	c, err := NewCatalog()
+	c, err := locale.New()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/locale"
 )
 
 // standaloneFS holds the pages that stand without the UI's layout: the
@@ -19,7 +20,7 @@ import (
 var standaloneFS embed.FS
 
 var standalonePages = template.Must(template.New("").Funcs(template.FuncMap{
-	"t": func(*Localizer, string, ...any) string { return "" },
+	"t": func(*locale.Localizer, string, ...any) string { return "" },
 }).ParseFS(standaloneFS, "templates/standalone/*.html"))
 
 // page renders a template with the reader's localizer as .L.
@@ -35,7 +36,7 @@ func (s *Server) page(c *gin.Context, status int, name string, data map[string]a
 		s.fail(c, err)
 		return
 	}
-	t.Funcs(template.FuncMap{"t": func(l *Localizer, key string, kv ...any) string {
+	t.Funcs(template.FuncMap{"t": func(l *locale.Localizer, key string, kv ...any) string {
 		args := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
 			args[fmt.Sprint(kv[i])] = kv[i+1]
@@ -54,10 +55,10 @@ func (s *Server) page(c *gin.Context, status int, name string, data map[string]a
 // linkError shows a failed link as a page: people follow links from
 // mails in a browser, not an API client.
 func (s *Server) linkError(c *gin.Context, err error) {
-	code := matcher.ErrorCode(err)
+	code := saperi.ErrorCode(err)
 	l := loc(c)
 	msg := l.T("error.internal", map[string]any{"RequestID": c.GetString(requestIDKey)}, "internal error")
-	if e := matcher.AsError(err); e != nil && code != matcher.EINTERNAL {
+	if e := saperi.AsError(err); e != nil && code != saperi.EINTERNAL {
 		msg = l.T(e.Key, e.Args, e.Message)
 	} else {
 		s.log.ErrorContext(c.Request.Context(), "link failed", "err", err, "request_id", c.GetString(requestIDKey))
@@ -66,17 +67,17 @@ func (s *Server) linkError(c *gin.Context, err error) {
 }
 
 // verifyLink checks the token of the request.
-func (s *Server) verifyLink(c *gin.Context) (matcher.Link, error) {
+func (s *Server) verifyLink(c *gin.Context) (saperi.Link, error) {
 	if len(s.LinkSecret) == 0 {
-		return matcher.Link{}, matcher.Errorf(matcher.EINVALID, "error.link.invalid", "links are not enabled")
+		return saperi.Link{}, saperi.Errorf(saperi.EINVALID, "error.link.invalid", "links are not enabled")
 	}
-	return matcher.VerifyLink(s.LinkSecret, c.Param("token"), s.Now().UTC())
+	return saperi.VerifyLink(s.LinkSecret, c.Param("token"), s.Now().UTC())
 }
 
 // linkSubject splits "match/5/need" or "posting/7" into its id and side.
-func linkSubject(subject, kind string) (uint64, matcher.Side, error) {
+func linkSubject(subject, kind string) (uint64, saperi.Side, error) {
 	parts := strings.Split(subject, "/")
-	bad := matcher.Errorf(matcher.EINVALID, "error.link.invalid", "this link is not valid")
+	bad := saperi.Errorf(saperi.EINVALID, "error.link.invalid", "this link is not valid")
 	if len(parts) < 2 || parts[0] != kind {
 		return 0, "", bad
 	}
@@ -84,9 +85,9 @@ func linkSubject(subject, kind string) (uint64, matcher.Side, error) {
 	if err != nil {
 		return 0, "", bad
 	}
-	var side matcher.Side
+	var side saperi.Side
 	if len(parts) == 3 {
-		side = matcher.Side(parts[2])
+		side = saperi.Side(parts[2])
 	}
 	return id, side, nil
 }
@@ -104,7 +105,7 @@ func (s *Server) linkPage(c *gin.Context) {
 	data := map[string]any{"Action": c.Request.URL.Path, "Button": lc.T("link."+l.Purpose+".button", nil, "")}
 	ctx := c.Request.Context()
 	switch l.Purpose {
-	case matcher.LinkAccept, matcher.LinkDecline:
+	case saperi.LinkAccept, saperi.LinkDecline:
 		id, side, err := linkSubject(l.Subject, "match")
 		if err != nil {
 			s.linkError(c, err)
@@ -116,7 +117,7 @@ func (s *Server) linkPage(c *gin.Context) {
 			return
 		}
 		other := m.OfferID
-		if side == matcher.OfferSide {
+		if side == saperi.OfferSide {
 			other = m.NeedID
 		}
 		p, err := s.Store.Posting(ctx, other)
@@ -126,7 +127,7 @@ func (s *Server) linkPage(c *gin.Context) {
 		}
 		data["Title"] = lc.T("link."+l.Purpose+".title", nil, "")
 		data["Message"] = lc.T("link."+l.Purpose+".question", map[string]any{"Title": p.Title}, "")
-	case matcher.LinkRenew:
+	case saperi.LinkRenew:
 		id, _, err := linkSubject(l.Subject, "posting")
 		if err != nil {
 			s.linkError(c, err)
@@ -139,11 +140,11 @@ func (s *Server) linkPage(c *gin.Context) {
 		}
 		data["Title"] = lc.T("link.renew.title", nil, "")
 		data["Message"] = lc.T("link.renew.question", map[string]any{"Title": p.Title}, "")
-	case matcher.LinkUnsubscribe:
+	case saperi.LinkUnsubscribe:
 		data["Title"] = lc.T("link.unsubscribe.title", nil, "")
 		data["Message"] = lc.T("link.unsubscribe.question", map[string]any{"Email": l.Subject}, "")
 	default:
-		s.linkError(c, matcher.Errorf(matcher.EINVALID, "error.link.invalid", "unknown purpose"))
+		s.linkError(c, saperi.Errorf(saperi.EINVALID, "error.link.invalid", "unknown purpose"))
 		return
 	}
 	s.page(c, http.StatusOK, "link.html", data)
@@ -161,17 +162,17 @@ func (s *Server) linkAction(c *gin.Context) {
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
 	lc := loc(c)
-	ev := matcher.Event{At: now, Actor: "link", Action: "link." + l.Purpose}
+	ev := saperi.Event{At: now, Actor: "link", Action: "link." + l.Purpose}
 	switch l.Purpose {
-	case matcher.LinkAccept, matcher.LinkDecline:
+	case saperi.LinkAccept, saperi.LinkDecline:
 		id, side, err := linkSubject(l.Subject, "match")
 		if err != nil {
 			s.linkError(c, err)
 			return
 		}
-		action := matcher.Accept
-		if l.Purpose == matcher.LinkDecline {
-			action = matcher.Decline
+		action := saperi.Accept
+		if l.Purpose == saperi.LinkDecline {
+			action = saperi.Decline
 		}
 		m0, err := s.Store.Match(ctx, id)
 		if err != nil {
@@ -179,10 +180,10 @@ func (s *Server) linkAction(c *gin.Context) {
 			return
 		}
 		ev.OnBehalfOf = m0.NeedProfileID
-		if side == matcher.OfferSide {
+		if side == saperi.OfferSide {
 			ev.OnBehalfOf = m0.OfferProfileID
 		}
-		m, err := s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
+		m, err := s.Store.UpdateMatch(ctx, id, func(m *saperi.Match) error {
 			return m.Apply(action, side, "link", "", now)
 		}, ev)
 		if err != nil {
@@ -196,14 +197,14 @@ func (s *Server) linkAction(c *gin.Context) {
 			msg = lc.T("link.accept.connected", nil, "")
 		}
 		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""), "Message": msg})
-	case matcher.LinkRenew:
+	case saperi.LinkRenew:
 		id, _, err := linkSubject(l.Subject, "posting")
 		if err != nil {
 			s.linkError(c, err)
 			return
 		}
-		p, err := s.Store.UpdatePosting(ctx, id, func(p *matcher.Posting) error {
-			return p.Apply(matcher.Renew, now)
+		p, err := s.Store.UpdatePosting(ctx, id, func(p *saperi.Posting) error {
+			return p.Apply(saperi.Renew, now)
 		}, ev)
 		if err != nil {
 			s.linkError(c, err)
@@ -212,7 +213,7 @@ func (s *Server) linkAction(c *gin.Context) {
 		s.Index.Notify()
 		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""),
 			"Message": lc.T("link.renew.done", map[string]any{"Title": p.Title, "Date": p.Expires.Format("02/01/2006")}, "")})
-	case matcher.LinkUnsubscribe:
+	case saperi.LinkUnsubscribe:
 		if err := s.Store.Unsubscribe(ctx, l.Subject, ev); err != nil {
 			s.linkError(c, err)
 			return
@@ -220,7 +221,7 @@ func (s *Server) linkAction(c *gin.Context) {
 		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""),
 			"Message": lc.T("link.unsubscribe.done", map[string]any{"Email": l.Subject}, "")})
 	default:
-		s.linkError(c, matcher.Errorf(matcher.EINVALID, "error.link.invalid", "unknown purpose"))
+		s.linkError(c, saperi.Errorf(saperi.EINVALID, "error.link.invalid", "unknown purpose"))
 	}
 }
 
@@ -240,9 +241,9 @@ func (s *Server) noticeboard(c *gin.Context) {
 		return
 	}
 	now := s.Now().UTC()
-	var offers, needs []*matcher.Posting
+	var offers, needs []*saperi.Posting
 	for after := uint64(0); ; {
-		ps, err := s.Store.ListPostings(ctx, matcher.PostingFilter{HubID: id, Status: matcher.Open, After: after, Limit: 500})
+		ps, err := s.Store.ListPostings(ctx, saperi.PostingFilter{HubID: id, Status: saperi.Open, After: after, Limit: 500})
 		if err != nil {
 			s.linkError(c, err)
 			return
@@ -251,10 +252,10 @@ func (s *Server) noticeboard(c *gin.Context) {
 			break
 		}
 		for _, p := range ps {
-			if p.StatusAt(now) != matcher.Open {
+			if p.StatusAt(now) != saperi.Open {
 				continue
 			}
-			if p.Kind == matcher.Offer {
+			if p.Kind == saperi.Offer {
 				offers = append(offers, p)
 			} else {
 				needs = append(needs, p)
@@ -263,13 +264,13 @@ func (s *Server) noticeboard(c *gin.Context) {
 		after = ps[len(ps)-1].ID
 	}
 	// Newest first, at most what fits on a page or two.
-	newest := func(ps []*matcher.Posting, n int) []*matcher.Posting {
-		out := make([]*matcher.Posting, 0, n)
+	newest := func(ps []*saperi.Posting, n int) []*saperi.Posting {
+		out := make([]*saperi.Posting, 0, n)
 		for i := len(ps) - 1; i >= 0 && len(out) < n; i-- {
 			out = append(out, ps[i])
 		}
 		return out
 	}
 	s.page(c, http.StatusOK, "noticeboard.html", map[string]any{"Hub": h, "Offers": newest(offers, 12), "Needs": newest(needs, 12),
-		"Date": now.Format("02/01/2006"), "Week": matcher.ISOWeek(now)})
+		"Date": now.Format("02/01/2006"), "Week": saperi.ISOWeek(now)})
 }

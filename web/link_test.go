@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 var testSecret = []byte("web test secret, thirty-two b...")
@@ -42,17 +42,17 @@ func TestNoticeboardHasNoContacts(t *testing.T) {
 func TestLinks(t *testing.T) {
 	e := newEnv(t).withSecret()
 	f := e.fixture()
-	m, err := matcher.NewMatch(&f.need, &f.offer, matcher.Ranked{Score: 0.7}, matcher.ByEngine, "engine", testNow)
+	m, err := saperi.NewMatch(&f.need, &f.offer, saperi.Scored{Score: 0.7}, saperi.ByEngine, "engine", testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.db.CreateMatch(t.Context(), m, matcher.Event{At: testNow, Actor: "engine"}); err != nil {
+	if err := e.db.CreateMatch(t.Context(), m, saperi.Event{At: testNow, Actor: "engine"}); err != nil {
 		t.Fatal(err)
 	}
 	sign := func(purpose, subject string, ttl time.Duration) string {
-		return "/l/" + matcher.SignLink(testSecret, matcher.Link{Purpose: purpose, Subject: subject, Expires: testNow.Add(ttl)})
+		return "/l/" + saperi.SignLink(testSecret, saperi.Link{Purpose: purpose, Subject: subject, Expires: testNow.Add(ttl)})
 	}
-	accept := sign(matcher.LinkAccept, fmt.Sprintf("match/%d/need", m.ID), time.Hour)
+	accept := sign(saperi.LinkAccept, fmt.Sprintf("match/%d/need", m.ID), time.Hour)
 	for name, tc := range map[string]struct {
 		method, path string
 		code         int
@@ -60,8 +60,8 @@ func TestLinks(t *testing.T) {
 	}{
 		"garbage":       {"GET", "/l/nonsense", 400, "non è valido"},
 		"tampered":      {"POST", accept[:len(accept)-3] + "abc", 400, "non è valido"},
-		"expired":       {"POST", sign(matcher.LinkAccept, fmt.Sprintf("match/%d/need", m.ID), -time.Minute), 409, "scaduto"},
-		"no such match": {"POST", sign(matcher.LinkAccept, "match/999/need", time.Hour), 404, ""},
+		"expired":       {"POST", sign(saperi.LinkAccept, fmt.Sprintf("match/%d/need", m.ID), -time.Minute), 409, "scaduto"},
+		"no such match": {"POST", sign(saperi.LinkAccept, "match/999/need", time.Hour), 404, ""},
 		"page":          {"GET", accept, 200, `method="post"`},
 		"english":       {"GET", accept + "?lang=en", 200, "Accept the proposal?"},
 	} {
@@ -72,19 +72,19 @@ func TestLinks(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := e.db.Match(t.Context(), m.ID); got.State != matcher.Proposed {
+	if got, _ := e.db.Match(t.Context(), m.ID); got.State != saperi.Proposed {
 		t.Fatalf("bad links changed the match: %s", got.State)
 	}
 	if w := e.do("POST", accept, nil); w.Code != 200 {
 		t.Fatalf("accept: %d %s", w.Code, w.Body)
 	}
-	if got, _ := e.db.Match(t.Context(), m.ID); got.State != matcher.AcceptedNeed {
+	if got, _ := e.db.Match(t.Context(), m.ID); got.State != saperi.AcceptedNeed {
 		t.Fatalf("after accept: %s", got.State)
 	}
 	if w := e.do("POST", accept, nil); w.Code != 409 {
 		t.Errorf("second accept: %d", w.Code)
 	}
-	renew := sign(matcher.LinkRenew, fmt.Sprintf("posting/%d", f.offer.ID), time.Hour)
+	renew := sign(saperi.LinkRenew, fmt.Sprintf("posting/%d", f.offer.ID), time.Hour)
 	if w := e.do("POST", renew, nil); w.Code != 200 || !strings.Contains(w.Body.String(), "visibile fino") {
 		t.Fatalf("renew: %d %s", w.Code, w.Body)
 	}

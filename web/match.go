@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 type proposeInput struct {
@@ -16,8 +16,8 @@ type proposeInput struct {
 }
 
 type actionInput struct {
-	Side matcher.Side `json:"side"`
-	Note string       `json:"note"`
+	Side saperi.Side `json:"side"`
+	Note string      `json:"note"`
 }
 
 // proposeMatch records an operator's proposal of offer for need, scored
@@ -45,9 +45,9 @@ func (s *Server) proposeMatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res := matcher.Resource{Kind: matcher.ResMatch, NeedProfileID: need.ProfileID, OfferProfileID: offer.ProfileID,
+	res := saperi.Resource{Kind: saperi.ResMatch, NeedProfileID: need.ProfileID, OfferProfileID: offer.ProfileID,
 		NeedHubID: need.HubID, OfferHubID: offer.HubID, NeedShared: sh[need.HubID], OfferShared: sh[offer.HubID]}
-	if !s.allow(c, matcher.ProposeMatch, res) {
+	if !s.allow(c, saperi.ProposeMatch, res) {
 		return
 	}
 	r, err := s.Engine.Explain(ctx, need, offer, now)
@@ -55,13 +55,13 @@ func (s *Server) proposeMatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, err := matcher.NewMatch(need, offer, r, matcher.ByOperator, actor(c), now)
+	m, err := saperi.NewMatch(need, offer, r.Scored(), saperi.ByOperator, actor(c), now)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	if in.Note != "" {
-		if err := m.Apply(matcher.Note, "", actor(c), in.Note, now); err != nil {
+		if err := m.Apply(saperi.Note, "", actor(c), in.Note, now); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -76,12 +76,12 @@ func (s *Server) proposeMatch(c *gin.Context) {
 
 // postingRef loads a posting named in a request body; a missing one is the
 // caller's mistake, so EINVALID on that field rather than ENOTFOUND.
-func (s *Server) postingRef(ctx context.Context, field string, id uint64) (*matcher.Posting, error) {
+func (s *Server) postingRef(ctx context.Context, field string, id uint64) (*saperi.Posting, error) {
 	if id == 0 {
 		return nil, invalid(field, "error.required", field+" is required", nil)
 	}
 	p, err := s.Store.Posting(ctx, id)
-	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+	if saperi.ErrorCode(err) == saperi.ENOTFOUND {
 		return nil, invalid(field, "error.not_found.posting", "unknown posting", map[string]any{"ID": id})
 	}
 	return p, err
@@ -93,7 +93,7 @@ func (s *Server) getMatch(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, sh := s.allowMatch(c, id, matcher.View, "")
+	m, sh := s.allowMatch(c, id, saperi.View, "")
 	if m == nil {
 		return
 	}
@@ -107,7 +107,7 @@ func (s *Server) postingMatches(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	if s.allowPosting(c, id, matcher.View) == nil {
+	if s.allowPosting(c, id, saperi.View) == nil {
 		return
 	}
 	list, err := s.Store.MatchesOf(ctx, id)
@@ -127,7 +127,7 @@ func (s *Server) postingMatches(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		if can(c, matcher.View, r) {
+		if can(c, saperi.View, r) {
 			items = append(items, s.viewMatch(c, m, sh))
 		}
 	}
@@ -135,7 +135,7 @@ func (s *Server) postingMatches(c *gin.Context) {
 }
 
 // matchAction applies accept, decline, withdraw, complete or a note.
-func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
+func (s *Server) matchAction(a saperi.Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, err := pathID(c, "id")
 		if err != nil {
@@ -158,9 +158,9 @@ func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
 		}
 		// Accepting and declining are one side's answer: residents answer
 		// for their own side (named or not), desks for their person's.
-		verb := matcher.Follow
-		if a == matcher.Accept || a == matcher.Decline {
-			verb = matcher.Answer
+		verb := saperi.Follow
+		if a == saperi.Accept || a == saperi.Decline {
+			verb = saperi.Answer
 			if in.Side == "" {
 				in.Side = sideOf(principal(c), cur)
 			}
@@ -171,16 +171,16 @@ func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
 		}
 		var onBehalf uint64
 		switch in.Side {
-		case matcher.NeedSide:
+		case saperi.NeedSide:
 			onBehalf = cur.NeedProfileID
-		case matcher.OfferSide:
+		case saperi.OfferSide:
 			onBehalf = cur.OfferProfileID
 		}
 		if onBehalf == principal(c).ProfileID {
 			onBehalf = 0 // the person acts for themselves
 		}
 		now := s.Now().UTC()
-		m, err := s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
+		m, err := s.Store.UpdateMatch(ctx, id, func(m *saperi.Match) error {
 			return m.Apply(a, in.Side, actor(c), in.Note, now)
 		}, s.event(c, "match."+string(a), onBehalf))
 		if err != nil {
@@ -197,7 +197,7 @@ func (s *Server) matchAction(a matcher.Action) gin.HandlerFunc {
 
 // allowMatch loads match id and checks that the caller may do v to it
 // (for side, with Answer); on failure it has answered and returns nils.
-func (s *Server) allowMatch(c *gin.Context, id uint64, v matcher.Verb, side matcher.Side) (*matcher.Match, shares) {
+func (s *Server) allowMatch(c *gin.Context, id uint64, v saperi.Verb, side saperi.Side) (*saperi.Match, shares) {
 	ctx := c.Request.Context()
 	m, err := s.Store.Match(ctx, id)
 	if err != nil {
@@ -215,11 +215,11 @@ func (s *Server) allowMatch(c *gin.Context, id uint64, v matcher.Verb, side matc
 		return nil, nil
 	}
 	r.Side = side
-	if v == matcher.Answer && side != matcher.NeedSide && side != matcher.OfferSide {
-		if !s.allow(c, matcher.View, r) {
+	if v == saperi.Answer && side != saperi.NeedSide && side != saperi.OfferSide {
+		if !s.allow(c, saperi.View, r) {
 			return nil, nil
 		}
-		s.fail(c, matcher.Invalid("side", "error.match.side", "side must be need or offer"))
+		s.fail(c, saperi.Invalid("side", "error.match.side", "side must be need or offer"))
 		return nil, nil
 	}
 	if !s.allow(c, v, r) {
@@ -229,9 +229,9 @@ func (s *Server) allowMatch(c *gin.Context, id uint64, v matcher.Verb, side matc
 }
 
 // viewMatch adds reasons and, once both sides accepted, the contacts of
-// both parties — each only to a caller allowed to see it (matcher.Can
+// both parties — each only to a caller allowed to see it (saperi.Can
 // SeeContacts: the parties and their desks once connected).
-func (s *Server) viewMatch(c *gin.Context, m *matcher.Match, sh shares) matchView {
+func (s *Server) viewMatch(c *gin.Context, m *saperi.Match, sh shares) matchView {
 	ctx := c.Request.Context()
 	b, reasons := viewBreakdown(loc(c), m.Breakdown)
 	v := matchView{Match: m, Breakdown: b, Reasons: reasons}
@@ -248,8 +248,8 @@ func (s *Server) viewMatch(c *gin.Context, m *matcher.Match, sh shares) matchVie
 		return v // an erased profile has no contacts to show
 	}
 	rn, ro := r, r
-	rn.Side, ro.Side = matcher.NeedSide, matcher.OfferSide
-	if !can(c, matcher.SeeContacts, rn) || !can(c, matcher.SeeContacts, ro) {
+	rn.Side, ro.Side = saperi.NeedSide, saperi.OfferSide
+	if !can(c, saperi.SeeContacts, rn) || !can(c, saperi.SeeContacts, ro) {
 		return v
 	}
 	v.Contacts = &struct {
@@ -263,17 +263,17 @@ func (s *Server) viewMatch(c *gin.Context, m *matcher.Match, sh shares) matchVie
 }
 
 // becameConnected reports whether the last change made m connected.
-func becameConnected(m *matcher.Match) bool {
+func becameConnected(m *saperi.Match) bool {
 	if len(m.History) == 0 {
 		return false
 	}
 	last := m.History[len(m.History)-1]
-	return last.To == matcher.Connected && last.From != matcher.Connected
+	return last.To == saperi.Connected && last.From != saperi.Connected
 }
 
 // connected tells the Connected hook; the change is committed, so a
 // failure to record the mail is logged, not the caller's error.
-func (s *Server) connected(ctx context.Context, m *matcher.Match) {
+func (s *Server) connected(ctx context.Context, m *saperi.Match) {
 	if s.Connected == nil {
 		return
 	}

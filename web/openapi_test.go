@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // openapiPath turns a Gin route (/postings/:id) into an OpenAPI path
@@ -156,7 +156,7 @@ func journeyResponses(t *testing.T) []recorded {
 	for _, a := range []string{"pause", "resume", "close", "renew"} {
 		e.do("POST", fmt.Sprintf("/api/v1/postings/%d/%s", f.offer.ID, a), nil)
 	}
-	var syn matcher.Synonym
+	var syn saperi.Synonym
 	e.must(201, "POST", "/api/v1/synonyms", map[string]any{"terms": []string{"rammendo", "sistemare vestiti"}}, &syn)
 	e.do("GET", "/api/v1/synonyms", nil)
 	e.do("GET", "/api/v1/categories/suggest?text=lezioni+di+inglese", nil)

@@ -8,46 +8,46 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 type postingInput struct {
-	Kind          matcher.Kind   `json:"kind"`
-	ProfileID     uint64         `json:"profile_id"`
-	Title         string         `json:"title"`
-	Description   string         `json:"description"`
-	Category      string         `json:"category"`
-	Tags          []string       `json:"tags"`
-	Slots         []matcher.Slot `json:"slots"`
-	AvailableFrom time.Time      `json:"available_from"`
-	AvailableTo   time.Time      `json:"available_to"`
-	Mode          matcher.Mode   `json:"mode"`
-	MaxDistanceKm float64        `json:"max_distance_km"`
-	Area          string         `json:"area"`
-	Point         *matcher.Point `json:"point"`
-	Languages     []string       `json:"languages"`
-	Capacity      int            `json:"capacity"`
-	Urgent        bool           `json:"urgent"`
-	Expires       time.Time      `json:"expires"`
+	Kind          saperi.Kind   `json:"kind"`
+	ProfileID     uint64        `json:"profile_id"`
+	Title         string        `json:"title"`
+	Description   string        `json:"description"`
+	Category      string        `json:"category"`
+	Tags          []string      `json:"tags"`
+	Slots         []saperi.Slot `json:"slots"`
+	AvailableFrom time.Time     `json:"available_from"`
+	AvailableTo   time.Time     `json:"available_to"`
+	Mode          saperi.Mode   `json:"mode"`
+	MaxDistanceKm float64       `json:"max_distance_km"`
+	Area          string        `json:"area"`
+	Point         *saperi.Point `json:"point"`
+	Languages     []string      `json:"languages"`
+	Capacity      int           `json:"capacity"`
+	Urgent        bool          `json:"urgent"`
+	Expires       time.Time     `json:"expires"`
 }
 
 // postingPatch changes only the fields present.
 type postingPatch struct {
-	Title         *string         `json:"title"`
-	Description   *string         `json:"description"`
-	Category      *string         `json:"category"`
-	Tags          *[]string       `json:"tags"`
-	Slots         *[]matcher.Slot `json:"slots"`
-	AvailableFrom *time.Time      `json:"available_from"`
-	AvailableTo   *time.Time      `json:"available_to"`
-	Mode          *matcher.Mode   `json:"mode"`
-	MaxDistanceKm *float64        `json:"max_distance_km"`
-	Area          *string         `json:"area"`
-	Point         *matcher.Point  `json:"point"`
-	Languages     *[]string       `json:"languages"`
-	Capacity      *int            `json:"capacity"`
-	Urgent        *bool           `json:"urgent"`
-	Expires       *time.Time      `json:"expires"`
+	Title         *string        `json:"title"`
+	Description   *string        `json:"description"`
+	Category      *string        `json:"category"`
+	Tags          *[]string      `json:"tags"`
+	Slots         *[]saperi.Slot `json:"slots"`
+	AvailableFrom *time.Time     `json:"available_from"`
+	AvailableTo   *time.Time     `json:"available_to"`
+	Mode          *saperi.Mode   `json:"mode"`
+	MaxDistanceKm *float64       `json:"max_distance_km"`
+	Area          *string        `json:"area"`
+	Point         *saperi.Point  `json:"point"`
+	Languages     *[]string      `json:"languages"`
+	Capacity      *int           `json:"capacity"`
+	Urgent        *bool          `json:"urgent"`
+	Expires       *time.Time     `json:"expires"`
 }
 
 func (s *Server) createPosting(c *gin.Context) {
@@ -58,7 +58,7 @@ func (s *Server) createPosting(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
-	p := &matcher.Posting{Kind: in.Kind, Title: in.Title, Description: in.Description, Category: in.Category,
+	p := &saperi.Posting{Kind: in.Kind, Title: in.Title, Description: in.Description, Category: in.Category,
 		Tags: in.Tags, Slots: in.Slots, AvailableFrom: in.AvailableFrom, AvailableTo: in.AvailableTo, Mode: in.Mode,
 		MaxDistanceKm: in.MaxDistanceKm, Area: in.Area, Point: in.Point, Languages: in.Languages,
 		Capacity: in.Capacity, Urgent: in.Urgent, Expires: in.Expires, Created: now, Updated: now}
@@ -66,18 +66,18 @@ func (s *Server) createPosting(c *gin.Context) {
 		in.ProfileID = principal(c).ProfileID // residents and staff post for themselves
 	}
 	if in.ProfileID == 0 {
-		s.fail(c, matcher.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
+		s.fail(c, saperi.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
 		return
 	}
 	owner, err := s.Store.Profile(ctx, in.ProfileID)
-	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+	if saperi.ErrorCode(err) == saperi.ENOTFOUND {
 		err = invalid("profile_id", "error.unknown_profile", "unknown profile", map[string]any{"ID": in.ProfileID})
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if !s.allow(c, matcher.Create, matcher.Resource{Kind: matcher.ResPosting, HubID: owner.HubID, ProfileID: owner.ID}) {
+	if !s.allow(c, saperi.Create, saperi.Resource{Kind: saperi.ResPosting, HubID: owner.HubID, ProfileID: owner.ID}) {
 		return
 	}
 	p.Inherit(owner)
@@ -103,11 +103,11 @@ func (s *Server) createPosting(c *gin.Context) {
 // postingView is a posting as the API shows it one at a time: with a
 // suggested category when it has none, so the desk can file it.
 type postingView struct {
-	*matcher.Posting
-	SuggestedCategory *matcher.Suggestion `json:"suggested_category,omitempty"`
+	*saperi.Posting
+	SuggestedCategory *saperi.Suggestion `json:"suggested_category,omitempty"`
 }
 
-func (s *Server) viewPosting(ctx context.Context, p *matcher.Posting) postingView {
+func (s *Server) viewPosting(ctx context.Context, p *saperi.Posting) postingView {
 	v := postingView{Posting: p}
 	if p.Category != "" {
 		return v
@@ -141,7 +141,7 @@ func (s *Server) getPosting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !s.allow(c, matcher.View, sh.posting(p)) {
+	if !s.allow(c, saperi.View, sh.posting(p)) {
 		return
 	}
 	c.JSON(http.StatusOK, s.viewPosting(ctx, s.present(p)[0]))
@@ -149,7 +149,7 @@ func (s *Server) getPosting(c *gin.Context) {
 
 // allowPosting loads posting id and checks that the caller may do v to
 // it; on failure it has answered and returns nil.
-func (s *Server) allowPosting(c *gin.Context, id uint64, v matcher.Verb) *matcher.Posting {
+func (s *Server) allowPosting(c *gin.Context, id uint64, v saperi.Verb) *saperi.Posting {
 	ctx := c.Request.Context()
 	p, err := s.Store.Posting(ctx, id)
 	if err != nil {
@@ -169,20 +169,20 @@ func (s *Server) allowPosting(c *gin.Context, id uint64, v matcher.Verb) *matche
 
 // scopePostings narrows a listing to what the caller may list: an
 // operator's own hub, a resident's own postings, anything for admins.
-func (s *Server) scopePostings(c *gin.Context, f *matcher.PostingFilter) bool {
+func (s *Server) scopePostings(c *gin.Context, f *saperi.PostingFilter) bool {
 	pr := principal(c)
 	if f.HubID == 0 && f.ProfileID == 0 {
 		switch pr.Role {
-		case matcher.RoleOperator:
+		case saperi.RoleOperator:
 			f.HubID = pr.HubID
-		case matcher.RoleResident, matcher.RoleStaff:
+		case saperi.RoleResident, saperi.RoleStaff:
 			f.ProfileID = pr.ProfileID
 		}
 	}
 	if f.HubID == 0 && f.ProfileID == 0 {
 		return s.admin(c)
 	}
-	if f.HubID != 0 && !s.allow(c, matcher.List, matcher.Resource{Kind: matcher.ResPosting, HubID: f.HubID}) {
+	if f.HubID != 0 && !s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResPosting, HubID: f.HubID}) {
 		return false
 	}
 	if f.ProfileID != 0 {
@@ -191,20 +191,20 @@ func (s *Server) scopePostings(c *gin.Context, f *matcher.PostingFilter) bool {
 			s.fail(c, err)
 			return false
 		}
-		return s.allow(c, matcher.List, matcher.Resource{Kind: matcher.ResPosting, HubID: owner.HubID, ProfileID: owner.ID})
+		return s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResPosting, HubID: owner.HubID, ProfileID: owner.ID})
 	}
 	return true
 }
 
 func (s *Server) listPostings(c *gin.Context) {
-	var f matcher.PostingFilter
+	var f saperi.PostingFilter
 	var err error
-	kind, err := queryEnum(c, "kind", string(matcher.Offer), string(matcher.Need))
+	kind, err := queryEnum(c, "kind", string(saperi.Offer), string(saperi.Need))
 	if err == nil {
-		f.Kind = matcher.Kind(kind)
+		f.Kind = saperi.Kind(kind)
 		var st string
 		st, err = queryEnum(c, "status", "open", "paused", "matched", "closed", "expired")
-		f.Status = matcher.Status(st)
+		f.Status = saperi.Status(st)
 	}
 	if err == nil {
 		f.HubID, err = queryID(c, "hub_id")
@@ -249,7 +249,7 @@ func (s *Server) updatePosting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if s.allowPosting(c, id, matcher.Edit) == nil {
+	if s.allowPosting(c, id, saperi.Edit) == nil {
 		return
 	}
 	if in == (postingPatch{}) {
@@ -263,7 +263,7 @@ func (s *Server) updatePosting(c *gin.Context) {
 		return
 	}
 	now := s.Now().UTC()
-	p, err := s.Store.UpdatePosting(ctx, id, func(p *matcher.Posting) error {
+	p, err := s.Store.UpdatePosting(ctx, id, func(p *saperi.Posting) error {
 		setIf(&p.Title, in.Title)
 		setIf(&p.Description, in.Description)
 		setIf(&p.Category, in.Category)
@@ -296,18 +296,18 @@ func (s *Server) updatePosting(c *gin.Context) {
 }
 
 // transition pauses, resumes, closes or renews a posting.
-func (s *Server) transition(t matcher.Transition) gin.HandlerFunc {
+func (s *Server) transition(t saperi.Transition) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		id, err := pathID(c, "id")
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		if s.allowPosting(c, id, matcher.Edit) == nil {
+		if s.allowPosting(c, id, saperi.Edit) == nil {
 			return
 		}
 		now := s.Now().UTC()
-		p, err := s.Store.UpdatePosting(c.Request.Context(), id, func(p *matcher.Posting) error {
+		p, err := s.Store.UpdatePosting(c.Request.Context(), id, func(p *saperi.Posting) error {
 			return p.Apply(t, now)
 		}, s.event(c, "posting."+string(t), 0))
 		if err != nil {
@@ -331,7 +331,7 @@ func (s *Server) candidates(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if s.allowPosting(c, id, matcher.ProposeMatch) == nil {
+	if s.allowPosting(c, id, saperi.ProposeMatch) == nil {
 		return
 	}
 	ctx := c.Request.Context()
@@ -350,7 +350,7 @@ func (s *Server) candidates(c *gin.Context) {
 	l := loc(c)
 	items := make([]candidateView, 0, limit)
 	for _, r := range ranked {
-		if len(items) < limit && can(c, matcher.View, sh.posting(r.Posting)) {
+		if len(items) < limit && can(c, saperi.View, sh.posting(r.Posting)) {
 			items = append(items, viewCandidate(l, r))
 		}
 	}
@@ -359,16 +359,16 @@ func (s *Server) candidates(c *gin.Context) {
 
 // search is the search box: plain words, never query syntax.
 func (s *Server) search(c *gin.Context) {
-	if pr := principal(c); pr.Role != matcher.RoleOperator && pr.Role != matcher.RoleAdmin {
+	if pr := principal(c); pr.Role != saperi.RoleOperator && pr.Role != saperi.RoleAdmin {
 		s.fail(c, denied(pr)) // residents see proposals, not everybody's postings
 		return
 	}
 	q, err := queryText(c, "q", 200)
-	var f matcher.SearchFilter
+	var f saperi.SearchFilter
 	if err == nil {
 		var k string
-		k, err = queryEnum(c, "kind", string(matcher.Offer), string(matcher.Need))
-		f.Kind = matcher.Kind(k)
+		k, err = queryEnum(c, "kind", string(saperi.Offer), string(saperi.Need))
+		f.Kind = saperi.Kind(k)
 	}
 	if err == nil {
 		f.Category, err = queryText(c, "category", 40)
@@ -409,9 +409,9 @@ func (s *Server) search(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	visible := make([]*matcher.Posting, 0, len(posts))
+	visible := make([]*saperi.Posting, 0, len(posts))
 	for _, p := range posts {
-		if can(c, matcher.View, sh.posting(p)) {
+		if can(c, saperi.View, sh.posting(p)) {
 			visible = append(visible, p)
 		}
 	}
@@ -421,9 +421,9 @@ func (s *Server) search(c *gin.Context) {
 // present returns copies of the postings as a reader should see them: with
 // the status as of now (an open posting past its expiry shows as expired
 // before the store records it).
-func (s *Server) present(ps ...*matcher.Posting) []*matcher.Posting {
+func (s *Server) present(ps ...*saperi.Posting) []*saperi.Posting {
 	now := s.Now()
-	out := make([]*matcher.Posting, len(ps))
+	out := make([]*saperi.Posting, len(ps))
 	for i, p := range ps {
 		cp := *p
 		cp.Status = p.StatusAt(now)

@@ -7,24 +7,24 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // exportView is everything Saperi holds about one profile.
 type exportView struct {
-	Exported time.Time          `json:"exported"`
-	Profile  profileView        `json:"profile"`
-	Accounts []userView         `json:"accounts"`
-	Postings []*matcher.Posting `json:"postings"`
-	Matches  []matchView        `json:"matches"`
-	Events   []matcher.Event    `json:"events"`
+	Exported time.Time         `json:"exported"`
+	Profile  profileView       `json:"profile"`
+	Accounts []userView        `json:"accounts"`
+	Postings []*saperi.Posting `json:"postings"`
+	Matches  []matchView       `json:"matches"`
+	Events   []saperi.Event    `json:"events"`
 }
 
 // export gathers a profile's data for whoever may edit it.
-func (s *Server) export(c *gin.Context, p *matcher.Profile) (exportView, error) {
+func (s *Server) export(c *gin.Context, p *saperi.Profile) (exportView, error) {
 	ctx := c.Request.Context()
 	out := exportView{Exported: s.Now().UTC(), Profile: viewProfile(p, true), Accounts: []userView{},
-		Postings: []*matcher.Posting{}, Matches: []matchView{}, Events: []matcher.Event{}}
+		Postings: []*saperi.Posting{}, Matches: []matchView{}, Events: []saperi.Event{}}
 	users, err := s.Store.ProfileUsers(ctx, p.ID)
 	if err != nil {
 		return out, err
@@ -33,7 +33,7 @@ func (s *Server) export(c *gin.Context, p *matcher.Profile) (exportView, error) 
 		out.Accounts = append(out.Accounts, viewUser(u))
 	}
 	for after := uint64(0); ; {
-		page, err := s.Store.ListPostings(ctx, matcher.PostingFilter{ProfileID: p.ID, After: after, Limit: 500})
+		page, err := s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: p.ID, After: after, Limit: 500})
 		if err != nil {
 			return out, err
 		}
@@ -60,8 +60,8 @@ func (s *Server) export(c *gin.Context, p *matcher.Profile) (exportView, error) 
 	return out, err
 }
 
-func (s *Server) allEvents(ctx context.Context, profileID uint64) ([]matcher.Event, error) {
-	out := []matcher.Event{}
+func (s *Server) allEvents(ctx context.Context, profileID uint64) ([]saperi.Event, error) {
+	out := []saperi.Event{}
 	for after := uint64(0); ; {
 		page, err := s.Store.Events(ctx, profileID, after, 500)
 		if err != nil {
@@ -77,7 +77,7 @@ func (s *Server) allEvents(ctx context.Context, profileID uint64) ([]matcher.Eve
 
 // allowProfile loads profile id and checks v on it; on failure it has
 // answered and returns nil.
-func (s *Server) allowProfile(c *gin.Context, v matcher.Verb) *matcher.Profile {
+func (s *Server) allowProfile(c *gin.Context, v saperi.Verb) *saperi.Profile {
 	id, err := pathID(c, "id")
 	if err != nil {
 		s.fail(c, err)
@@ -88,7 +88,7 @@ func (s *Server) allowProfile(c *gin.Context, v matcher.Verb) *matcher.Profile {
 		s.fail(c, err)
 		return nil
 	}
-	if !s.allow(c, v, matcher.ProfileResource(p)) {
+	if !s.allow(c, v, saperi.ProfileResource(p)) {
 		return nil
 	}
 	return p
@@ -96,7 +96,7 @@ func (s *Server) allowProfile(c *gin.Context, v matcher.Verb) *matcher.Profile {
 
 // exportProfile answers "export all my data" as a JSON download.
 func (s *Server) exportProfile(c *gin.Context) {
-	p := s.allowProfile(c, matcher.Edit)
+	p := s.allowProfile(c, saperi.Edit)
 	if p == nil {
 		return
 	}
@@ -113,7 +113,7 @@ func (s *Server) exportProfile(c *gin.Context) {
 // and the index, matches anonymised, the audit trail kept without
 // personal details.
 func (s *Server) eraseProfile(c *gin.Context) {
-	p := s.allowProfile(c, matcher.Edit)
+	p := s.allowProfile(c, saperi.Edit)
 	if p == nil {
 		return
 	}
@@ -125,7 +125,7 @@ func (s *Server) eraseProfile(c *gin.Context) {
 	c.JSON(http.StatusOK, n)
 }
 
-func (s *Server) eraseAndLogout(c *gin.Context, p *matcher.Profile) (any, error) {
+func (s *Server) eraseAndLogout(c *gin.Context, p *saperi.Profile) (any, error) {
 	n, err := s.Store.EraseProfile(c.Request.Context(), p.ID, s.event(c, "profile.erase", 0))
 	if err != nil {
 		return nil, err

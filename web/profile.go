@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 type consentInput struct {
@@ -16,26 +16,26 @@ type consentInput struct {
 }
 
 type profileInput struct {
-	Kind      matcher.ProfileKind `json:"kind"`
-	Name      string              `json:"name"`
-	HubID     uint64              `json:"hub_id"`
-	Area      string              `json:"area"`
-	Point     *matcher.Point      `json:"point"`
-	Languages []string            `json:"languages"`
-	Contacts  matcher.Contacts    `json:"contacts"`
-	Consent   consentInput        `json:"consent"`
-	Story     string              `json:"story"`
+	Kind      saperi.ProfileKind `json:"kind"`
+	Name      string             `json:"name"`
+	HubID     uint64             `json:"hub_id"`
+	Area      string             `json:"area"`
+	Point     *saperi.Point      `json:"point"`
+	Languages []string           `json:"languages"`
+	Contacts  saperi.Contacts    `json:"contacts"`
+	Consent   consentInput       `json:"consent"`
+	Story     string             `json:"story"`
 }
 
 // profilePatch changes only the fields present.
 type profilePatch struct {
-	Name      *string           `json:"name"`
-	HubID     *uint64           `json:"hub_id"`
-	Area      *string           `json:"area"`
-	Point     *matcher.Point    `json:"point"`
-	Languages *[]string         `json:"languages"`
-	Contacts  *matcher.Contacts `json:"contacts"`
-	Story     *string           `json:"story"`
+	Name      *string          `json:"name"`
+	HubID     *uint64          `json:"hub_id"`
+	Area      *string          `json:"area"`
+	Point     *saperi.Point    `json:"point"`
+	Languages *[]string        `json:"languages"`
+	Contacts  *saperi.Contacts `json:"contacts"`
+	Story     *string          `json:"story"`
 }
 
 func (s *Server) createProfile(c *gin.Context) {
@@ -44,19 +44,19 @@ func (s *Server) createProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !s.allow(c, matcher.Create, matcher.Resource{Kind: matcher.ResProfile, HubID: in.HubID}) {
+	if !s.allow(c, saperi.Create, saperi.Resource{Kind: saperi.ResProfile, HubID: in.HubID}) {
 		return
 	}
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
-	if in.Consent.By == matcher.ConsentOperator {
+	if in.Consent.By == saperi.ConsentOperator {
 		// Verbal consent read out at the desk: who recorded it is the
 		// logged-in operator, not whatever the body says.
 		in.Consent.RecordedBy = actor(c)
 	}
-	p := &matcher.Profile{Kind: in.Kind, Name: in.Name, HubID: in.HubID, Area: in.Area, Point: in.Point,
+	p := &saperi.Profile{Kind: in.Kind, Name: in.Name, HubID: in.HubID, Area: in.Area, Point: in.Point,
 		Languages: in.Languages, Contacts: in.Contacts, Story: in.Story, Created: now, Updated: now,
-		Consent: matcher.Consent{Text: in.Consent.Text, Version: in.Consent.Version, At: now,
+		Consent: saperi.Consent{Text: in.Consent.Text, Version: in.Consent.Version, At: now,
 			By: in.Consent.By, RecordedBy: in.Consent.RecordedBy}}
 	p.Normalize()
 	if err := p.Validate(); err != nil {
@@ -82,11 +82,11 @@ func (s *Server) getProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	r := matcher.ProfileResource(p)
-	if !s.allow(c, matcher.View, r) {
+	r := saperi.ProfileResource(p)
+	if !s.allow(c, saperi.View, r) {
 		return
 	}
-	c.JSON(http.StatusOK, viewProfile(p, can(c, matcher.SeeContacts, r)))
+	c.JSON(http.StatusOK, viewProfile(p, can(c, saperi.SeeContacts, r)))
 }
 
 func (s *Server) listProfiles(c *gin.Context) {
@@ -100,13 +100,13 @@ func (s *Server) listProfiles(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if pr := principal(c); hub == 0 && pr.Role == matcher.RoleOperator {
+	if pr := principal(c); hub == 0 && pr.Role == saperi.RoleOperator {
 		hub = pr.HubID
 	}
 	if hub == 0 && !s.admin(c) {
 		return
 	}
-	if !s.allow(c, matcher.List, matcher.Resource{Kind: matcher.ResProfile, HubID: hub}) {
+	if !s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResProfile, HubID: hub}) {
 		return
 	}
 	list, err := s.Store.Profiles(c.Request.Context(), hub, after, limit)
@@ -116,7 +116,7 @@ func (s *Server) listProfiles(c *gin.Context) {
 	}
 	items := make([]profileView, 0, len(list))
 	for _, p := range list {
-		items = append(items, viewProfile(p, can(c, matcher.SeeContacts, matcher.ProfileResource(p))))
+		items = append(items, viewProfile(p, can(c, saperi.SeeContacts, saperi.ProfileResource(p))))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_after": nextAfter(len(list), limit, func() uint64 { return list[len(list)-1].ID })})
 }
@@ -138,7 +138,7 @@ func (s *Server) updateProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !s.allow(c, matcher.Edit, matcher.ProfileResource(cur)) {
+	if !s.allow(c, saperi.Edit, saperi.ProfileResource(cur)) {
 		return
 	}
 	if in.HubID != nil && *in.HubID != cur.HubID && !s.admin(c) {
@@ -149,7 +149,7 @@ func (s *Server) updateProfile(c *gin.Context) {
 		return
 	}
 	now := s.Now().UTC()
-	p, err := s.Store.UpdateProfile(ctx, id, func(p *matcher.Profile) error {
+	p, err := s.Store.UpdateProfile(ctx, id, func(p *saperi.Profile) error {
 		setIf(&p.Name, in.Name)
 		setIf(&p.HubID, in.HubID)
 		setIf(&p.Area, in.Area)

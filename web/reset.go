@@ -6,7 +6,8 @@ import (
 	"net/url"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 )
 
 // Password reset by mail ("forgot password").
@@ -17,7 +18,7 @@ import (
 // and hands the account to the Reset hook, which plans the mail on the
 // same path as the "connected" mail (digest.Notifier). The mail carries a
 // signed link (matcher.LinkReset) to /password/reset/{token} that works
-// for matcher.ResetTTL and is stamped with the password hash as it was
+// for saperi.ResetTTL and is stamped with the password hash as it was
 // when sent: setting a password changes the hash, so a link works once,
 // and not at all after the password changed another way. As with every
 // mail link, GET only shows a form; the POST acts.
@@ -62,19 +63,19 @@ func (s *Server) forgotSubmit(c *gin.Context) {
 	l := loc(c)
 	typed := c.PostForm("email")
 	form := url.Values{"email": {typed}}
-	email := matcher.NormalizeEmail(typed)
+	email := saperi.NormalizeEmail(typed)
 	if email == "" {
 		s.render(c, http.StatusBadRequest, "forgot", "ui.forgot.title", view{Form: form, Data: forgotData{},
-			Errors: map[string]string{"email": l.T("error.required", map[string]any{"Field": l.field("email")}, "")},
+			Errors: map[string]string{"email": l.T("error.required", map[string]any{"Field": l.Field("email")}, "")},
 			Error:  l.T("ui.form.fix", nil, "")})
 		return
 	}
 	if err := s.requestReset(c, email); err != nil {
-		if matcher.ErrorCode(err) != matcher.ETOOMANY {
+		if saperi.ErrorCode(err) != saperi.ETOOMANY {
 			s.pageFail(c, err)
 			return
 		}
-		e := matcher.AsError(err)
+		e := saperi.AsError(err)
 		s.render(c, http.StatusTooManyRequests, "forgot", "ui.forgot.title", view{Form: form, Data: forgotData{},
 			Error: l.T(e.Key, e.Args, e.Message)})
 		return
@@ -93,20 +94,20 @@ func (s *Server) requestReset(c *gin.Context, email string) error {
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
 	keys := []string{"reset:" + loginKey(email), "reset:ip:" + clientIP(c)}
-	if err := s.throttle(c, now, keys, []int{matcher.MaxResetsPerEmail, matcher.MaxResetsPerIP},
-		matcher.Errorf(matcher.ETOOMANY, "error.reset.throttled", "too many password-reset requests: try again later")); err != nil {
+	if err := s.throttle(c, now, keys, []int{saperi.MaxResetsPerEmail, saperi.MaxResetsPerIP},
+		saperi.Errorf(saperi.ETOOMANY, "error.reset.throttled", "too many password-reset requests: try again later")); err != nil {
 		return err
 	}
 	if err := s.Store.FailLogin(ctx, now, keys...); err != nil { // counts every request
 		return err
 	}
 	u, err := s.Store.UserByEmail(ctx, email)
-	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+	if saperi.ErrorCode(err) == saperi.ENOTFOUND {
 		return nil
 	}
 	if err == nil {
 		// The audit says who asked and for which account; never the link.
-		err = s.Store.AddEvent(ctx, matcher.Event{At: now, Actor: actor(c), Action: "user.reset_request",
+		err = s.Store.AddEvent(ctx, saperi.Event{At: now, Actor: actor(c), Action: "user.reset_request",
 			Subject: fmt.Sprintf("user/%d", u.ID), OnBehalfOf: u.ProfileID})
 	}
 	if err == nil {
@@ -119,33 +120,33 @@ func (s *Server) requestReset(c *gin.Context, email string) error {
 }
 
 // resetLink checks the link of the request: signature, expiry, purpose,
-// and that it still holds for its account (matcher.CheckReset).
-func (s *Server) resetLink(c *gin.Context) (*matcher.User, matcher.Link, error) {
-	invalid := matcher.Errorf(matcher.EINVALID, "error.link.invalid", "this link is not valid")
+// and that it still holds for its account (saperi.CheckReset).
+func (s *Server) resetLink(c *gin.Context) (*saperi.User, saperi.Link, error) {
+	invalid := saperi.Errorf(saperi.EINVALID, "error.link.invalid", "this link is not valid")
 	l, err := s.verifyLink(c)
 	if err != nil {
-		if matcher.ErrorCode(err) == matcher.ECONFLICT && l.Purpose == matcher.LinkReset {
-			err = matcher.Errorf(matcher.ECONFLICT, "error.reset.expired", "this link has expired")
-		} else if matcher.ErrorCode(err) == matcher.ECONFLICT {
+		if saperi.ErrorCode(err) == saperi.ECONFLICT && l.Purpose == saperi.LinkReset {
+			err = saperi.Errorf(saperi.ECONFLICT, "error.reset.expired", "this link has expired")
+		} else if saperi.ErrorCode(err) == saperi.ECONFLICT {
 			err = invalid // a link of another kind, expired: not for this page
 		}
 		return nil, l, err
 	}
-	if l.Purpose != matcher.LinkReset {
+	if l.Purpose != saperi.LinkReset {
 		return nil, l, invalid
 	}
-	id, err := matcher.ResetUserID(l.Subject)
+	id, err := saperi.ResetUserID(l.Subject)
 	if err != nil {
 		return nil, l, err
 	}
 	u, err := s.Store.User(c.Request.Context(), id)
-	if matcher.ErrorCode(err) == matcher.ENOTFOUND {
+	if saperi.ErrorCode(err) == saperi.ENOTFOUND {
 		return nil, l, invalid // the account was erased since
 	}
 	if err != nil {
 		return nil, l, err
 	}
-	if err := matcher.CheckReset(s.LinkSecret, l.Subject, u); err != nil {
+	if err := saperi.CheckReset(s.LinkSecret, l.Subject, u); err != nil {
 		return nil, l, err
 	}
 	return u, l, nil
@@ -154,7 +155,7 @@ func (s *Server) resetLink(c *gin.Context) (*matcher.User, matcher.Link, error) 
 // resetFailed shows why a reset link does not work, with a way to ask
 // for a new one.
 func (s *Server) resetFailed(c *gin.Context, err error) {
-	e := matcher.AsError(err)
+	e := saperi.AsError(err)
 	if e == nil {
 		s.pageFail(c, err)
 		return
@@ -190,7 +191,7 @@ func (s *Server) resetSubmit(c *gin.Context) {
 			Data: resetData{Email: u.Email, Action: c.Request.URL.Path}})
 	}
 	pw := c.PostForm("password")
-	if err := matcher.CheckPassword(pw); err != nil {
+	if err := saperi.CheckPassword(pw); err != nil {
 		again(fieldErrors(l, err))
 		return
 	}
@@ -198,15 +199,15 @@ func (s *Server) resetSubmit(c *gin.Context) {
 		again(map[string]string{"password2": l.T("error.reset.mismatch", nil, "")}, l.T("ui.form.fix", nil, ""))
 		return
 	}
-	hash, err := HashPassword(pw)
+	hash, err := auth.HashPassword(pw)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
-	ev := matcher.Event{At: s.Now().UTC(), Actor: "link", Action: "user.password_reset", OnBehalfOf: u.ProfileID}
-	ended, err := s.Store.SetPassword(ctx, u.ID, hash, func(cur *matcher.User) error {
-		return matcher.CheckReset(s.LinkSecret, link.Subject, cur)
+	ev := saperi.Event{At: s.Now().UTC(), Actor: "link", Action: "user.password_reset", OnBehalfOf: u.ProfileID}
+	ended, err := s.Store.SetPassword(ctx, u.ID, hash, func(cur *saperi.User) error {
+		return saperi.CheckReset(s.LinkSecret, link.Subject, cur)
 	}, ev)
 	if err != nil {
 		s.resetFailed(c, err)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // resetSecret signs the reset links of these tests.
@@ -33,7 +33,7 @@ func (m *mailed) ids() []uint64 {
 func (e *env) withReset() *mailed {
 	m := &mailed{}
 	e.srv.LinkSecret = resetSecret
-	e.srv.Reset = func(_ context.Context, u *matcher.User) error {
+	e.srv.Reset = func(_ context.Context, u *saperi.User) error {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.users = append(m.users, u.ID)
@@ -64,8 +64,8 @@ func (e *env) resetLinkFor(email string, exp time.Time) string {
 	if err != nil {
 		e.tb.Fatal(err)
 	}
-	return "/password/reset/" + matcher.SignLink(resetSecret, matcher.Link{Purpose: matcher.LinkReset,
-		Subject: matcher.ResetSubject(resetSecret, u), Expires: exp})
+	return "/password/reset/" + saperi.SignLink(resetSecret, saperi.Link{Purpose: saperi.LinkReset,
+		Subject: saperi.ResetSubject(resetSecret, u), Expires: exp})
 }
 
 func TestUIForgotPassword(t *testing.T) {
@@ -121,7 +121,7 @@ func TestUIForgotPassword(t *testing.T) {
 	})
 	t.Run("per address: the fourth request in 15 minutes waits, known or not", func(t *testing.T) {
 		for _, email := range []string{"maria@example.org", "nessuno@example.org"} {
-			for i := 1; i < matcher.MaxResetsPerEmail; i++ {
+			for i := 1; i < saperi.MaxResetsPerEmail; i++ {
 				sees(t, forgot(email), 200, "Se esiste un account")
 			}
 			r := forgot(email)
@@ -131,15 +131,15 @@ func TestUIForgotPassword(t *testing.T) {
 			}
 			sees(t, forgot(email, "Accept-Language", "en"), 429, "Too many requests for a new password. Try again in 15 minutes")
 		}
-		if got := sent.ids(); len(got) != matcher.MaxResetsPerEmail {
-			t.Fatalf("%d mails asked for, want %d", len(got), matcher.MaxResetsPerEmail)
+		if got := sent.ids(); len(got) != saperi.MaxResetsPerEmail {
+			t.Fatalf("%d mails asked for, want %d", len(got), saperi.MaxResetsPerEmail)
 		}
 	})
 	t.Run("the reset throttle leaves logins alone", func(t *testing.T) {
 		e.login("maria@example.org", "una password lunga")
 	})
 	t.Run("per client address", func(t *testing.T) {
-		for i := 0; i < matcher.MaxResetsPerIP; i++ {
+		for i := 0; i < saperi.MaxResetsPerIP; i++ {
 			r := e.postFrom("198.51.100.7", "/password/forgot", url.Values{"email": {fmt.Sprintf("p%d@example.org", i)}})
 			sees(t, r, 200, "Se esiste un account")
 		}
@@ -148,7 +148,7 @@ func TestUIForgotPassword(t *testing.T) {
 		sees(t, e.postFrom("198.51.100.8", "/password/forgot", url.Values{"email": {"carla@example.org"}}), 200, "Se esiste un account")
 	})
 	t.Run("a person locked out of logging in can still ask", func(t *testing.T) {
-		for i := 0; i < matcher.MaxFailuresPerEmail; i++ {
+		for i := 0; i < saperi.MaxFailuresPerEmail; i++ {
 			e.postFrom("203.0.113.9", "/login", url.Values{"email": {"ahmed@example.org"}, "password": {"sbagliata!!"}})
 		}
 		sees(t, e.postFrom("203.0.113.9", "/login", url.Values{"email": {"ahmed@example.org"}, "password": {"una password lunga"}}), 429)
@@ -172,10 +172,10 @@ func TestUIResetLink(t *testing.T) {
 	const oldPW, newPW = "una password lunga", "una nuova password sicura"
 	phone := e.login("maria@example.org", oldPW)
 	laptop := e.login("maria@example.org", oldPW)
-	link := e.resetLinkFor("maria@example.org", testNow.Add(matcher.ResetTTL))
+	link := e.resetLinkFor("maria@example.org", testNow.Add(saperi.ResetTTL))
 	// A second link, sent for a second request: the first one used
 	// supersedes it.
-	other := e.resetLinkFor("maria@example.org", testNow.Add(matcher.ResetTTL-time.Minute))
+	other := e.resetLinkFor("maria@example.org", testNow.Add(saperi.ResetTTL-time.Minute))
 	submit := func(link, pw, pw2 string, hdr ...string) *httptest.ResponseRecorder {
 		return e.postFrom("127.0.0.1", link, url.Values{"password": {pw}, "password2": {pw2}}, hdr...)
 	}
@@ -268,7 +268,7 @@ func TestUIResetLink(t *testing.T) {
 		}
 		tampered := fresh[:i] + swap + fresh[i+1:]
 		sees(t, e.get("", tampered), 400, "non è valido", "Chiedi un nuovo link")
-		accept := "/password/reset/" + matcher.SignLink(resetSecret, matcher.Link{Purpose: matcher.LinkAccept,
+		accept := "/password/reset/" + saperi.SignLink(resetSecret, saperi.Link{Purpose: saperi.LinkAccept,
 			Subject: fmt.Sprintf("match/%d/need", w.match.ID), Expires: testNow.Add(time.Hour)})
 		sees(t, e.get("", accept), 400, "non è valido")
 		// And a reset link does nothing at the links of the digests.
@@ -290,7 +290,7 @@ func TestResetClearsLoginThrottle(t *testing.T) {
 	e := newEnv(t)
 	e.world()
 	e.withReset()
-	for i := 0; i < matcher.MaxFailuresPerEmail; i++ {
+	for i := 0; i < saperi.MaxFailuresPerEmail; i++ {
 		e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "maria@example.org", "password": "sbagliata!!"})
 	}
 	if r := e.doAs("", "POST", "/api/v1/auth/login", map[string]string{"email": "maria@example.org", "password": "una password lunga"}); r.Code != 429 {

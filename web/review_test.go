@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestPatchProfileDoesNotLeakContacts(t *testing.T) {
@@ -48,7 +48,7 @@ func TestPatchPostingRejectsEmptiedFields(t *testing.T) {
 			t.Errorf("PATCH %v = %d %+v, want 400 on %q", c.body, w.Code, p, c.field)
 		}
 	}
-	var got matcher.Posting
+	var got saperi.Posting
 	e.must(200, "GET", path, nil, &got)
 	if got.Capacity != f.offer.Capacity || got.Mode != f.offer.Mode {
 		t.Fatalf("refused patches changed the posting: %+v", got)
@@ -58,7 +58,7 @@ func TestPatchPostingRejectsEmptiedFields(t *testing.T) {
 func TestPointsAreApproximated(t *testing.T) {
 	e := newEnv(t)
 	f := e.fixture()
-	var p matcher.Posting
+	var p saperi.Posting
 	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "offer", "profile_id": f.maria.ID,
 		"title": "Lezioni di cucito", "point": map[string]float64{"lat": 45.0712345, "lon": 7.6867891}}, &p)
 	if p.Point.Lat != 45.071 || p.Point.Lon != 7.687 {
@@ -70,12 +70,12 @@ func TestExpiredPostingShowsExpired(t *testing.T) {
 	e := newEnv(t)
 	f := e.fixture()
 	e.srv.Now = func() time.Time { return f.need.Expires.Add(time.Hour) }
-	var p matcher.Posting
+	var p saperi.Posting
 	e.must(200, "GET", fmt.Sprintf("/api/v1/postings/%d", f.need.ID), nil, &p)
-	if p.Status != matcher.Expired {
+	if p.Status != saperi.Expired {
 		t.Fatalf("status = %s, want expired", p.Status)
 	}
-	var list struct{ Items []matcher.Posting }
+	var list struct{ Items []saperi.Posting }
 	e.must(200, "GET", "/api/v1/postings?status=open", nil, &list)
 	if len(list.Items) != 0 {
 		t.Fatalf("open listing has expired postings: %+v", list.Items)

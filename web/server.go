@@ -16,65 +16,68 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
+	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/matcher"
 )
 
 // Store is what the web layer reads and writes (store.DB implements it).
 type Store interface {
 	matcher.Source
-	CreateHub(ctx context.Context, h *matcher.Hub) error
-	Hub(ctx context.Context, id uint64) (*matcher.Hub, error)
-	Hubs(ctx context.Context) ([]*matcher.Hub, error)
-	Categories(ctx context.Context) ([]matcher.Category, error)
-	CreateProfile(ctx context.Context, p *matcher.Profile, ev matcher.Event) error
-	UpdateProfile(ctx context.Context, id uint64, fn func(*matcher.Profile) error, ev matcher.Event) (*matcher.Profile, error)
-	Profile(ctx context.Context, id uint64) (*matcher.Profile, error)
-	Profiles(ctx context.Context, hubID, after uint64, limit int) ([]*matcher.Profile, error)
-	CreatePosting(ctx context.Context, p *matcher.Posting, ev matcher.Event) error
-	UpdatePosting(ctx context.Context, id uint64, fn func(*matcher.Posting) error, ev matcher.Event) (*matcher.Posting, error)
-	ListPostings(ctx context.Context, f matcher.PostingFilter) ([]*matcher.Posting, error)
-	CreateMatch(ctx context.Context, m *matcher.Match, ev matcher.Event) error
-	UpdateMatch(ctx context.Context, id uint64, fn func(*matcher.Match) error, ev matcher.Event) (*matcher.Match, error)
-	Match(ctx context.Context, id uint64) (*matcher.Match, error)
-	MatchesOf(ctx context.Context, postingID uint64) ([]*matcher.Match, error)
-	Events(ctx context.Context, profileID, after uint64, limit int) ([]matcher.Event, error)
-	CreateSynonym(ctx context.Context, s *matcher.Synonym, ev matcher.Event) error
-	Synonyms(ctx context.Context) ([]*matcher.Synonym, error)
-	DeleteSynonym(ctx context.Context, id uint64, ev matcher.Event) error
-	Unsubscribe(ctx context.Context, email string, ev matcher.Event) error
+	CreateHub(ctx context.Context, h *saperi.Hub) error
+	Hub(ctx context.Context, id uint64) (*saperi.Hub, error)
+	Hubs(ctx context.Context) ([]*saperi.Hub, error)
+	Categories(ctx context.Context) ([]saperi.Category, error)
+	CreateProfile(ctx context.Context, p *saperi.Profile, ev saperi.Event) error
+	UpdateProfile(ctx context.Context, id uint64, fn func(*saperi.Profile) error, ev saperi.Event) (*saperi.Profile, error)
+	Profile(ctx context.Context, id uint64) (*saperi.Profile, error)
+	Profiles(ctx context.Context, hubID, after uint64, limit int) ([]*saperi.Profile, error)
+	CreatePosting(ctx context.Context, p *saperi.Posting, ev saperi.Event) error
+	UpdatePosting(ctx context.Context, id uint64, fn func(*saperi.Posting) error, ev saperi.Event) (*saperi.Posting, error)
+	ListPostings(ctx context.Context, f saperi.PostingFilter) ([]*saperi.Posting, error)
+	CreateMatch(ctx context.Context, m *saperi.Match, ev saperi.Event) error
+	UpdateMatch(ctx context.Context, id uint64, fn func(*saperi.Match) error, ev saperi.Event) (*saperi.Match, error)
+	Match(ctx context.Context, id uint64) (*saperi.Match, error)
+	MatchesOf(ctx context.Context, postingID uint64) ([]*saperi.Match, error)
+	Events(ctx context.Context, profileID, after uint64, limit int) ([]saperi.Event, error)
+	CreateSynonym(ctx context.Context, s *saperi.Synonym, ev saperi.Event) error
+	Synonyms(ctx context.Context) ([]*saperi.Synonym, error)
+	DeleteSynonym(ctx context.Context, id uint64, ev saperi.Event) error
+	Unsubscribe(ctx context.Context, email string, ev saperi.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 
 	// Accounts, sessions, tokens and login throttling (auth.go, account.go).
-	TokenStore
-	CreateUser(ctx context.Context, u *matcher.User, ev matcher.Event) error
-	UpdateUser(ctx context.Context, id uint64, fn func(*matcher.User) error) (*matcher.User, error)
-	User(ctx context.Context, id uint64) (*matcher.User, error)
-	UserByEmail(ctx context.Context, email string) (*matcher.User, error)
-	Users(ctx context.Context, role matcher.Role) ([]*matcher.User, error)
-	CreateSession(ctx context.Context, hash []byte, s matcher.Session) error
-	Session(ctx context.Context, hash []byte, now time.Time) (*matcher.Session, *matcher.User, error)
+	auth.TokenStore
+	CreateUser(ctx context.Context, u *saperi.User, ev saperi.Event) error
+	UpdateUser(ctx context.Context, id uint64, fn func(*saperi.User) error) (*saperi.User, error)
+	User(ctx context.Context, id uint64) (*saperi.User, error)
+	UserByEmail(ctx context.Context, email string) (*saperi.User, error)
+	Users(ctx context.Context, role saperi.Role) ([]*saperi.User, error)
+	CreateSession(ctx context.Context, hash []byte, s saperi.Session) error
+	Session(ctx context.Context, hash []byte, now time.Time) (*saperi.Session, *saperi.User, error)
 	DeleteSession(ctx context.Context, hash []byte) error
 	DeleteUserSessions(ctx context.Context, userID uint64) (int, error)
-	TokenByHash(ctx context.Context, hash []byte) (*matcher.APIToken, error)
-	Tokens(ctx context.Context) ([]*matcher.APIToken, error)
-	RevokeToken(ctx context.Context, id uint64, now time.Time, ev matcher.Event) (*matcher.APIToken, error)
-	LoginAttempts(ctx context.Context, keys ...string) (map[string]matcher.Attempts, error)
+	TokenByHash(ctx context.Context, hash []byte) (*saperi.APIToken, error)
+	Tokens(ctx context.Context) ([]*saperi.APIToken, error)
+	RevokeToken(ctx context.Context, id uint64, now time.Time, ev saperi.Event) (*saperi.APIToken, error)
+	LoginAttempts(ctx context.Context, keys ...string) (map[string]saperi.Attempts, error)
 	FailLogin(ctx context.Context, now time.Time, keys ...string) error
 	ClearLogin(ctx context.Context, key string) error
-	SetPassword(ctx context.Context, id uint64, hash string, check func(*matcher.User) error, ev matcher.Event) (int, error)
-	AddEvent(ctx context.Context, ev matcher.Event) error
+	SetPassword(ctx context.Context, id uint64, hash string, check func(*saperi.User) error, ev saperi.Event) (int, error)
+	AddEvent(ctx context.Context, ev saperi.Event) error
 
 	// Privacy, desk and administration (privacy.go, desk.go, admin.go).
-	ProfileUsers(ctx context.Context, profileID uint64) ([]*matcher.User, error)
-	EraseProfile(ctx context.Context, id uint64, ev matcher.Event) (matcher.Erasure, error)
-	UpdateHub(ctx context.Context, id uint64, fn func(*matcher.Hub) error) (*matcher.Hub, error)
-	CreateCategory(ctx context.Context, c matcher.Category) error
-	RenameCategory(ctx context.Context, id, name, en string) (matcher.Category, error)
+	ProfileUsers(ctx context.Context, profileID uint64) ([]*saperi.User, error)
+	EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (saperi.Erasure, error)
+	UpdateHub(ctx context.Context, id uint64, fn func(*saperi.Hub) error) (*saperi.Hub, error)
+	CreateCategory(ctx context.Context, c saperi.Category) error
+	RenameCategory(ctx context.Context, id, name, en string) (saperi.Category, error)
 }
 
 // Index is the search side (index.Index implements it).
 type Index interface {
-	Search(ctx context.Context, text string, f matcher.SearchFilter) ([]matcher.Hit, uint64, error)
+	Search(ctx context.Context, text string, f saperi.SearchFilter) ([]matcher.Hit, uint64, error)
 	Ready(ctx context.Context) (bool, error)
 	Notify()
 	// Similar, SetSynonyms and SuggestCategory: see web/synonym.go.
@@ -108,19 +111,19 @@ type Deps struct {
 	// Connected, when set, is told of each match that just became
 	// connected, after the change is committed (the "you are in touch"
 	// mail).
-	Connected func(ctx context.Context, m *matcher.Match) error
+	Connected func(ctx context.Context, m *saperi.Match) error
 	// Reset, when set, records a mail to u with a link to set a new
 	// password and wakes the sender (digest.Notifier.PasswordReset), the
 	// same path as the "connected" mail. Without it no mail can be sent,
 	// and /password/forgot says to ask at the desk.
-	Reset func(ctx context.Context, u *matcher.User) error
+	Reset func(ctx context.Context, u *saperi.User) error
 }
 
 // Server is the HTTP face of Saperi.
 type Server struct {
 	Deps
 	log     *slog.Logger
-	catalog *Catalog
+	catalog *locale.Catalog
 	pages   pages
 	engine  *gin.Engine
 	metrics *metrics
@@ -129,7 +132,7 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
-	cat, err := NewCatalog()
+	cat, err := locale.New()
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +176,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l := s.catalog.For(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"))
 		p := Problem{Type: "/api/openapi.json#problem-forbidden", Title: l.T("problem.forbidden", nil, "Forbidden"),
-			Status: http.StatusForbidden, Code: matcher.EFORBIDDEN, Instance: r.URL.Path,
+			Status: http.StatusForbidden, Code: saperi.EFORBIDDEN, Instance: r.URL.Path,
 			Detail: l.T("error.cross_origin", nil, "cross-origin request refused")}
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusForbidden)
@@ -197,7 +200,7 @@ func (s *Server) checkHost(c *gin.Context) {
 			return
 		}
 	}
-	s.fail(c, &matcher.Error{Code: matcher.EFORBIDDEN, Key: "error.host", Message: "unknown host name",
+	s.fail(c, &saperi.Error{Code: saperi.EFORBIDDEN, Key: "error.host", Message: "unknown host name",
 		Args: map[string]any{"Host": truncate(host, 60)}})
 }
 
@@ -224,7 +227,7 @@ func (s *Server) routes() {
 	pub.POST("/auth/logout", s.apiLogout)
 
 	// Everything else needs a login or a token; each handler then asks
-	// matcher.Can about the object at hand.
+	// saperi.Can about the object at hand.
 	v1 := e.Group("/api/v1", s.requireLogin)
 	v1.GET("/synonyms", s.listSynonyms)
 	v1.POST("/synonyms", s.createSynonym)
@@ -247,20 +250,20 @@ func (s *Server) routes() {
 	v1.GET("/postings", s.listPostings)
 	v1.GET("/postings/:id", s.getPosting)
 	v1.PATCH("/postings/:id", s.updatePosting)
-	v1.POST("/postings/:id/pause", s.transition(matcher.Pause))
-	v1.POST("/postings/:id/resume", s.transition(matcher.Resume))
-	v1.POST("/postings/:id/close", s.transition(matcher.Close))
-	v1.POST("/postings/:id/renew", s.transition(matcher.Renew))
+	v1.POST("/postings/:id/pause", s.transition(saperi.Pause))
+	v1.POST("/postings/:id/resume", s.transition(saperi.Resume))
+	v1.POST("/postings/:id/close", s.transition(saperi.Close))
+	v1.POST("/postings/:id/renew", s.transition(saperi.Renew))
 	v1.GET("/postings/:id/candidates", s.candidates)
 	v1.GET("/postings/:id/matches", s.postingMatches)
 	v1.GET("/search", s.search)
 	v1.POST("/matches", s.proposeMatch)
 	v1.GET("/matches/:id", s.getMatch)
-	v1.POST("/matches/:id/accept", s.matchAction(matcher.Accept))
-	v1.POST("/matches/:id/decline", s.matchAction(matcher.Decline))
-	v1.POST("/matches/:id/withdraw", s.matchAction(matcher.Withdraw))
-	v1.POST("/matches/:id/complete", s.matchAction(matcher.Complete))
-	v1.POST("/matches/:id/notes", s.matchAction(matcher.Note))
+	v1.POST("/matches/:id/accept", s.matchAction(saperi.Accept))
+	v1.POST("/matches/:id/decline", s.matchAction(saperi.Decline))
+	v1.POST("/matches/:id/withdraw", s.matchAction(saperi.Withdraw))
+	v1.POST("/matches/:id/complete", s.matchAction(saperi.Complete))
+	v1.POST("/matches/:id/notes", s.matchAction(saperi.Note))
 	v1.GET("/events", s.listEvents)
 	v1.GET("/admin/backup", s.backup)
 	v1.GET("/profiles/:id/export", s.exportProfile)
@@ -273,13 +276,13 @@ func (s *Server) routes() {
 
 	e.NoRoute(func(c *gin.Context) {
 		if uiRoute(c.Request.URL.Path) {
-			s.pageFail(c, &matcher.Error{Code: matcher.ENOTFOUND, Key: "ui.error.page", Message: "no such page"})
+			s.pageFail(c, &saperi.Error{Code: saperi.ENOTFOUND, Key: "ui.error.page", Message: "no such page"})
 			return
 		}
-		s.fail(c, &matcher.Error{Code: matcher.ENOTFOUND, Key: "error.route", Message: "no such route"})
+		s.fail(c, &saperi.Error{Code: saperi.ENOTFOUND, Key: "error.route", Message: "no such route"})
 	})
 	e.NoMethod(func(c *gin.Context) {
-		s.problem(c, http.StatusMethodNotAllowed, &matcher.Error{Code: matcher.EINVALID, Key: "error.method",
+		s.problem(c, http.StatusMethodNotAllowed, &saperi.Error{Code: saperi.EINVALID, Key: "error.method",
 			Message: "method not allowed", Args: map[string]any{"Method": c.Request.Method}})
 	})
 }
@@ -310,14 +313,14 @@ func (s *Server) recover(c *gin.Context) {
 }
 
 // actor names who performs an action in the audit trail and in match
-// histories: "operator/5", "token/2" (matcher.Principal.Actor).
+// histories: "operator/5", "token/2" (saperi.Principal.Actor).
 func actor(c *gin.Context) string { return principal(c).Actor() }
 
 // event starts an audit entry: actor the caller; onBehalfOf the person
 // concerned when the caller acts for somebody (an operator at the desk),
 // so that the person sees it in their own trail.
-func (s *Server) event(c *gin.Context, action string, onBehalfOf uint64) matcher.Event {
-	return matcher.Event{At: s.Now().UTC(), Actor: actor(c), Action: action, OnBehalfOf: onBehalfOf}
+func (s *Server) event(c *gin.Context, action string, onBehalfOf uint64) saperi.Event {
+	return saperi.Event{At: s.Now().UTC(), Actor: actor(c), Action: action, OnBehalfOf: onBehalfOf}
 }
 
 func (s *Server) home(c *gin.Context) {

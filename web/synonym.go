@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // Synonyms and category suggestions: the parts of matching an admin can
@@ -39,7 +39,7 @@ func (s *Server) createSynonym(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	syn := &matcher.Synonym{Terms: in.Terms, Created: s.Now().UTC()}
+	syn := &saperi.Synonym{Terms: in.Terms, Created: s.Now().UTC()}
 	if err := s.Store.CreateSynonym(ctx, syn, s.event(c, "synonym.create", 0)); err != nil {
 		s.fail(c, err)
 		return
@@ -79,7 +79,7 @@ func (s *Server) reloadSynonyms(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.Index.SetSynonyms(matcher.SynonymGroups(syns))
+	s.Index.SetSynonyms(saperi.SynonymGroups(syns))
 	return nil
 }
 
@@ -107,15 +107,15 @@ func (s *Server) suggestCategory(c *gin.Context) {
 	c.JSON(http.StatusOK, s.suggestionJSON(c, sug))
 }
 
-// suggest guesses a category for text (see matcher.SuggestCategory).
-func (s *Server) suggest(ctx context.Context, text string) (matcher.Suggestion, bool, error) {
+// suggest guesses a category for text (see saperi.SuggestCategory).
+func (s *Server) suggest(ctx context.Context, text string) (saperi.Suggestion, bool, error) {
 	cats, err := s.Store.Categories(ctx)
 	if err != nil {
-		return matcher.Suggestion{}, false, err
+		return saperi.Suggestion{}, false, err
 	}
 	hits, err := s.Index.Similar(ctx, text, suggestNeighbours)
 	if err != nil {
-		return matcher.Suggestion{}, false, err
+		return saperi.Suggestion{}, false, err
 	}
 	ids := make([]uint64, len(hits))
 	for i, h := range hits {
@@ -123,27 +123,27 @@ func (s *Server) suggest(ctx context.Context, text string) (matcher.Suggestion, 
 	}
 	posts, err := s.Store.Postings(ctx, ids)
 	if err != nil {
-		return matcher.Suggestion{}, false, err
+		return saperi.Suggestion{}, false, err
 	}
 	score := make(map[uint64]float64, len(hits))
 	for _, h := range hits {
 		score[h.ID] = h.Score
 	}
-	near := make([]matcher.Neighbour, 0, len(posts))
+	near := make([]saperi.Neighbour, 0, len(posts))
 	for _, p := range posts {
 		if p != nil && p.Category != "" {
-			near = append(near, matcher.Neighbour{Category: p.Category, Score: score[p.ID]})
+			near = append(near, saperi.Neighbour{Category: p.Category, Score: score[p.ID]})
 		}
 	}
 	kw, share := s.Index.SuggestCategory(text)
-	sug, ok := matcher.SuggestCategory(cats, near, kw, share)
+	sug, ok := saperi.SuggestCategory(cats, near, kw, share)
 	return sug, ok, nil
 }
 
-func (s *Server) suggestionJSON(c *gin.Context, sug matcher.Suggestion) gin.H {
+func (s *Server) suggestionJSON(c *gin.Context, sug saperi.Suggestion) gin.H {
 	name := sug.Category
 	if cats, err := s.Store.Categories(c.Request.Context()); err == nil {
-		if cat, ok := matcher.CategoryByID(cats, sug.Category); ok {
+		if cat, ok := saperi.CategoryByID(cats, sug.Category); ok {
 			name = cat.Name
 			if l := loc(c); l != nil && l.Lang() == "en" {
 				name = cat.En

@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestSynonymsChangeMatching(t *testing.T) {
 	e := newEnv(t)
 	f := e.fixture()
-	var need, offer matcher.Posting
+	var need, offer saperi.Posting
 	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": f.maria.ID,
 		"title": "Un rammendo alla giacca"}, &need)
 	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "offer", "profile_id": f.ahmed.ID,
@@ -34,9 +34,9 @@ func TestSynonymsChangeMatching(t *testing.T) {
 		t.Fatalf("before the synonym the offer is a candidate: %+v", c.Terms)
 	}
 
-	var syn matcher.Synonym
+	var syn saperi.Synonym
 	e.must(201, "POST", "/api/v1/synonyms", map[string]any{"terms": []string{"rammendo", "vestiti"}}, &syn)
-	var list struct{ Items []matcher.Synonym }
+	var list struct{ Items []saperi.Synonym }
 	e.must(200, "GET", "/api/v1/synonyms", nil, &list)
 	if len(list.Items) != 1 || !slices.Equal(list.Items[0].Terms, []string{"rammendo", "vestiti"}) {
 		t.Errorf("list = %+v", list.Items)
@@ -46,14 +46,14 @@ func TestSynonymsChangeMatching(t *testing.T) {
 	if c == nil {
 		t.Fatal("after the synonym the offer is not a candidate")
 	}
-	want := matcher.TermMatch{Word: "rammendo", Other: "vestiti", Via: matcher.ViaSynonym}
+	want := saperi.TermMatch{Word: "rammendo", Other: "vestiti", Via: saperi.ViaSynonym}
 	if !slices.Contains(c.Terms, want) {
 		t.Errorf("terms %+v, want %+v", c.Terms, want)
 	}
-	if r := c.Breakdown[matcher.FText].Reason; !strings.Contains(r, "rammendo ≈ vestiti (sinonimo)") {
+	if r := c.Breakdown[saperi.FText].Reason; !strings.Contains(r, "rammendo ≈ vestiti (sinonimo)") {
 		t.Errorf("Italian text reason %q lacks the synonym", r)
 	}
-	if r := find(candidates("en")).Breakdown[matcher.FText].Reason; !strings.Contains(r, "rammendo ≈ vestiti (synonym)") {
+	if r := find(candidates("en")).Breakdown[saperi.FText].Reason; !strings.Contains(r, "rammendo ≈ vestiti (synonym)") {
 		t.Errorf("English text reason %q lacks the synonym", r)
 	}
 
@@ -98,7 +98,7 @@ func TestSuggestCategory(t *testing.T) {
 	var p struct {
 		ID                uint64
 		Category          string
-		SuggestedCategory *matcher.Suggestion `json:"suggested_category"`
+		SuggestedCategory *saperi.Suggestion `json:"suggested_category"`
 	}
 	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": f.maria.ID,
 		"title": "Non riesco a usare lo smartphone"}, &p)

@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/locale"
 )
 
 // The UI: server-rendered pages from embedded templates, text from the
@@ -41,14 +42,14 @@ func parsePages() (pages, error) {
 		"tn":       func(key string, args ...any) string { return key },
 		"fmtDate":  func(t time.Time) string { return t.Format("02/01/2006") },
 		"dateISO":  func(t time.Time) string { return t.Format("2006-01-02") },
-		"day":      matcher.DayName,
+		"day":      saperi.DayName,
 		"hasLang":  func(list []string, l string) bool { return contains(list, l) },
 		"catName":  func(id string) string { return id },
 		"eq1":      func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		"add":      func(a, b int) int { return a + b },
 		"join":     strings.Join,
-		"hasDay":   func(slots []matcher.Slot, d int) bool { return false },
-		"slotText": func(s matcher.Slot) string { return "" },
+		"hasDay":   func(slots []saperi.Slot, d int) bool { return false },
+		"slotText": func(s saperi.Slot) string { return "" },
 		"list":     func(a ...string) []string { return a },
 		"pct":      func(f float64) float64 { return f * 100 },
 	}
@@ -85,7 +86,7 @@ type view struct {
 	Title string
 	Lang  string
 	Path  string
-	Me    matcher.Principal
+	Me    saperi.Principal
 	// Form holds what was typed, so that a form shown again after a
 	// validation error keeps it; Errors the translated message per field;
 	// Error a message for the whole form.
@@ -104,9 +105,9 @@ func (v view) FL(name, val string) bool { return contains(v.Form[name], val) }
 
 // IsOperator and friends let the layout show the right navigation.
 func (v view) IsOperator() bool {
-	return v.Me.Role == matcher.RoleOperator || v.Me.Role == matcher.RoleAdmin
+	return v.Me.Role == saperi.RoleOperator || v.Me.Role == saperi.RoleAdmin
 }
-func (v view) IsAdmin() bool    { return v.Me.Role == matcher.RoleAdmin }
+func (v view) IsAdmin() bool    { return v.Me.Role == saperi.RoleAdmin }
 func (v view) HasProfile() bool { return v.Me.ProfileID != 0 }
 
 // render writes page with data at status, in the reader's language.
@@ -131,7 +132,7 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, v vie
 			return l.T(key, pairs(args), key[strings.LastIndex(key, ".")+1:])
 		},
 		"catName": func(id string) string {
-			if cat, ok := matcher.CategoryByID(cats, id); ok {
+			if cat, ok := saperi.CategoryByID(cats, id); ok {
 				if l.Lang() == "en" {
 					return cat.En
 				}
@@ -139,7 +140,7 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, v vie
 			}
 			return id
 		},
-		"hasDay": func(slots []matcher.Slot, d int) bool {
+		"hasDay": func(slots []saperi.Slot, d int) bool {
 			for _, s := range slots {
 				if s.Day == d {
 					return true
@@ -147,8 +148,8 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, v vie
 			}
 			return false
 		},
-		"slotText": func(sl matcher.Slot) string {
-			return fmt.Sprintf("%s %02d:%02d–%02d:%02d", l.T("ui.day."+matcher.DayName(sl.Day), nil, matcher.DayName(sl.Day)),
+		"slotText": func(sl saperi.Slot) string {
+			return fmt.Sprintf("%s %02d:%02d–%02d:%02d", l.T("ui.day."+saperi.DayName(sl.Day), nil, saperi.DayName(sl.Day)),
 				sl.From/60, sl.From%60, sl.To/60, sl.To%60)
 		},
 	})
@@ -190,21 +191,21 @@ func pairs(args []any) map[string]any {
 // page fails a UI request with an error page a person can act on: 401
 // sends them to the login, others show what went wrong.
 func (s *Server) pageFail(c *gin.Context, err error) {
-	code := matcher.ErrorCode(err)
-	if code == matcher.EUNAUTHORIZED {
+	code := saperi.ErrorCode(err)
+	if code == saperi.EUNAUTHORIZED {
 		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
 		c.Abort()
 		return
 	}
 	l := loc(c)
 	msg := l.T("error.internal", map[string]any{"RequestID": c.GetString(requestIDKey)}, "internal error")
-	if e := matcher.AsError(err); e != nil && code != matcher.EINTERNAL {
+	if e := saperi.AsError(err); e != nil && code != saperi.EINTERNAL {
 		args := map[string]any{}
 		for k, v := range e.Args {
 			args[k] = v
 		}
 		if e.Field != "" {
-			args["Field"] = l.field(e.Field)
+			args["Field"] = l.Field(e.Field)
 		}
 		msg = l.T(e.Key, args, e.Message)
 	} else {
@@ -216,8 +217,8 @@ func (s *Server) pageFail(c *gin.Context, err error) {
 }
 
 // can answers a UI authorization question, failing the page when no.
-func (s *Server) pageAllow(c *gin.Context, v matcher.Verb, r matcher.Resource) bool {
-	if matcher.Can(principal(c), v, r) {
+func (s *Server) pageAllow(c *gin.Context, v saperi.Verb, r saperi.Resource) bool {
+	if saperi.Can(principal(c), v, r) {
 		return true
 	}
 	s.pageFail(c, denied(principal(c)))
@@ -235,8 +236,8 @@ func (s *Server) signedIn(c *gin.Context) {
 
 // fieldErrors turns a validation error into a message for its field (or
 // the whole form).
-func fieldErrors(l *Localizer, err error) (map[string]string, string) {
-	e := matcher.AsError(err)
+func fieldErrors(l *locale.Localizer, err error) (map[string]string, string) {
+	e := saperi.AsError(err)
 	if e == nil {
 		return nil, ""
 	}
@@ -245,7 +246,7 @@ func fieldErrors(l *Localizer, err error) (map[string]string, string) {
 		args[k] = v
 	}
 	if e.Field != "" {
-		args["Field"] = l.field(e.Field)
+		args["Field"] = l.Field(e.Field)
 	}
 	msg := l.T(e.Key, args, e.Message)
 	if e.Field == "" {
@@ -265,7 +266,7 @@ func formID(c *gin.Context, name string) uint64 {
 
 // localizeUI lets ?lang= switch the language for good (a cookie).
 func (s *Server) rememberLang(c *gin.Context) {
-	if l := c.Query("lang"); l != "" && contains(Languages, l) {
+	if l := c.Query("lang"); l != "" && contains(locale.Languages, l) {
 		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(c)})
 	}

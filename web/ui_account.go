@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
+
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
 )
 
 // ConsentVersion is the version of the consent text residents agree to
@@ -14,11 +16,11 @@ import (
 const ConsentVersion = "1"
 
 // homeFor is where a person lands after logging in.
-func homeFor(p matcher.Principal) string {
+func homeFor(p saperi.Principal) string {
 	switch p.Role {
-	case matcher.RoleOperator:
+	case saperi.RoleOperator:
 		return "/desk"
-	case matcher.RoleAdmin:
+	case saperi.RoleAdmin:
 		return "/admin"
 	}
 	return "/me"
@@ -49,16 +51,16 @@ func (s *Server) loginSubmit(c *gin.Context) {
 	u, err := s.login(c, c.PostForm("email"), c.PostForm("password"))
 	form := url.Values{"email": {c.PostForm("email")}, "next": {c.PostForm("next")}}
 	if err != nil {
-		if e := matcher.AsError(err); e == nil {
+		if e := saperi.AsError(err); e == nil {
 			s.pageFail(c, err)
 			return
 		}
 		_, msg := fieldErrors(loc(c), err)
-		if e := matcher.AsError(err); e.Field != "" {
+		if e := saperi.AsError(err); e.Field != "" {
 			msg = loc(c).T(e.Key, e.Args, e.Message)
 		}
 		st := http.StatusUnauthorized
-		if matcher.ErrorCode(err) == matcher.ETOOMANY {
+		if saperi.ErrorCode(err) == saperi.ETOOMANY {
 			st = http.StatusTooManyRequests
 		}
 		s.render(c, st, "login", "ui.login.title", view{Form: form, Error: msg})
@@ -92,7 +94,7 @@ func (s *Server) logoutAllSubmit(c *gin.Context) {
 
 // signupData is what the sign-up form offers to choose from.
 type signupData struct {
-	Hubs      []*matcher.Hub
+	Hubs      []*saperi.Hub
 	Languages []string
 }
 
@@ -136,17 +138,17 @@ func (s *Server) signupSubmit(c *gin.Context) {
 		again(map[string]string{"consent": l.T("ui.signup.consent_required", nil, "")}, l.T("ui.form.fix", nil, ""))
 		return
 	}
-	if err := matcher.CheckPassword(form.Get("password")); err != nil {
+	if err := saperi.CheckPassword(form.Get("password")); err != nil {
 		again(fieldErrors(l, err))
 		return
 	}
 	now := s.Now().UTC()
 	hubID := formID(c, "hub_id")
-	kind := matcher.ProfileKind(form.Get("kind"))
-	p := &matcher.Profile{Kind: kind, Name: strings.TrimSpace(form.Get("name")), HubID: hubID,
+	kind := saperi.ProfileKind(form.Get("kind"))
+	p := &saperi.Profile{Kind: kind, Name: strings.TrimSpace(form.Get("name")), HubID: hubID,
 		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"],
-		Contacts: matcher.Contacts{Email: matcher.NormalizeEmail(form.Get("email")), Phone: strings.TrimSpace(form.Get("phone"))},
-		Consent:  matcher.Consent{Text: l.T("ui.consent.text", nil, ""), Version: ConsentVersion, At: now, By: matcher.ConsentSelf},
+		Contacts: saperi.Contacts{Email: saperi.NormalizeEmail(form.Get("email")), Phone: strings.TrimSpace(form.Get("phone"))},
+		Consent:  saperi.Consent{Text: l.T("ui.consent.text", nil, ""), Version: ConsentVersion, At: now, By: saperi.ConsentSelf},
 		Created:  now, Updated: now}
 	if p.Languages == nil {
 		p.Languages = []string{}
@@ -156,7 +158,7 @@ func (s *Server) signupSubmit(c *gin.Context) {
 		p.Point = &pt
 	}
 	if p.Contacts.Email == "" {
-		again(map[string]string{"email": l.T("error.required", map[string]any{"Field": l.field("email")}, "")}, l.T("ui.form.fix", nil, ""))
+		again(map[string]string{"email": l.T("error.required", map[string]any{"Field": l.Field("email")}, "")}, l.T("ui.form.fix", nil, ""))
 		return
 	}
 	if err := p.Validate(); err != nil {
@@ -167,23 +169,23 @@ func (s *Server) signupSubmit(c *gin.Context) {
 		again(map[string]string{"email": l.T("error.user.email_taken", nil, "")}, l.T("ui.form.fix", nil, ""))
 		return
 	}
-	hash, err := HashPassword(form.Get("password"))
+	hash, err := auth.HashPassword(form.Get("password"))
 	if err != nil {
 		again(fieldErrors(l, err))
 		return
 	}
-	ev := matcher.Event{At: now, Actor: "signup", Action: "profile.create"}
+	ev := saperi.Event{At: now, Actor: "signup", Action: "profile.create"}
 	if err := s.Store.CreateProfile(ctx, p, ev); err != nil {
 		again(fieldErrors(l, err))
 		return
 	}
-	role := matcher.RoleResident
-	if kind == matcher.Organisation {
-		role = matcher.RoleStaff
+	role := saperi.RoleResident
+	if kind == saperi.Organisation {
+		role = saperi.RoleStaff
 	}
-	u := &matcher.User{Email: p.Contacts.Email, Name: p.Name, Role: role, ProfileID: p.ID, Lang: l.Lang(),
+	u := &saperi.User{Email: p.Contacts.Email, Name: p.Name, Role: role, ProfileID: p.ID, Lang: l.Lang(),
 		PasswordHash: hash, Created: now}
-	if err := s.Store.CreateUser(ctx, u, matcher.Event{At: now, Actor: "signup", OnBehalfOf: p.ID}); err != nil {
+	if err := s.Store.CreateUser(ctx, u, saperi.Event{At: now, Actor: "signup", OnBehalfOf: p.ID}); err != nil {
 		s.pageFail(c, err)
 		return
 	}

@@ -5,15 +5,17 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
+
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
 )
 
 type adminData struct {
-	Hubs       []*matcher.Hub
-	Categories []matcher.Category
-	Operators  []*matcher.User
-	Tokens     []*matcher.APIToken
+	Hubs       []*saperi.Hub
+	Categories []saperi.Category
+	Operators  []*saperi.User
+	Tokens     []*saperi.APIToken
 	NewToken   string
 }
 
@@ -24,7 +26,7 @@ func (s *Server) adminPage(c *gin.Context) {
 }
 
 func (s *Server) adminRender(c *gin.Context, status int, v view) {
-	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+	if !s.pageAllow(c, saperi.Manage, saperi.Resource{Kind: saperi.ResAdmin}) {
 		return
 	}
 	ctx := c.Request.Context()
@@ -35,7 +37,7 @@ func (s *Server) adminRender(c *gin.Context, status int, v view) {
 	var err error
 	if d.Hubs, err = s.Store.Hubs(ctx); err == nil {
 		if d.Categories, err = s.Store.Categories(ctx); err == nil {
-			if d.Operators, err = s.Store.Users(ctx, matcher.RoleOperator); err == nil {
+			if d.Operators, err = s.Store.Users(ctx, saperi.RoleOperator); err == nil {
 				d.Tokens, err = s.Store.Tokens(ctx)
 			}
 		}
@@ -49,7 +51,7 @@ func (s *Server) adminRender(c *gin.Context, status int, v view) {
 }
 
 func (s *Server) adminFormError(c *gin.Context, form url.Values, err error) {
-	if matcher.AsError(err) == nil {
+	if saperi.AsError(err) == nil {
 		s.pageFail(c, err)
 		return
 	}
@@ -63,7 +65,7 @@ func (s *Server) adminFormError(c *gin.Context, form url.Values, err error) {
 }
 
 func (s *Server) adminHubSubmit(c *gin.Context) {
-	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+	if !s.pageAllow(c, saperi.Manage, saperi.Resource{Kind: saperi.ResAdmin}) {
 		return
 	}
 	ctx := c.Request.Context()
@@ -72,12 +74,12 @@ func (s *Server) adminHubSubmit(c *gin.Context) {
 	var err error
 	if id := formID(c, "id"); id != 0 {
 		share := form.Get("share") == "yes"
-		_, err = s.Store.UpdateHub(ctx, id, func(h *matcher.Hub) error {
+		_, err = s.Store.UpdateHub(ctx, id, func(h *saperi.Hub) error {
 			h.ShareWithNeighbors = share
 			return nil
 		})
 	} else {
-		h := &matcher.Hub{Name: strings.TrimSpace(form.Get("name")), Area: strings.TrimSpace(form.Get("area")),
+		h := &saperi.Hub{Name: strings.TrimSpace(form.Get("name")), Area: strings.TrimSpace(form.Get("area")),
 			Neighbors: []uint64{}, Created: s.Now().UTC()}
 		err = s.Store.CreateHub(ctx, h)
 	}
@@ -89,7 +91,7 @@ func (s *Server) adminHubSubmit(c *gin.Context) {
 }
 
 func (s *Server) adminCategorySubmit(c *gin.Context) {
-	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+	if !s.pageAllow(c, saperi.Manage, saperi.Resource{Kind: saperi.ResAdmin}) {
 		return
 	}
 	ctx := c.Request.Context()
@@ -99,7 +101,7 @@ func (s *Server) adminCategorySubmit(c *gin.Context) {
 	if form.Get("rename") == "yes" {
 		_, err = s.Store.RenameCategory(ctx, form.Get("id"), strings.TrimSpace(form.Get("name")), strings.TrimSpace(form.Get("name_en")))
 	} else {
-		err = s.Store.CreateCategory(ctx, matcher.Category{ID: strings.TrimSpace(form.Get("id")),
+		err = s.Store.CreateCategory(ctx, saperi.Category{ID: strings.TrimSpace(form.Get("id")),
 			Name: strings.TrimSpace(form.Get("name")), En: strings.TrimSpace(form.Get("name_en"))})
 	}
 	if err != nil {
@@ -110,15 +112,15 @@ func (s *Server) adminCategorySubmit(c *gin.Context) {
 }
 
 func (s *Server) adminOperatorSubmit(c *gin.Context) {
-	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+	if !s.pageAllow(c, saperi.Manage, saperi.Resource{Kind: saperi.ResAdmin}) {
 		return
 	}
 	_ = c.Request.ParseForm()
 	form := c.Request.PostForm
-	hash, err := HashPassword(form.Get("password"))
+	hash, err := auth.HashPassword(form.Get("password"))
 	if err == nil {
-		u := &matcher.User{Email: matcher.NormalizeEmail(form.Get("email")), Name: strings.TrimSpace(form.Get("name")),
-			Role: matcher.RoleOperator, HubID: formID(c, "hub_id"), PasswordHash: hash, Created: s.Now().UTC()}
+		u := &saperi.User{Email: saperi.NormalizeEmail(form.Get("email")), Name: strings.TrimSpace(form.Get("name")),
+			Role: saperi.RoleOperator, HubID: formID(c, "hub_id"), PasswordHash: hash, Created: s.Now().UTC()}
 		err = s.Store.CreateUser(c.Request.Context(), u, s.event(c, "user.create", 0))
 	}
 	if err != nil {
@@ -130,7 +132,7 @@ func (s *Server) adminOperatorSubmit(c *gin.Context) {
 }
 
 func (s *Server) adminTokenSubmit(c *gin.Context) {
-	if !s.pageAllow(c, matcher.Manage, matcher.Resource{Kind: matcher.ResAdmin}) {
+	if !s.pageAllow(c, saperi.Manage, saperi.Resource{Kind: saperi.ResAdmin}) {
 		return
 	}
 	ctx := c.Request.Context()
@@ -144,8 +146,8 @@ func (s *Server) adminTokenSubmit(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/admin?ok=ui.flash.saved")
 		return
 	}
-	t := &matcher.APIToken{Name: strings.TrimSpace(form.Get("name")), Role: matcher.RoleAdmin, CreatedBy: actor(c), Created: s.Now().UTC()}
-	secret, err := IssueToken(ctx, s.Store, t, s.event(c, "token.create", 0))
+	t := &saperi.APIToken{Name: strings.TrimSpace(form.Get("name")), Role: saperi.RoleAdmin, CreatedBy: actor(c), Created: s.Now().UTC()}
+	secret, err := auth.IssueToken(ctx, s.Store, t, s.event(c, "token.create", 0))
 	if err != nil {
 		s.adminFormError(c, form, err)
 		return

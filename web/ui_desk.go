@@ -7,27 +7,27 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // deskHub is the hub whose desk the caller works: an operator's own, or
 // for admins the ?hub= asked for (the first hub by default).
-func (s *Server) deskHub(c *gin.Context) *matcher.Hub {
+func (s *Server) deskHub(c *gin.Context) *saperi.Hub {
 	pr := principal(c)
 	ctx := c.Request.Context()
 	id := pr.HubID
-	if pr.Role == matcher.RoleAdmin {
+	if pr.Role == saperi.RoleAdmin {
 		fmt.Sscan(c.Query("hub"), &id)
 		if id == 0 {
 			hubs, err := s.Store.Hubs(ctx)
 			if err != nil || len(hubs) == 0 {
-				s.pageFail(c, matcher.NotFound("hub", 0))
+				s.pageFail(c, saperi.NotFound("hub", 0))
 				return nil
 			}
 			id = hubs[0].ID
 		}
 	}
-	if id == 0 || !matcher.Can(pr, matcher.List, matcher.Resource{Kind: matcher.ResProfile, HubID: id}) {
+	if id == 0 || !saperi.Can(pr, saperi.List, saperi.Resource{Kind: saperi.ResProfile, HubID: id}) {
 		s.pageFail(c, denied(pr))
 		return nil
 	}
@@ -40,12 +40,12 @@ func (s *Server) deskHub(c *gin.Context) *matcher.Hub {
 }
 
 type deskData struct {
-	Hub        *matcher.Hub
+	Hub        *saperi.Hub
 	Query      string
-	People     []*matcher.Profile
+	People     []*saperi.Profile
 	Searched   bool
-	Queue      []matcher.QueueItem
-	Categories []matcher.Category
+	Queue      []saperi.QueueItem
+	Categories []saperi.Category
 }
 
 // deskPage is the operator's desk: find a person, register a walk-in,
@@ -77,7 +77,7 @@ func (s *Server) deskPage(c *gin.Context) {
 			after = page[len(page)-1].ID
 		}
 	}
-	f := matcher.QueueFilter{Category: c.Query("category"), Area: strings.TrimSpace(c.Query("area")), UrgentOnly: c.Query("urgent") == "yes"}
+	f := saperi.QueueFilter{Category: c.Query("category"), Area: strings.TrimSpace(c.Query("area")), UrgentOnly: c.Query("urgent") == "yes"}
 	q, err := s.hubQueue(c, h.ID, f)
 	if err != nil {
 		s.pageFail(c, err)
@@ -124,11 +124,11 @@ func (s *Server) walkInSubmit(c *gin.Context) {
 		return
 	}
 	now := s.Now().UTC()
-	p := &matcher.Profile{Kind: matcher.Resident, Name: strings.TrimSpace(form.Get("name")), HubID: h.ID,
+	p := &saperi.Profile{Kind: saperi.Resident, Name: strings.TrimSpace(form.Get("name")), HubID: h.ID,
 		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"],
-		Contacts: matcher.Contacts{Phone: strings.TrimSpace(form.Get("phone")), Email: matcher.NormalizeEmail(form.Get("email"))},
-		Consent: matcher.Consent{Text: strings.TrimSpace(form.Get("consent_text")), Version: ConsentVersion, At: now,
-			By: matcher.ConsentOperator, RecordedBy: actor(c)},
+		Contacts: saperi.Contacts{Phone: strings.TrimSpace(form.Get("phone")), Email: saperi.NormalizeEmail(form.Get("email"))},
+		Consent: saperi.Consent{Text: strings.TrimSpace(form.Get("consent_text")), Version: ConsentVersion, At: now,
+			By: saperi.ConsentOperator, RecordedBy: actor(c)},
 		Created: now, Updated: now}
 	if p.Languages == nil {
 		p.Languages = []string{}
@@ -142,7 +142,7 @@ func (s *Server) walkInSubmit(c *gin.Context) {
 		return
 	}
 	if err := s.Store.CreateProfile(ctx, p, s.event(c, "profile.create", 0)); err != nil {
-		if matcher.AsError(err) == nil {
+		if saperi.AsError(err) == nil {
 			s.pageFail(c, err)
 			return
 		}
@@ -153,10 +153,10 @@ func (s *Server) walkInSubmit(c *gin.Context) {
 }
 
 type personData struct {
-	Profile  *matcher.Profile
-	Postings []*matcher.Posting
+	Profile  *saperi.Profile
+	Postings []*saperi.Posting
 	Matches  []matchCard
-	Events   []matcher.Event
+	Events   []saperi.Event
 }
 
 // personPage is the desk's page about one person: contacts, consent,
@@ -173,11 +173,11 @@ func (s *Server) personPage(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	if !s.pageAllow(c, matcher.Edit, matcher.ProfileResource(p)) {
+	if !s.pageAllow(c, saperi.Edit, saperi.ProfileResource(p)) {
 		return
 	}
 	d := personData{Profile: p}
-	if d.Postings, err = s.Store.ListPostings(ctx, matcher.PostingFilter{ProfileID: p.ID, Limit: 500}); err == nil {
+	if d.Postings, err = s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: p.ID, Limit: 500}); err == nil {
 		if d.Matches, err = s.matchCards(c, p.ID); err == nil {
 			d.Events, err = s.allEvents(ctx, p.ID)
 		}
@@ -190,8 +190,8 @@ func (s *Server) personPage(c *gin.Context) {
 }
 
 type deskPostingData struct {
-	Posting    *matcher.Posting
-	Owner      *matcher.Profile
+	Posting    *saperi.Posting
+	Owner      *saperi.Profile
 	Candidates []candidateCard
 	Matches    []matchCard
 	Outcomes   []string
@@ -199,7 +199,7 @@ type deskPostingData struct {
 
 type candidateCard struct {
 	candidateView
-	Owner *matcher.Profile
+	Owner *saperi.Profile
 }
 
 // deskPostingPage shows a posting's ranked candidates with the reasons
@@ -222,10 +222,10 @@ func (s *Server) deskPostingPage(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	if !s.pageAllow(c, matcher.ProposeMatch, sh.posting(p)) {
+	if !s.pageAllow(c, saperi.ProposeMatch, sh.posting(p)) {
 		return
 	}
-	d := deskPostingData{Posting: p, Outcomes: matcher.Outcomes}
+	d := deskPostingData{Posting: p, Outcomes: saperi.Outcomes}
 	d.Owner, _ = s.Store.Profile(ctx, p.ProfileID)
 	ranked, err := s.Engine.Candidates(ctx, id, 30, s.Now().UTC())
 	if err != nil {
@@ -245,7 +245,7 @@ func (s *Server) deskPostingPage(c *gin.Context) {
 	}
 	l := loc(c)
 	for _, r := range ranked {
-		if len(d.Candidates) < 10 && !proposed[r.Posting.ID] && can(c, matcher.View, sh.posting(r.Posting)) {
+		if len(d.Candidates) < 10 && !proposed[r.Posting.ID] && can(c, saperi.View, sh.posting(r.Posting)) {
 			o, _ := s.Store.Profile(ctx, r.Posting.ProfileID)
 			d.Candidates = append(d.Candidates, candidateCard{viewCandidate(l, r), o})
 		}
@@ -262,7 +262,7 @@ func (s *Server) proposeSubmit(c *gin.Context) {
 	need, err1 := s.Store.Posting(ctx, formID(c, "need_id"))
 	offer, err2 := s.Store.Posting(ctx, formID(c, "offer_id"))
 	if err1 != nil || err2 != nil {
-		s.pageFail(c, matcher.Invalid("need_id", "error.not_found.posting", "unknown posting"))
+		s.pageFail(c, saperi.Invalid("need_id", "error.not_found.posting", "unknown posting"))
 		return
 	}
 	sh, err := s.shares(ctx)
@@ -270,16 +270,16 @@ func (s *Server) proposeSubmit(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	res := matcher.Resource{Kind: matcher.ResMatch, NeedProfileID: need.ProfileID, OfferProfileID: offer.ProfileID,
+	res := saperi.Resource{Kind: saperi.ResMatch, NeedProfileID: need.ProfileID, OfferProfileID: offer.ProfileID,
 		NeedHubID: need.HubID, OfferHubID: offer.HubID, NeedShared: sh[need.HubID], OfferShared: sh[offer.HubID]}
-	if !s.pageAllow(c, matcher.ProposeMatch, res) {
+	if !s.pageAllow(c, saperi.ProposeMatch, res) {
 		return
 	}
 	now := s.Now().UTC()
 	r, err := s.Engine.Explain(ctx, need, offer, now)
-	var m *matcher.Match
+	var m *saperi.Match
 	if err == nil {
-		m, err = matcher.NewMatch(need, offer, r, matcher.ByOperator, actor(c), now)
+		m, err = saperi.NewMatch(need, offer, r.Scored(), saperi.ByOperator, actor(c), now)
 	}
 	if err == nil {
 		err = s.Store.CreateMatch(ctx, m, s.event(c, "match.propose", need.ProfileID))
@@ -309,12 +309,12 @@ func (s *Server) deskMatchSubmit(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	side := matcher.Side(c.PostForm("side"))
-	a := matcher.Action(c.PostForm("action"))
+	side := saperi.Side(c.PostForm("side"))
+	a := saperi.Action(c.PostForm("action"))
 	switch a {
-	case matcher.Accept, matcher.Decline:
+	case saperi.Accept, saperi.Decline:
 		err = s.answer(c, m, a, side)
-	case matcher.Contact, matcher.Note, matcher.Withdraw, matcher.Complete:
+	case saperi.Contact, saperi.Note, saperi.Withdraw, saperi.Complete:
 		sh, serr := s.shares(ctx)
 		if serr != nil {
 			s.pageFail(c, serr)
@@ -325,19 +325,19 @@ func (s *Server) deskMatchSubmit(c *gin.Context) {
 			s.pageFail(c, rerr)
 			return
 		}
-		if !s.pageAllow(c, matcher.Follow, r) {
+		if !s.pageAllow(c, saperi.Follow, r) {
 			return
 		}
 		now := s.Now().UTC()
 		note := c.PostForm("note")
-		_, err = s.Store.UpdateMatch(ctx, id, func(m *matcher.Match) error {
-			if a == matcher.Contact {
+		_, err = s.Store.UpdateMatch(ctx, id, func(m *saperi.Match) error {
+			if a == saperi.Contact {
 				return m.RecordContact(side, c.PostForm("outcome"), actor(c), note, now)
 			}
 			return m.Apply(a, "", actor(c), note, now)
 		}, s.event(c, "match."+string(a), 0))
 	default:
-		err = matcher.Invalid("action", "ui.error.action", "unknown action")
+		err = saperi.Invalid("action", "ui.error.action", "unknown action")
 	}
 	if err != nil {
 		s.pageFail(c, err)
@@ -352,7 +352,7 @@ func (s *Server) deskMatchSubmit(c *gin.Context) {
 
 // deskPerson loads :id for the desk's privacy actions (export, erase on
 // the person's request): whoever may edit the profile.
-func (s *Server) deskPerson(c *gin.Context) *matcher.Profile {
+func (s *Server) deskPerson(c *gin.Context) *saperi.Profile {
 	id, err := pathID(c, "id")
 	if err != nil {
 		s.pageFail(c, err)
@@ -363,7 +363,7 @@ func (s *Server) deskPerson(c *gin.Context) *matcher.Profile {
 		s.pageFail(c, err)
 		return nil
 	}
-	if !s.pageAllow(c, matcher.Edit, matcher.ProfileResource(p)) {
+	if !s.pageAllow(c, saperi.Edit, saperi.ProfileResource(p)) {
 		return nil
 	}
 	return p
@@ -392,7 +392,7 @@ func (s *Server) personErase(c *gin.Context) {
 		return
 	}
 	if c.PostForm("confirm") != "yes" {
-		s.pageFail(c, matcher.Invalid("confirm", "ui.erase.confirm_required", "tick the confirmation box"))
+		s.pageFail(c, saperi.Invalid("confirm", "ui.erase.confirm_required", "tick the confirmation box"))
 		return
 	}
 	if _, err := s.eraseAndLogout(c, p); err != nil {

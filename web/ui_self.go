@@ -10,19 +10,19 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 // meData is a person's own page.
 type meData struct {
-	Profile  *matcher.Profile
-	Postings []*matcher.Posting
-	Events   []matcher.Event
+	Profile  *saperi.Profile
+	Postings []*saperi.Posting
+	Events   []saperi.Event
 }
 
 // ownProfile is the profile of a resident or staff account; operators
 // and admins without one are sent to their desk.
-func (s *Server) ownProfile(c *gin.Context) *matcher.Profile {
+func (s *Server) ownProfile(c *gin.Context) *saperi.Profile {
 	pr := principal(c)
 	if pr.ProfileID == 0 {
 		c.Redirect(http.StatusSeeOther, homeFor(pr))
@@ -43,7 +43,7 @@ func (s *Server) mePage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	posts, err := s.Store.ListPostings(ctx, matcher.PostingFilter{ProfileID: p.ID, Limit: 500})
+	posts, err := s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: p.ID, Limit: 500})
 	if err != nil {
 		s.pageFail(c, err)
 		return
@@ -97,9 +97,9 @@ func (s *Server) eraseSubmit(c *gin.Context) {
 // postingFormData is the offer/need form.
 type postingFormData struct {
 	Kind       string
-	Owner      *matcher.Profile
-	Posting    *matcher.Posting // nil for a new one
-	Categories []matcher.Category
+	Owner      *saperi.Profile
+	Posting    *saperi.Posting // nil for a new one
+	Categories []saperi.Category
 	Days       []int
 	OnBehalf   bool
 }
@@ -108,13 +108,13 @@ var weekDays = []int{1, 2, 3, 4, 5, 6, 7}
 
 // postingOwner finds whose posting the form is for: the person's own, or
 // (operators, admins) the profile named by ?profile= / profile_id.
-func (s *Server) postingOwner(c *gin.Context, id uint64) (*matcher.Profile, bool) {
+func (s *Server) postingOwner(c *gin.Context, id uint64) (*saperi.Profile, bool) {
 	pr := principal(c)
 	if id == 0 {
 		id = pr.ProfileID
 	}
 	if id == 0 {
-		s.pageFail(c, matcher.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
+		s.pageFail(c, saperi.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
 		return nil, false
 	}
 	p, err := s.Store.Profile(c.Request.Context(), id)
@@ -122,7 +122,7 @@ func (s *Server) postingOwner(c *gin.Context, id uint64) (*matcher.Profile, bool
 		s.pageFail(c, err)
 		return nil, false
 	}
-	if !s.pageAllow(c, matcher.Create, matcher.Resource{Kind: matcher.ResPosting, HubID: p.HubID, ProfileID: p.ID}) {
+	if !s.pageAllow(c, saperi.Create, saperi.Resource{Kind: saperi.ResPosting, HubID: p.HubID, ProfileID: p.ID}) {
 		return nil, false
 	}
 	return p, true
@@ -158,35 +158,35 @@ func (s *Server) postingNewPage(c *gin.Context) {
 		return
 	}
 	form := url.Values{"kind": {kind}, "mode": {"in_person"}, "from": {"09:00"}, "to": {"12:00"},
-		"area": {owner.Area}, "expires": {s.Now().Add(matcher.DefaultTTL).Format("2006-01-02")}}
+		"area": {owner.Area}, "expires": {s.Now().Add(saperi.DefaultTTL).Format("2006-01-02")}}
 	s.postingForm(c, http.StatusOK, postingFormData{Kind: kind, Owner: owner}, view{Form: form})
 }
 
 // applyPostingForm copies the form into p.
-func applyPostingForm(p *matcher.Posting, form url.Values, now time.Time) error {
+func applyPostingForm(p *saperi.Posting, form url.Values, now time.Time) error {
 	p.Title = form.Get("title")
 	p.Description = form.Get("description")
 	p.Category = form.Get("category")
-	p.Mode = matcher.Mode(form.Get("mode"))
+	p.Mode = saperi.Mode(form.Get("mode"))
 	p.Area = strings.TrimSpace(form.Get("area"))
 	p.Urgent = form.Get("urgent") == "yes"
 	from, err1 := minutes(form.Get("from"))
 	to, err2 := minutes(form.Get("to"))
-	p.Slots = []matcher.Slot{}
+	p.Slots = []saperi.Slot{}
 	for _, d := range form["days"] {
 		n, err := strconv.Atoi(d)
 		if err != nil {
 			continue
 		}
 		if err1 != nil || err2 != nil {
-			return matcher.Invalid("slots", "error.slot.range", "a slot must end after it starts")
+			return saperi.Invalid("slots", "error.slot.range", "a slot must end after it starts")
 		}
-		p.Slots = append(p.Slots, matcher.Slot{Day: n, From: from, To: to})
+		p.Slots = append(p.Slots, saperi.Slot{Day: n, From: from, To: to})
 	}
 	if e := form.Get("expires"); e != "" {
 		t, err := time.Parse("2006-01-02", e)
 		if err != nil {
-			return matcher.Invalid("expires", "error.posting.expired", "the expiry date must be in the future")
+			return saperi.Invalid("expires", "error.posting.expired", "the expiry date must be in the future")
 		}
 		p.Expires = t.Add(23*time.Hour + 59*time.Minute)
 	}
@@ -211,12 +211,12 @@ func (s *Server) postingNewSubmit(c *gin.Context) {
 	}
 	kind := form.Get("kind")
 	now := s.Now().UTC()
-	p := &matcher.Posting{Kind: matcher.Kind(kind), Created: now, Updated: now}
+	p := &saperi.Posting{Kind: saperi.Kind(kind), Created: now, Updated: now}
 	err := applyPostingForm(p, form, now)
 	if err == nil {
 		p.Inherit(owner)
 		p.Normalize(now)
-		var cats []matcher.Category
+		var cats []saperi.Category
 		if cats, err = s.Store.Categories(ctx); err == nil {
 			err = p.Validate(cats, now)
 		}
@@ -225,7 +225,7 @@ func (s *Server) postingNewSubmit(c *gin.Context) {
 		err = s.Store.CreatePosting(ctx, p, s.event(c, "posting.create", owner.ID))
 	}
 	if err != nil {
-		if matcher.AsError(err) == nil {
+		if saperi.AsError(err) == nil {
 			s.pageFail(c, err)
 			return
 		}
@@ -242,7 +242,7 @@ func (s *Server) postingNewSubmit(c *gin.Context) {
 }
 
 // editablePosting loads :id and checks that the caller may edit it.
-func (s *Server) editablePosting(c *gin.Context) *matcher.Posting {
+func (s *Server) editablePosting(c *gin.Context) *saperi.Posting {
 	id, err := pathID(c, "id")
 	if err != nil {
 		s.pageFail(c, err)
@@ -253,7 +253,7 @@ func (s *Server) editablePosting(c *gin.Context) *matcher.Posting {
 		s.pageFail(c, err)
 		return nil
 	}
-	if !s.pageAllow(c, matcher.Edit, matcher.PostingResource(p, nil)) {
+	if !s.pageAllow(c, saperi.Edit, saperi.PostingResource(p, nil)) {
 		return nil
 	}
 	return p
@@ -295,7 +295,7 @@ func (s *Server) postingEditSubmit(c *gin.Context) {
 		return
 	}
 	now := s.Now().UTC()
-	_, err = s.Store.UpdatePosting(ctx, cur.ID, func(p *matcher.Posting) error {
+	_, err = s.Store.UpdatePosting(ctx, cur.ID, func(p *saperi.Posting) error {
 		if err := applyPostingForm(p, form, now); err != nil {
 			return err
 		}
@@ -304,7 +304,7 @@ func (s *Server) postingEditSubmit(c *gin.Context) {
 		return p.Validate(cats, now)
 	}, s.event(c, "posting.update", 0))
 	if err != nil {
-		if matcher.AsError(err) == nil {
+		if saperi.AsError(err) == nil {
 			s.pageFail(c, err)
 			return
 		}
@@ -333,15 +333,15 @@ func (s *Server) postingStatusSubmit(c *gin.Context) {
 	if cur == nil {
 		return
 	}
-	t := matcher.Transition(c.PostForm("action"))
+	t := saperi.Transition(c.PostForm("action"))
 	switch t {
-	case matcher.Pause, matcher.Resume, matcher.Close, matcher.Renew:
+	case saperi.Pause, saperi.Resume, saperi.Close, saperi.Renew:
 	default:
-		s.pageFail(c, matcher.Invalid("action", "ui.error.action", "unknown action"))
+		s.pageFail(c, saperi.Invalid("action", "ui.error.action", "unknown action"))
 		return
 	}
 	now := s.Now().UTC()
-	if _, err := s.Store.UpdatePosting(c.Request.Context(), cur.ID, func(p *matcher.Posting) error {
+	if _, err := s.Store.UpdatePosting(c.Request.Context(), cur.ID, func(p *saperi.Posting) error {
 		return p.Apply(t, now)
 	}, s.event(c, "posting."+string(t), 0)); err != nil {
 		s.pageFail(c, err)
@@ -353,10 +353,10 @@ func (s *Server) postingStatusSubmit(c *gin.Context) {
 
 // matchCard is a match as a person (or a desk) reads it.
 type matchCard struct {
-	M        *matcher.Match
-	Mine     *matcher.Posting // the reader's side (or the need, for desks)
-	Other    *matcher.Posting
-	Side     matcher.Side
+	M        *saperi.Match
+	Mine     *saperi.Posting // the reader's side (or the need, for desks)
+	Other    *saperi.Posting
+	Side     saperi.Side
 	Reasons  []string
 	Accepted bool // the reader's side has accepted
 	Contacts *struct {
@@ -369,7 +369,7 @@ type matchCard struct {
 
 func (s *Server) matchCards(c *gin.Context, profileID uint64) ([]matchCard, error) {
 	ctx := c.Request.Context()
-	posts, err := s.Store.ListPostings(ctx, matcher.PostingFilter{ProfileID: profileID, Limit: 500})
+	posts, err := s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: profileID, Limit: 500})
 	if err != nil {
 		return nil, err
 	}
@@ -391,14 +391,14 @@ func (s *Server) matchCards(c *gin.Context, profileID uint64) ([]matchCard, erro
 }
 
 // matchCard describes m for the side of profileID (the need side when 0).
-func (s *Server) matchCard(c *gin.Context, m *matcher.Match, profileID uint64, sh shares) matchCard {
+func (s *Server) matchCard(c *gin.Context, m *saperi.Match, profileID uint64, sh shares) matchCard {
 	ctx := c.Request.Context()
-	side := matcher.NeedSide
+	side := saperi.NeedSide
 	if profileID != 0 && m.OfferProfileID == profileID {
-		side = matcher.OfferSide
+		side = saperi.OfferSide
 	}
 	mine, other := m.NeedID, m.OfferID
-	if side == matcher.OfferSide {
+	if side == saperi.OfferSide {
 		mine, other = other, mine
 	}
 	ps, _ := s.Store.Postings(ctx, []uint64{mine, other})
@@ -411,11 +411,11 @@ func (s *Server) matchCard(c *gin.Context, m *matcher.Match, profileID uint64, s
 			card.Other = p
 		}
 	}
-	card.Accepted = (side == matcher.NeedSide && m.NeedAccepted) || (side == matcher.OfferSide && m.OfferAccepted)
-	card.CanAnswer = !card.Accepted && (m.State == matcher.Proposed || m.State == matcher.AcceptedNeed || m.State == matcher.AcceptedOffer)
+	card.Accepted = (side == saperi.NeedSide && m.NeedAccepted) || (side == saperi.OfferSide && m.OfferAccepted)
+	card.CanAnswer = !card.Accepted && (m.State == saperi.Proposed || m.State == saperi.AcceptedNeed || m.State == saperi.AcceptedOffer)
 	if v.Contacts != nil {
 		o := v.Contacts.Offer
-		if side == matcher.OfferSide {
+		if side == saperi.OfferSide {
 			o = v.Contacts.Need
 		}
 		card.OtherParty = &o
@@ -444,9 +444,9 @@ func (s *Server) answerSubmit(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	a := matcher.Action(c.PostForm("action"))
-	if a != matcher.Accept && a != matcher.Decline {
-		s.pageFail(c, matcher.Invalid("action", "ui.error.action", "unknown action"))
+	a := saperi.Action(c.PostForm("action"))
+	if a != saperi.Accept && a != saperi.Decline {
+		s.pageFail(c, saperi.Invalid("action", "ui.error.action", "unknown action"))
 		return
 	}
 	ctx := c.Request.Context()
@@ -464,7 +464,7 @@ func (s *Server) answerSubmit(c *gin.Context) {
 }
 
 // answer applies accept or decline for side, if the caller may.
-func (s *Server) answer(c *gin.Context, m *matcher.Match, a matcher.Action, side matcher.Side) error {
+func (s *Server) answer(c *gin.Context, m *saperi.Match, a saperi.Action, side saperi.Side) error {
 	ctx := c.Request.Context()
 	sh, err := s.shares(ctx)
 	if err != nil {
@@ -475,21 +475,21 @@ func (s *Server) answer(c *gin.Context, m *matcher.Match, a matcher.Action, side
 		return err
 	}
 	r.Side = side
-	if !matcher.Can(principal(c), matcher.Answer, r) {
+	if !saperi.Can(principal(c), saperi.Answer, r) {
 		return denied(principal(c))
 	}
 	onBehalf := m.NeedProfileID
-	if side == matcher.OfferSide {
+	if side == saperi.OfferSide {
 		onBehalf = m.OfferProfileID
 	}
 	if onBehalf == principal(c).ProfileID {
 		onBehalf = 0
 	}
 	now := s.Now().UTC()
-	got, err := s.Store.UpdateMatch(ctx, m.ID, func(m *matcher.Match) error {
+	got, err := s.Store.UpdateMatch(ctx, m.ID, func(m *saperi.Match) error {
 		return m.Apply(a, side, actor(c), "", now)
 	}, s.event(c, "match."+string(a), onBehalf))
-	if err == nil && got.State == matcher.Connected {
+	if err == nil && got.State == saperi.Connected {
 		s.Index.Notify()
 	}
 	return err

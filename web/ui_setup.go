@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 )
 
 // The first-run set-up page creates the first admin from the browser, for
@@ -21,7 +22,7 @@ func (s *Server) setupOpen(c *gin.Context) (bool, error) {
 	if s.SetupCode == "" {
 		return false, nil
 	}
-	admins, err := s.Store.Users(c.Request.Context(), matcher.RoleAdmin)
+	admins, err := s.Store.Users(c.Request.Context(), saperi.RoleAdmin)
 	return len(admins) == 0, err
 }
 
@@ -32,7 +33,7 @@ func (s *Server) setupPage(c *gin.Context) {
 		return
 	}
 	if !open {
-		s.pageFail(c, matcher.Errorf(matcher.ENOTFOUND, "ui.setup.closed", "set-up is done: log in"))
+		s.pageFail(c, saperi.Errorf(saperi.ENOTFOUND, "ui.setup.closed", "set-up is done: log in"))
 		return
 	}
 	s.render(c, http.StatusOK, "setup", "ui.setup.title", view{})
@@ -45,7 +46,7 @@ func (s *Server) setupSubmit(c *gin.Context) {
 		return
 	}
 	if !open {
-		s.pageFail(c, matcher.Errorf(matcher.ENOTFOUND, "ui.setup.closed", "set-up is done: log in"))
+		s.pageFail(c, saperi.Errorf(saperi.ENOTFOUND, "ui.setup.closed", "set-up is done: log in"))
 		return
 	}
 	_ = c.Request.ParseForm()
@@ -56,15 +57,15 @@ func (s *Server) setupSubmit(c *gin.Context) {
 			Errors: map[string]string{"code": l.T("ui.setup.bad_code", nil, "")}, Error: l.T("ui.form.fix", nil, "")})
 		return
 	}
-	hash, err := HashPassword(c.PostForm("password"))
-	var u *matcher.User
+	hash, err := auth.HashPassword(c.PostForm("password"))
+	var u *saperi.User
 	if err == nil {
-		u = &matcher.User{Email: matcher.NormalizeEmail(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("name")),
-			Role: matcher.RoleAdmin, Lang: l.Lang(), PasswordHash: hash, Created: s.Now().UTC()}
-		err = s.Store.CreateUser(c.Request.Context(), u, matcher.Event{At: s.Now().UTC(), Actor: "setup"})
+		u = &saperi.User{Email: saperi.NormalizeEmail(c.PostForm("email")), Name: strings.TrimSpace(c.PostForm("name")),
+			Role: saperi.RoleAdmin, Lang: l.Lang(), PasswordHash: hash, Created: s.Now().UTC()}
+		err = s.Store.CreateUser(c.Request.Context(), u, saperi.Event{At: s.Now().UTC(), Actor: "setup"})
 	}
 	if err != nil {
-		if matcher.AsError(err) == nil {
+		if saperi.AsError(err) == nil {
 			s.pageFail(c, err)
 			return
 		}

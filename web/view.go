@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -13,21 +15,21 @@ import (
 // reader may see them (the person who just typed them in, or the
 // counterpart of a connected match).
 type profileView struct {
-	ID        uint64              `json:"id"`
-	Kind      matcher.ProfileKind `json:"kind"`
-	Name      string              `json:"name"`
-	HubID     uint64              `json:"hub_id"`
-	Area      string              `json:"area"`
-	Point     *matcher.Point      `json:"point,omitempty"`
-	Languages []string            `json:"languages"`
-	Consent   matcher.Consent     `json:"consent"`
-	Story     string              `json:"story,omitempty"`
-	Contacts  *matcher.Contacts   `json:"contacts,omitempty"`
-	Created   time.Time           `json:"created"`
-	Updated   time.Time           `json:"updated"`
+	ID        uint64             `json:"id"`
+	Kind      saperi.ProfileKind `json:"kind"`
+	Name      string             `json:"name"`
+	HubID     uint64             `json:"hub_id"`
+	Area      string             `json:"area"`
+	Point     *saperi.Point      `json:"point,omitempty"`
+	Languages []string           `json:"languages"`
+	Consent   saperi.Consent     `json:"consent"`
+	Story     string             `json:"story,omitempty"`
+	Contacts  *saperi.Contacts   `json:"contacts,omitempty"`
+	Created   time.Time          `json:"created"`
+	Updated   time.Time          `json:"updated"`
 }
 
-func viewProfile(p *matcher.Profile, withContacts bool) profileView {
+func viewProfile(p *saperi.Profile, withContacts bool) profileView {
 	v := profileView{ID: p.ID, Kind: p.Kind, Name: p.Name, HubID: p.HubID, Area: p.Area, Point: p.Point,
 		Languages: p.Languages, Consent: p.Consent, Story: p.Story, Created: p.Created, Updated: p.Updated}
 	if v.Languages == nil {
@@ -42,22 +44,22 @@ func viewProfile(p *matcher.Profile, withContacts bool) profileView {
 
 // factorView is a breakdown factor with its reason in the reader's language.
 type factorView struct {
-	matcher.Factor
+	saperi.Factor
 	Reason string `json:"reason"`
 }
 
 // candidateView is one ranked candidate.
 type candidateView struct {
-	Posting   *matcher.Posting      `json:"posting"`
+	Posting   *saperi.Posting       `json:"posting"`
 	Score     float64               `json:"score"`
 	Breakdown map[string]factorView `json:"breakdown"`
-	Terms     []matcher.TermMatch   `json:"terms"`
+	Terms     []saperi.TermMatch    `json:"terms"`
 	// Reasons are the factors that speak for the candidate, strongest
 	// first, in plain words.
 	Reasons []string `json:"reasons"`
 }
 
-func viewBreakdown(l *Localizer, b matcher.Breakdown) (map[string]factorView, []string) {
+func viewBreakdown(l *locale.Localizer, b saperi.Breakdown) (map[string]factorView, []string) {
 	out := make(map[string]factorView, len(b))
 	type pro struct {
 		c float64
@@ -65,7 +67,7 @@ func viewBreakdown(l *Localizer, b matcher.Breakdown) (map[string]factorView, []
 	}
 	var pros []pro
 	for name, f := range b {
-		r := l.T(f.Key, l.args(f.Args), f.Key)
+		r := l.T(f.Key, l.Args(f.Args), f.Key)
 		out[name] = factorView{Factor: f, Reason: r}
 		if f.Value >= 0.6 && f.Weight > 0 {
 			pros = append(pros, pro{f.Contribution, r})
@@ -84,11 +86,11 @@ func viewBreakdown(l *Localizer, b matcher.Breakdown) (map[string]factorView, []
 	return out, reasons
 }
 
-func viewCandidate(l *Localizer, r matcher.Ranked) candidateView {
+func viewCandidate(l *locale.Localizer, r matcher.Ranked) candidateView {
 	b, reasons := viewBreakdown(l, withTermWords(l, r.Breakdown, r.Terms))
 	terms := r.Terms
 	if terms == nil {
-		terms = []matcher.TermMatch{}
+		terms = []saperi.TermMatch{}
 	}
 	return candidateView{Posting: r.Posting, Score: r.Score, Breakdown: b, Terms: terms, Reasons: reasons}
 }
@@ -96,15 +98,15 @@ func viewCandidate(l *Localizer, r matcher.Ranked) candidateView {
 // withTermWords returns b with the text reason's words spelled out in the
 // reader's language: a word met through a synonym reads "maestra ≈
 // insegnante (sinonimo)". b itself is not changed.
-func withTermWords(l *Localizer, b matcher.Breakdown, terms []matcher.TermMatch) matcher.Breakdown {
-	f, ok := b[matcher.FText]
+func withTermWords(l *locale.Localizer, b saperi.Breakdown, terms []saperi.TermMatch) saperi.Breakdown {
+	f, ok := b[saperi.FText]
 	if !ok || len(terms) == 0 {
 		return b
 	}
 	words := make([]string, len(terms))
 	for i, t := range terms {
 		words[i] = t.Word
-		if t.Via == matcher.ViaSynonym {
+		if t.Via == saperi.ViaSynonym {
 			words[i] = l.T("reason.term.synonym", map[string]any{"Word": t.Word, "Other": t.Other}, t.Word+" ≈ "+t.Other)
 		}
 	}
@@ -113,60 +115,25 @@ func withTermWords(l *Localizer, b matcher.Breakdown, terms []matcher.TermMatch)
 	args["Words"] = strings.Join(words, ", ")
 	f.Args = args
 	out := maps.Clone(b)
-	out[matcher.FText] = f
+	out[saperi.FText] = f
 	return out
 }
 
 // party is one side of a connected match as the other side sees it.
 type party struct {
-	ProfileID uint64           `json:"profile_id"`
-	Name      string           `json:"name"`
-	Contacts  matcher.Contacts `json:"contacts"`
+	ProfileID uint64          `json:"profile_id"`
+	Name      string          `json:"name"`
+	Contacts  saperi.Contacts `json:"contacts"`
 }
 
 // matchView is a match with its reasons and, once both sides accepted, the
 // contacts of both parties.
 type matchView struct {
-	*matcher.Match
+	*saperi.Match
 	Breakdown map[string]factorView `json:"breakdown"`
 	Reasons   []string              `json:"reasons"`
 	Contacts  *struct {
 		Need  party `json:"need"`
 		Offer party `json:"offer"`
 	} `json:"contacts,omitempty"`
-}
-
-// args translates the codes a reason carries (day and language codes)
-// into words of the reader's language.
-func (l *Localizer) args(in map[string]any) map[string]any {
-	if len(in) == 0 {
-		return in
-	}
-	out := make(map[string]any, len(in))
-	for k, v := range in {
-		out[k] = v
-		s, ok := v.(string)
-		if !ok || s == "" {
-			continue
-		}
-		switch k {
-		case "Days":
-			out[k] = l.list("day.", s)
-		case "Languages":
-			out[k] = l.list("lang.", s)
-		case "Mode":
-			out[k] = l.T("mode."+s, nil, s)
-		}
-	}
-	return out
-}
-
-// list translates each code of a comma-separated list.
-func (l *Localizer) list(prefix, codes string) string {
-	parts := strings.Split(codes, ",")
-	for i, p := range parts {
-		p = strings.TrimSpace(p)
-		parts[i] = l.T(prefix+p, nil, p)
-	}
-	return strings.Join(parts, ", ")
 }

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 	"github.com/saperi/saperi/store"
-	"github.com/saperi/saperi/web"
 	"golang.org/x/term"
 )
 
@@ -75,18 +75,18 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		hash, err := web.HashPassword(pw)
+		hash, err := auth.HashPassword(pw)
 		if err != nil {
 			return usageError{err}
 		}
 		now := time.Now().UTC()
-		u := &matcher.User{Email: matcher.NormalizeEmail(email), Name: strings.TrimSpace(name), Role: matcher.Role(role),
+		u := &saperi.User{Email: saperi.NormalizeEmail(email), Name: strings.TrimSpace(name), Role: saperi.Role(role),
 			HubID: uint64(hub), ProfileID: uint64(profile), Lang: lang, PasswordHash: hash, Created: now}
 		if u.Name == "" {
 			u.Name, _, _ = strings.Cut(u.Email, "@")
 		}
-		if err := db.CreateUser(ctx, u, matcher.Event{At: now, Actor: cliActor, OnBehalfOf: u.ProfileID}); err != nil {
-			if e := matcher.AsError(err); e != nil {
+		if err := db.CreateUser(ctx, u, saperi.Event{At: now, Actor: cliActor, OnBehalfOf: u.ProfileID}); err != nil {
+			if e := saperi.AsError(err); e != nil {
 				return usageError{errors.New(e.Message)}
 			}
 			return err
@@ -188,10 +188,10 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	now := time.Now().UTC()
 	switch action {
 	case "create":
-		t := &matcher.APIToken{Name: name, Role: matcher.Role(role), HubID: uint64(hub), CreatedBy: cliActor, Created: now}
-		secret, err := web.IssueToken(ctx, db, t, matcher.Event{At: now, Actor: cliActor})
+		t := &saperi.APIToken{Name: name, Role: saperi.Role(role), HubID: uint64(hub), CreatedBy: cliActor, Created: now}
+		secret, err := auth.IssueToken(ctx, db, t, saperi.Event{At: now, Actor: cliActor})
 		if err != nil {
-			if e := matcher.AsError(err); e != nil {
+			if e := saperi.AsError(err); e != nil {
 				return usageError{errors.New(e.Message)}
 			}
 			return err
@@ -219,7 +219,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return usageError{fmt.Errorf("token id %q is not a number", f.fs.Arg(0))}
 		}
-		if _, err := db.RevokeToken(ctx, id, now, matcher.Event{At: now, Actor: cliActor}); err != nil {
+		if _, err := db.RevokeToken(ctx, id, now, saperi.Event{At: now, Actor: cliActor}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Token %d revoked.\n", id)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/index"
 	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/store"
@@ -97,7 +98,7 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	if err != nil {
 		return nil, errors.Join(err, ix.Close(), db.Close())
 	}
-	ix.SetSynonyms(matcher.SynonymGroups(syns))
+	ix.SetSynonyms(saperi.SynonymGroups(syns))
 	sc := matcher.NewScorer(w)
 	sc.CoverageShare, sc.SynonymCredit = rel.coverage, rel.synonymCredit
 	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: sc, Pool: ec.Pool,
@@ -113,7 +114,7 @@ func (a *app) Close() error {
 // the background after a start (see matcher.Engine.Warm).
 func (a *app) warm(ctx context.Context, log *slog.Logger) {
 	start, n := time.Now(), 0
-	err := a.db.ScanPostings(ctx, 1000, func(ps []*matcher.Posting) error {
+	err := a.db.ScanPostings(ctx, 1000, func(ps []*saperi.Posting) error {
 		if n >= tokenCacheSize {
 			return errStopScan
 		}

@@ -23,8 +23,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/auth"
 	"github.com/saperi/saperi/demo"
-	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/web"
 )
 
@@ -295,7 +296,7 @@ func bench(ctx context.Context, dir string, ec engineConfig, bc benchConfig, log
 // each chunk and not timed.
 func benchIngest(ctx context.Context, a *app, gen *demo.Gen, bc benchConfig, rep *BenchReport, now time.Time, progress io.Writer) error {
 	var ingest time.Duration
-	hubs := make([]*matcher.Hub, 0, 10)
+	hubs := make([]*saperi.Hub, 0, 10)
 	for i := 0; i < 10; i++ {
 		h := gen.Hub(i)
 		if err := a.db.CreateHub(ctx, h); err != nil {
@@ -303,17 +304,17 @@ func benchIngest(ctx context.Context, a *app, gen *demo.Gen, bc benchConfig, rep
 		}
 		hubs = append(hubs, h)
 	}
-	ev := matcher.Event{At: now, Actor: "bench"}
+	ev := saperi.Event{At: now, Actor: "bench"}
 	for done := 0; done < bc.postings; {
 		n := min(bc.chunk, bc.postings-done)
-		profiles := make([]*matcher.Profile, max(1, n/4))
+		profiles := make([]*saperi.Profile, max(1, n/4))
 		for i := range profiles {
 			profiles[i] = gen.Profile(hubs[i%len(hubs)].ID)
 		}
 		if err := a.db.ImportProfiles(ctx, profiles, ev); err != nil {
 			return err
 		}
-		posts := make([]*matcher.Posting, n)
+		posts := make([]*saperi.Posting, n)
 		for i := range posts {
 			posts[i] = gen.Posting(profiles[i%len(profiles)])
 		}
@@ -367,8 +368,8 @@ func benchWrites(ctx context.Context, a *app, bc benchConfig, now time.Time) (fl
 	if err != nil || len(profiles) == 0 {
 		return 0, fmt.Errorf("write phase: no profiles: %w", err)
 	}
-	tok := &matcher.APIToken{Name: "bench", Role: matcher.RoleAdmin, CreatedBy: "bench", Created: now}
-	secret, err := web.IssueToken(ctx, a.db, tok, matcher.Event{At: now, Actor: "bench"})
+	tok := &saperi.APIToken{Name: "bench", Role: saperi.RoleAdmin, CreatedBy: "bench", Created: now}
+	secret, err := auth.IssueToken(ctx, a.db, tok, saperi.Event{At: now, Actor: "bench"})
 	if err != nil {
 		return 0, err
 	}
@@ -429,7 +430,7 @@ func exportBench(ctx context.Context, a *app, bc benchConfig, now time.Time) err
 	defer pf.Close()
 	w := csv.NewWriter(pf)
 	_ = w.Write([]string{"id", "kind", "title", "description", "category", "area", "lat", "lon", "status"})
-	err = a.db.ScanPostings(ctx, 5000, func(ps []*matcher.Posting) error {
+	err = a.db.ScanPostings(ctx, 5000, func(ps []*saperi.Posting) error {
 		for _, p := range ps {
 			lat, lon := "", ""
 			if p.Point != nil {
@@ -490,7 +491,7 @@ func loadPlaces(path string) ([]demo.Place, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geodata %s: %w", path, err)
 	}
-	torino := matcher.Point{Lat: 45.0703, Lon: 7.6869}
+	torino := saperi.Point{Lat: 45.0703, Lon: 7.6869}
 	var out []demo.Place
 	for i, r := range rows {
 		if i == 0 || len(r) < 7 || r[2] != "TO" || r[1] == "Torino" {
@@ -501,7 +502,7 @@ func loadPlaces(path string) ([]demo.Place, error) {
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("geodata %s line %d: bad coordinates", path, i+1)
 		}
-		if matcher.DistanceKm(torino, matcher.Point{Lat: lat, Lon: lon}) <= 20 {
+		if saperi.DistanceKm(torino, saperi.Point{Lat: lat, Lon: lon}) <= 20 {
 			out = append(out, demo.Place{Name: r[1], Lat: lat, Lon: lon})
 		}
 	}

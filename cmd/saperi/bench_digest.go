@@ -9,10 +9,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/demo"
 	"github.com/saperi/saperi/digest"
+	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/matcher"
-	"github.com/saperi/saperi/web"
 )
 
 // DigestBench is the weekly run measured by the digest phase.
@@ -59,10 +60,10 @@ func benchDigest(ctx context.Context, dir string, ec engineConfig, bc benchConfi
 		}
 		hubs = append(hubs, h.ID)
 	}
-	ev := matcher.Event{At: now, Actor: "bench"}
+	ev := saperi.Event{At: now, Actor: "bench"}
 	for done := 0; done < bc.people; {
 		n := min(bc.chunk, bc.people-done)
-		ps := make([]*matcher.Profile, n)
+		ps := make([]*saperi.Profile, n)
 		for i := range ps {
 			ps[i] = gen.Profile(hubs[(done+i)%len(hubs)])
 			if (done+i)%10 < 7 {
@@ -72,7 +73,7 @@ func benchDigest(ctx context.Context, dir string, ec engineConfig, bc benchConfi
 		if err := a.db.ImportProfiles(ctx, ps, ev); err != nil {
 			return nil, err
 		}
-		posts := make([]*matcher.Posting, n)
+		posts := make([]*saperi.Posting, n)
 		for i, p := range ps {
 			posts[i] = gen.Posting(p)
 		}
@@ -110,7 +111,7 @@ func benchDigest(ctx context.Context, dir string, ec engineConfig, bc benchConfi
 	fmt.Fprintf(progress, "bench: digest: %d proposals stored in %.1f s\n", rep.Proposals, rep.StoreS)
 
 	lap = time.Now()
-	cat, err := web.NewCatalog()
+	cat, err := locale.New()
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +120,7 @@ func benchDigest(ctx context.Context, dir string, ec engineConfig, bc benchConfi
 	if err := run.Init(ctx); err != nil {
 		return nil, err
 	}
-	dr, err := run.Run(ctx, digest.Options{Week: matcher.ISOWeek(now)})
+	dr, err := run.Run(ctx, digest.Options{Week: saperi.ISOWeek(now)})
 	if err != nil {
 		return nil, err
 	}

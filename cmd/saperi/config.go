@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/index"
 	"github.com/saperi/saperi/matcher"
 )
@@ -166,15 +167,15 @@ func parseWeights(s string) (matcher.Weights, error) {
 		return w, nil
 	}
 	fields := map[string]*float64{
-		matcher.FText: &w.Text, matcher.FCategory: &w.Category, matcher.FProximity: &w.Proximity,
-		matcher.FAvailability: &w.Availability, matcher.FLanguage: &w.Language, matcher.FMode: &w.Mode,
-		matcher.FFreshness: &w.Freshness, matcher.FLoad: &w.Load,
+		saperi.FText: &w.Text, saperi.FCategory: &w.Category, saperi.FProximity: &w.Proximity,
+		saperi.FAvailability: &w.Availability, saperi.FLanguage: &w.Language, saperi.FMode: &w.Mode,
+		saperi.FFreshness: &w.Freshness, saperi.FLoad: &w.Load,
 	}
 	for _, part := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 		p := fields[strings.TrimSpace(k)]
 		if !ok || p == nil {
-			return w, usageError{fmt.Errorf("--weights: %q is not name=value with a name among %s", part, strings.Join(matcher.Features, ", "))}
+			return w, usageError{fmt.Errorf("--weights: %q is not name=value with a name among %s", part, strings.Join(saperi.Features, ", "))}
 		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil {

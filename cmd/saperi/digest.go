@@ -10,9 +10,10 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Rome in a static binary without the system's zoneinfo
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/digest"
+	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/matcher"
-	"github.com/saperi/saperi/web"
 )
 
 // mailConfig configures mail: SMTP (or the outbox folder when no host is
@@ -62,7 +63,7 @@ func (c *mailConfig) check() error {
 // newRunner wires the digest runner: the store, SMTP or the outbox folder,
 // the web catalogs.
 func newRunner(ctx context.Context, a *app, data string, mc mailConfig, log *slog.Logger) (*digest.Runner, error) {
-	cat, err := web.NewCatalog()
+	cat, err := locale.New()
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +174,7 @@ func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if week != "" {
-		if _, err := matcher.WeekStart(week, time.UTC); err != nil {
+		if _, err := saperi.WeekStart(week, time.UTC); err != nil {
 			return usageError{fmt.Errorf("--week %q: write it like 2026-W48", week)}
 		}
 	}

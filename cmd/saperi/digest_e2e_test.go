@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/digest/digesttest"
-	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/store"
 )
 
@@ -82,7 +82,7 @@ func TestDigestKillNine(t *testing.T) {
 		t.Fatalf("%d records, %d mails before the kill: the kill was not mid-run", len(recs), first)
 	}
 	for _, r := range recs {
-		if r.State != matcher.SendSent {
+		if r.State != saperi.SendSent {
 			t.Errorf("%s is %s", r.Key, r.State)
 		}
 		if got[strings.ToLower(r.To)] != 1 {

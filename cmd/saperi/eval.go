@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -137,7 +138,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if !cold {
 		// As a server does in the background after it starts.
-		if err := a.db.ScanPostings(ctx, 1000, func(ps []*matcher.Posting) error {
+		if err := a.db.ScanPostings(ctx, 1000, func(ps []*saperi.Posting) error {
 			a.engine.Warm(ctx, ps, now)
 			return nil
 		}); err != nil {
@@ -155,7 +156,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		need := evalNeed(q.Query, needer, now)
-		if err := a.db.CreatePosting(ctx, need, matcher.Event{At: now, Actor: "eval"}); err != nil {
+		if err := a.db.CreatePosting(ctx, need, saperi.Event{At: now, Actor: "eval"}); err != nil {
 			return fmt.Errorf("query %s: %w", q.QID, err)
 		}
 		start := time.Now()
@@ -221,29 +222,29 @@ func topTitles(r []matcher.Ranked, n int) []string {
 // organisation and creates the profile the needs belong to. It returns the
 // corpus id of each offer's posting id.
 func loadEvalCorpus(ctx context.Context, a *app, docs []evalDoc, now time.Time) (map[uint64]string, uint64, error) {
-	hub := &matcher.Hub{Name: "Valutazione", Neighbors: []uint64{}, Created: now}
+	hub := &saperi.Hub{Name: "Valutazione", Neighbors: []uint64{}, Created: now}
 	if err := a.db.CreateHub(ctx, hub); err != nil {
 		return nil, 0, err
 	}
-	ev := matcher.Event{At: now, Actor: "eval"}
-	mk := func(name string, kind matcher.ProfileKind) (*matcher.Profile, error) {
-		p := &matcher.Profile{Kind: kind, Name: name, HubID: hub.ID, Languages: []string{"it"}, Created: now, Updated: now,
-			Consent: matcher.Consent{Text: "evaluation data", Version: "eval", At: now, By: matcher.ConsentSelf}}
+	ev := saperi.Event{At: now, Actor: "eval"}
+	mk := func(name string, kind saperi.ProfileKind) (*saperi.Profile, error) {
+		p := &saperi.Profile{Kind: kind, Name: name, HubID: hub.ID, Languages: []string{"it"}, Created: now, Updated: now,
+			Consent: saperi.Consent{Text: "evaluation data", Version: "eval", At: now, By: saperi.ConsentSelf}}
 		return p, a.db.CreateProfile(ctx, p, ev)
 	}
-	offerer, err := mk("Offerte di valutazione", matcher.Organisation)
+	offerer, err := mk("Offerte di valutazione", saperi.Organisation)
 	if err != nil {
 		return nil, 0, err
 	}
-	needer, err := mk("Richieste di valutazione", matcher.Resident)
+	needer, err := mk("Richieste di valutazione", saperi.Resident)
 	if err != nil {
 		return nil, 0, err
 	}
-	posts := make([]*matcher.Posting, len(docs))
+	posts := make([]*saperi.Posting, len(docs))
 	for i, d := range docs {
 		title, rest := splitTitle(d.Title, 120)
-		p := &matcher.Posting{Kind: matcher.Offer, Title: title, Description: strings.TrimSpace(rest + " " + d.Text),
-			Mode: matcher.Remote, Created: now, Updated: now}
+		p := &saperi.Posting{Kind: saperi.Offer, Title: title, Description: strings.TrimSpace(rest + " " + d.Text),
+			Mode: saperi.Remote, Created: now, Updated: now}
 		p.Inherit(offerer)
 		p.Normalize(now)
 		if utf8.RuneCountInString(p.Description) > 4000 {
@@ -278,10 +279,10 @@ func splitTitle(t string, max int) (string, string) {
 	return strings.TrimSpace(string(r[:cut])), strings.TrimSpace(strings.TrimLeft(string(r[cut:]), "/"))
 }
 
-func evalNeed(text string, owner uint64, now time.Time) *matcher.Posting {
+func evalNeed(text string, owner uint64, now time.Time) *saperi.Posting {
 	title, rest := splitTitle(text, 120)
-	p := &matcher.Posting{Kind: matcher.Need, ProfileID: owner, Title: title, Description: rest,
-		Mode: matcher.Remote, Languages: []string{"it"}, Created: now, Updated: now}
+	p := &saperi.Posting{Kind: saperi.Need, ProfileID: owner, Title: title, Description: rest,
+		Mode: saperi.Remote, Languages: []string{"it"}, Created: now, Updated: now}
 	p.Normalize(now)
 	return p
 }

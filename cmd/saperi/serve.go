@@ -16,8 +16,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/demo"
-	"github.com/saperi/saperi/matcher"
 	"github.com/saperi/saperi/web"
 )
 
@@ -67,7 +67,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// First run: no admin yet. A one-time code opens /setup (for
 	// installations without a shell); it dies with the process.
 	var setupCode string
-	if admins, err := a.db.Users(ctx, matcher.RoleAdmin); err != nil {
+	if admins, err := a.db.Users(ctx, saperi.RoleAdmin); err != nil {
 		return err
 	} else if len(admins) == 0 {
 		var b [6]byte
@@ -89,8 +89,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go func() { defer wg.Done(); fn() }()
 	}
 	var (
-		connected func(context.Context, *matcher.Match) error
-		reset     func(context.Context, *matcher.User) error
+		connected func(context.Context, *saperi.Match) error
+		reset     func(context.Context, *saperi.User) error
 	)
 	if digests {
 		n, err := startMail(bg, a, c.Data, mc, log, goBG)

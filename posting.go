@@ -1,4 +1,4 @@
-package matcher
+package saperi
 
 import (
 	"math"
@@ -296,7 +296,7 @@ func (p *Posting) Apply(t Transition, now time.Time) error {
 // help needs both within the smaller of the two maximum distances. Unknown
 // points are treated as reachable within the same area.
 func Reachable(a, b *Posting) (ok bool, km float64, remote bool) {
-	if canRemote(a.Mode) && canRemote(b.Mode) {
+	if a.Mode.CanRemote() && b.Mode.CanRemote() {
 		remote = true
 	}
 	inPerson := a.Mode != Remote && b.Mode != Remote
@@ -313,7 +313,8 @@ func Reachable(a, b *Posting) (ok bool, km float64, remote bool) {
 	return remote, -1, remote
 }
 
-func canRemote(m Mode) bool { return m == Remote || m == Either }
+// CanRemote reports whether mode m allows meeting at a distance.
+func (m Mode) CanRemote() bool { return m == Remote || m == Either }
 
 // RadiusKm is how far p's owner will go in person: MaxDistanceKm, or the
 // default when unset.

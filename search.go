@@ -1,4 +1,4 @@
-package matcher
+package saperi
 
 // SearchFilter narrows a full-text search of postings. Zero fields do not
 // filter, except Status, which defaults to open. From and Size page the
@@ -11,4 +11,12 @@ type SearchFilter struct {
 	HubID    uint64
 	From     int
 	Size     int
+}
+
+// Change is an entry of the store's outbox: posting PostingID was written
+// (created, updated or erased) and the index must catch up. Seq orders the
+// entries; an entry is removed only after the index has applied it.
+type Change struct {
+	Seq       uint64
+	PostingID uint64
 }

@@ -1,4 +1,4 @@
-package matcher
+package saperi
 
 // Category is an entry of the small, editable taxonomy postings are filed
 // under. ID is a stable slug; names are per language.

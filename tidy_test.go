@@ -1,10 +1,10 @@
-package matcher_test
+package saperi_test
 
 import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestTextRejectsControlAndInvisible(t *testing.T) {
@@ -22,13 +22,13 @@ func TestTextRejectsControlAndInvisible(t *testing.T) {
 		{"two visible", "TV", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := &matcher.Posting{Kind: matcher.Need, ProfileID: 1, Title: c.title}
+			p := &saperi.Posting{Kind: saperi.Need, ProfileID: 1, Title: c.title}
 			p.Normalize(now)
-			err := p.Validate(matcher.DefaultCategories, now)
+			err := p.Validate(saperi.DefaultCategories, now)
 			if (err == nil) != c.ok {
 				t.Fatalf("Validate(%q) = %v, want ok=%v", c.title, err, c.ok)
 			}
-			if err != nil && (matcher.ErrorCode(err) != matcher.EINVALID || matcher.AsError(err).Field != "title") {
+			if err != nil && (saperi.ErrorCode(err) != saperi.EINVALID || saperi.AsError(err).Field != "title") {
 				t.Fatalf("error %v does not name the title", err)
 			}
 		})
@@ -36,7 +36,7 @@ func TestTextRejectsControlAndInvisible(t *testing.T) {
 }
 
 func TestTidyDoesNotFillDefaults(t *testing.T) {
-	p := &matcher.Posting{Title: "  Ripetizioni  ", Tags: []string{"Mate", "mate", " "}, Point: &matcher.Point{Lat: 45.0712345, Lon: 7.6867891}}
+	p := &saperi.Posting{Title: "  Ripetizioni  ", Tags: []string{"Mate", "mate", " "}, Point: &saperi.Point{Lat: 45.0712345, Lon: 7.6867891}}
 	p.Tidy()
 	if p.Title != "Ripetizioni" || len(p.Tags) != 1 || p.Tags[0] != "mate" {
 		t.Fatalf("tidy = %+v", p)
@@ -50,7 +50,7 @@ func TestTidyDoesNotFillDefaults(t *testing.T) {
 }
 
 func TestProfileNormalizeApproximatesPoint(t *testing.T) {
-	p := &matcher.Profile{Name: " Maria ", Point: &matcher.Point{Lat: 45.0849999, Lon: 7.6861234}}
+	p := &saperi.Profile{Name: " Maria ", Point: &saperi.Point{Lat: 45.0849999, Lon: 7.6861234}}
 	p.Normalize()
 	if p.Name != "Maria" || p.Point.Lat != 45.085 || p.Point.Lon != 7.686 || p.Languages == nil {
 		t.Fatalf("normalize = %+v %+v", p, p.Point)
@@ -60,14 +60,14 @@ func TestProfileNormalizeApproximatesPoint(t *testing.T) {
 func TestHubNeighbors(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		h    matcher.Hub
+		h    saperi.Hub
 		ok   bool
 	}{
-		{"none", matcher.Hub{Name: "Porta Palazzo"}, true},
-		{"distinct", matcher.Hub{Name: "Porta Palazzo", Neighbors: []uint64{2, 3}}, true},
-		{"zero", matcher.Hub{Name: "Porta Palazzo", Neighbors: []uint64{0}}, false},
-		{"duplicate", matcher.Hub{Name: "Porta Palazzo", Neighbors: []uint64{2, 2}}, false},
-		{"itself", matcher.Hub{ID: 4, Name: "Porta Palazzo", Neighbors: []uint64{4}}, false},
+		{"none", saperi.Hub{Name: "Porta Palazzo"}, true},
+		{"distinct", saperi.Hub{Name: "Porta Palazzo", Neighbors: []uint64{2, 3}}, true},
+		{"zero", saperi.Hub{Name: "Porta Palazzo", Neighbors: []uint64{0}}, false},
+		{"duplicate", saperi.Hub{Name: "Porta Palazzo", Neighbors: []uint64{2, 2}}, false},
+		{"itself", saperi.Hub{ID: 4, Name: "Porta Palazzo", Neighbors: []uint64{4}}, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.h.Validate()

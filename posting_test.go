@@ -1,4 +1,4 @@
-package matcher_test
+package saperi_test
 
 import (
 	"encoding/json"
@@ -7,30 +7,30 @@ import (
 	"testing"
 	"time"
 
-	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi"
 )
 
 func TestPostingNormalize(t *testing.T) {
 	t.Run("defaults", func(t *testing.T) {
-		p := matcher.Posting{
+		p := saperi.Posting{
 			Title:    "  Cerco aiuto  ",
 			Category: " Scuola ",
 			Area:     " Aurora ",
 			Tags:     []string{" Matematica", "matematica", "", "  ", "Compiti"},
 		}
 		p.Normalize(now)
-		want := matcher.Posting{
+		want := saperi.Posting{
 			Title:         "Cerco aiuto",
 			Category:      "scuola",
 			Area:          "Aurora",
 			Tags:          []string{"matematica", "compiti"},
-			Slots:         []matcher.Slot{},
+			Slots:         []saperi.Slot{},
 			Languages:     []string{},
-			Mode:          matcher.InPerson,
-			MaxDistanceKm: matcher.DefaultMaxDistanceKm,
-			Capacity:      matcher.DefaultCapacity,
-			Status:        matcher.Open,
-			Expires:       now.Add(matcher.DefaultTTL),
+			Mode:          saperi.InPerson,
+			MaxDistanceKm: saperi.DefaultMaxDistanceKm,
+			Capacity:      saperi.DefaultCapacity,
+			Status:        saperi.Open,
+			Expires:       now.Add(saperi.DefaultTTL),
 			Created:       now,
 		}
 		if !reflect.DeepEqual(p, want) {
@@ -39,16 +39,16 @@ func TestPostingNormalize(t *testing.T) {
 	})
 	t.Run("keeps what is set", func(t *testing.T) {
 		exp, created := now.Add(10*24*time.Hour), now.Add(-time.Hour)
-		p := matcher.Posting{Mode: matcher.Remote, MaxDistanceKm: 7, Capacity: 9, Status: matcher.Paused,
+		p := saperi.Posting{Mode: saperi.Remote, MaxDistanceKm: 7, Capacity: 9, Status: saperi.Paused,
 			Expires: exp, Created: created, Languages: []string{"fr"}}
 		p.Normalize(now)
-		if p.Mode != matcher.Remote || p.MaxDistanceKm != 7 || p.Capacity != 9 || p.Status != matcher.Paused ||
+		if p.Mode != saperi.Remote || p.MaxDistanceKm != 7 || p.Capacity != 9 || p.Status != saperi.Paused ||
 			!p.Expires.Equal(exp) || !p.Created.Equal(created) || !reflect.DeepEqual(p.Languages, []string{"fr"}) {
 			t.Errorf("Normalize overwrote set fields: %+v", p)
 		}
 	})
 	t.Run("lists encode as arrays", func(t *testing.T) {
-		var p matcher.Posting
+		var p saperi.Posting
 		p.Normalize(now)
 		b, err := json.Marshal(p)
 		if err != nil {
@@ -62,7 +62,7 @@ func TestPostingNormalize(t *testing.T) {
 	})
 	t.Run("does not alias the caller's tags", func(t *testing.T) {
 		in := []string{"B", "a"}
-		p := matcher.Posting{Tags: in}
+		p := saperi.Posting{Tags: in}
 		p.Normalize(now)
 		if in[0] != "B" {
 			t.Errorf("caller's slice changed to %v", in)
@@ -74,7 +74,7 @@ func TestPostingInherit(t *testing.T) {
 	owner := validProfile()
 	owner.ID, owner.HubID = 7, 3
 	t.Run("fills blanks", func(t *testing.T) {
-		var p matcher.Posting
+		var p saperi.Posting
 		p.Inherit(owner)
 		if p.ProfileID != 7 || p.HubID != 3 || p.Area != owner.Area || p.Point == nil ||
 			*p.Point != *owner.Point || !reflect.DeepEqual(p.Languages, owner.Languages) {
@@ -87,7 +87,7 @@ func TestPostingInherit(t *testing.T) {
 		}
 	})
 	t.Run("keeps its own", func(t *testing.T) {
-		p := matcher.Posting{Area: "Vanchiglia", Point: north(5), Languages: []string{"ar"}}
+		p := saperi.Posting{Area: "Vanchiglia", Point: north(5), Languages: []string{"ar"}}
 		p.Inherit(owner)
 		if p.Area != "Vanchiglia" || *p.Point != *north(5) || p.Languages[0] != "ar" {
 			t.Errorf("Inherit overwrote: %+v", p)
@@ -97,22 +97,22 @@ func TestPostingInherit(t *testing.T) {
 
 func TestPostingStatusAt(t *testing.T) {
 	tests := []struct {
-		status  matcher.Status
+		status  saperi.Status
 		expires time.Duration // from now
-		want    matcher.Status
+		want    saperi.Status
 	}{
-		{matcher.Open, time.Hour, matcher.Open},
-		{matcher.Open, 0, matcher.Expired},
-		{matcher.Open, -time.Hour, matcher.Expired},
-		{matcher.Paused, time.Hour, matcher.Paused},
-		{matcher.Paused, -time.Hour, matcher.Expired},
-		{matcher.Matched, -time.Hour, matcher.Matched},
-		{matcher.Closed, -time.Hour, matcher.Closed},
-		{matcher.Expired, time.Hour, matcher.Expired},
+		{saperi.Open, time.Hour, saperi.Open},
+		{saperi.Open, 0, saperi.Expired},
+		{saperi.Open, -time.Hour, saperi.Expired},
+		{saperi.Paused, time.Hour, saperi.Paused},
+		{saperi.Paused, -time.Hour, saperi.Expired},
+		{saperi.Matched, -time.Hour, saperi.Matched},
+		{saperi.Closed, -time.Hour, saperi.Closed},
+		{saperi.Expired, time.Hour, saperi.Expired},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.status)+"/"+tt.expires.String(), func(t *testing.T) {
-			p := matcher.Posting{Status: tt.status, Expires: now.Add(tt.expires)}
+			p := saperi.Posting{Status: tt.status, Expires: now.Add(tt.expires)}
 			if got := p.StatusAt(now); got != tt.want {
 				t.Errorf("StatusAt = %s, want %s", got, tt.want)
 			}
@@ -124,35 +124,35 @@ func TestPostingApply(t *testing.T) {
 	later := now.Add(5 * 24 * time.Hour)
 	tests := []struct {
 		name     string
-		status   matcher.Status
+		status   saperi.Status
 		expires  time.Time
-		tr       matcher.Transition
-		want     matcher.Status // status after; "" when refused
-		wantCode string         // code when refused
+		tr       saperi.Transition
+		want     saperi.Status // status after; "" when refused
+		wantCode string        // code when refused
 	}{
-		{"pause open", matcher.Open, later, matcher.Pause, matcher.Paused, ""},
-		{"pause paused", matcher.Paused, later, matcher.Pause, "", matcher.ECONFLICT},
-		{"pause closed", matcher.Closed, later, matcher.Pause, "", matcher.ECONFLICT},
-		{"pause past expiry", matcher.Open, now.Add(-time.Minute), matcher.Pause, "", matcher.ECONFLICT},
-		{"pause matched", matcher.Matched, later, matcher.Pause, "", matcher.ECONFLICT},
-		{"resume paused", matcher.Paused, later, matcher.Resume, matcher.Open, ""},
-		{"resume open", matcher.Open, later, matcher.Resume, "", matcher.ECONFLICT},
-		{"resume paused past expiry", matcher.Paused, now.Add(-time.Minute), matcher.Resume, "", matcher.ECONFLICT},
-		{"close open", matcher.Open, later, matcher.Close, matcher.Closed, ""},
-		{"close paused", matcher.Paused, later, matcher.Close, matcher.Closed, ""},
-		{"close matched", matcher.Matched, later, matcher.Close, matcher.Closed, ""},
-		{"close expired", matcher.Expired, now.Add(-time.Hour), matcher.Close, matcher.Closed, ""},
-		{"close closed", matcher.Closed, later, matcher.Close, "", matcher.ECONFLICT},
-		{"renew open", matcher.Open, later, matcher.Renew, matcher.Open, ""},
-		{"renew past expiry", matcher.Open, now.Add(-time.Hour), matcher.Renew, matcher.Open, ""},
-		{"renew expired", matcher.Expired, now.Add(-time.Hour), matcher.Renew, matcher.Open, ""},
-		{"renew paused", matcher.Paused, later, matcher.Renew, matcher.Open, ""},
-		{"renew closed", matcher.Closed, later, matcher.Renew, "", matcher.ECONFLICT},
-		{"unknown action", matcher.Open, later, "delete", "", matcher.EINVALID},
+		{"pause open", saperi.Open, later, saperi.Pause, saperi.Paused, ""},
+		{"pause paused", saperi.Paused, later, saperi.Pause, "", saperi.ECONFLICT},
+		{"pause closed", saperi.Closed, later, saperi.Pause, "", saperi.ECONFLICT},
+		{"pause past expiry", saperi.Open, now.Add(-time.Minute), saperi.Pause, "", saperi.ECONFLICT},
+		{"pause matched", saperi.Matched, later, saperi.Pause, "", saperi.ECONFLICT},
+		{"resume paused", saperi.Paused, later, saperi.Resume, saperi.Open, ""},
+		{"resume open", saperi.Open, later, saperi.Resume, "", saperi.ECONFLICT},
+		{"resume paused past expiry", saperi.Paused, now.Add(-time.Minute), saperi.Resume, "", saperi.ECONFLICT},
+		{"close open", saperi.Open, later, saperi.Close, saperi.Closed, ""},
+		{"close paused", saperi.Paused, later, saperi.Close, saperi.Closed, ""},
+		{"close matched", saperi.Matched, later, saperi.Close, saperi.Closed, ""},
+		{"close expired", saperi.Expired, now.Add(-time.Hour), saperi.Close, saperi.Closed, ""},
+		{"close closed", saperi.Closed, later, saperi.Close, "", saperi.ECONFLICT},
+		{"renew open", saperi.Open, later, saperi.Renew, saperi.Open, ""},
+		{"renew past expiry", saperi.Open, now.Add(-time.Hour), saperi.Renew, saperi.Open, ""},
+		{"renew expired", saperi.Expired, now.Add(-time.Hour), saperi.Renew, saperi.Open, ""},
+		{"renew paused", saperi.Paused, later, saperi.Renew, saperi.Open, ""},
+		{"renew closed", saperi.Closed, later, saperi.Renew, "", saperi.ECONFLICT},
+		{"unknown action", saperi.Open, later, "delete", "", saperi.EINVALID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := matcher.Posting{Status: tt.status, Expires: tt.expires, Updated: now.Add(-time.Hour)}
+			p := saperi.Posting{Status: tt.status, Expires: tt.expires, Updated: now.Add(-time.Hour)}
 			before := p
 			err := p.Apply(tt.tr, now)
 			if tt.want == "" {
@@ -172,13 +172,13 @@ func TestPostingApply(t *testing.T) {
 				t.Errorf("Updated = %v, want now", p.Updated)
 			}
 			wantExp := tt.expires
-			if tt.tr == matcher.Renew {
-				wantExp = now.Add(matcher.DefaultTTL)
+			if tt.tr == saperi.Renew {
+				wantExp = now.Add(saperi.DefaultTTL)
 			}
 			if !p.Expires.Equal(wantExp) {
 				t.Errorf("Expires = %v, want %v", p.Expires, wantExp)
 			}
-			if p.Status == matcher.Open && p.StatusAt(now) != matcher.Open {
+			if p.Status == saperi.Open && p.StatusAt(now) != saperi.Open {
 				t.Errorf("reopened posting is %s as of now", p.StatusAt(now))
 			}
 		})
@@ -186,23 +186,23 @@ func TestPostingApply(t *testing.T) {
 }
 
 func TestKindOpposite(t *testing.T) {
-	if matcher.Offer.Opposite() != matcher.Need || matcher.Need.Opposite() != matcher.Offer {
+	if saperi.Offer.Opposite() != saperi.Need || saperi.Need.Opposite() != saperi.Offer {
 		t.Error("Opposite does not swap offer and need")
 	}
 }
 
 func TestReachable(t *testing.T) {
 	const (
-		in     = matcher.InPerson
-		remote = matcher.Remote
-		either = matcher.Either
+		in     = saperi.InPerson
+		remote = saperi.Remote
+		either = saperi.Either
 	)
 	type want struct {
 		ok, remote bool
 	}
 	tests := []struct {
 		name       string
-		ma, mb     matcher.Mode
+		ma, mb     saperi.Mode
 		near, far  want // points 1 km and 10 km apart, radius 3 km
 		area, away want // same area / different areas, no points
 	}{
@@ -213,13 +213,13 @@ func TestReachable(t *testing.T) {
 		{"remote/either", remote, either, want{true, true}, want{true, true}, want{true, true}, want{true, true}},
 		{"either/either", either, either, want{true, false}, want{true, true}, want{true, false}, want{true, true}},
 	}
-	check := func(t *testing.T, a, b *matcher.Posting, w want, wantKm float64) {
+	check := func(t *testing.T, a, b *saperi.Posting, w want, wantKm float64) {
 		t.Helper()
 		for _, dir := range []struct {
 			name string
-			x, y *matcher.Posting
+			x, y *saperi.Posting
 		}{{"a→b", a, b}, {"b→a", b, a}} {
-			ok, km, rem := matcher.Reachable(dir.x, dir.y)
+			ok, km, rem := saperi.Reachable(dir.x, dir.y)
 			if ok != w.ok || rem != w.remote {
 				t.Errorf("%s: Reachable = (%v, remote %v), want (%v, remote %v)", dir.name, ok, rem, w.ok, w.remote)
 			}
@@ -228,8 +228,8 @@ func TestReachable(t *testing.T) {
 			}
 		}
 	}
-	mk := func(m matcher.Mode, area string, pt *matcher.Point) *matcher.Posting {
-		return &matcher.Posting{Mode: m, Area: area, Point: pt, MaxDistanceKm: 3}
+	mk := func(m saperi.Mode, area string, pt *saperi.Point) *saperi.Posting {
+		return &saperi.Posting{Mode: m, Area: area, Point: pt, MaxDistanceKm: 3}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -259,8 +259,8 @@ func TestReachable(t *testing.T) {
 		check(t, a, b, want{true, false}, 3)
 	})
 	t.Run("zero radius means default", func(t *testing.T) {
-		a, b := mk(in, "", north(0)), mk(in, "", north(matcher.DefaultMaxDistanceKm-0.5))
+		a, b := mk(in, "", north(0)), mk(in, "", north(saperi.DefaultMaxDistanceKm-0.5))
 		a.MaxDistanceKm, b.MaxDistanceKm = 0, 0
-		check(t, a, b, want{true, false}, matcher.DefaultMaxDistanceKm-0.5)
+		check(t, a, b, want{true, false}, saperi.DefaultMaxDistanceKm-0.5)
 	})
 }

@@ -1,4 +1,4 @@
-package matcher
+package saperi
 
 import (
 	"strings"
@@ -104,7 +104,7 @@ type MatchEvent struct {
 
 // NewMatch proposes need × offer. It checks that the kinds are right, that
 // the owners differ and that both postings are open.
-func NewMatch(need, offer *Posting, r Ranked, proposedBy, actor string, now time.Time) (*Match, error) {
+func NewMatch(need, offer *Posting, r Scored, proposedBy, actor string, now time.Time) (*Match, error) {
 	if need.Kind != Need || offer.Kind != Offer {
 		return nil, Errorf(EINVALID, "error.match.kinds", "a match pairs a need with an offer")
 	}

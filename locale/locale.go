@@ -1,0 +1,153 @@
+package locale
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// localeFS holds the catalogs, NAME.LANG.json (core.it.json, desk.en.json …).
+//
+//go:embed catalogs/*.json
+var localeFS embed.FS
+
+// Languages the catalogs cover, the first being the default.
+var Languages = []string{"it", "en"}
+
+// Catalog holds the translations of every human-facing text.
+type Catalog struct {
+	bundle *i18n.Bundle
+}
+
+// New loads the embedded catalogs.
+func New() (*Catalog, error) {
+	b := i18n.NewBundle(language.Italian)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, l := range Languages {
+		files, err := fs.Glob(localeFS, "catalogs/*."+l+".json")
+		if err != nil || len(files) == 0 {
+			return nil, fmt.Errorf("locale: no catalog for %s", l)
+		}
+		for _, f := range files {
+			if _, err := b.LoadMessageFileFS(localeFS, f); err != nil {
+				return nil, fmt.Errorf("locale: load catalog %s: %w", f, err)
+			}
+		}
+	}
+	return &Catalog{bundle: b}, nil
+}
+
+// Keys returns the messages of one language, from all its files; a
+// key defined in two files is an error.
+func Keys(lang string) (map[string]string, error) {
+	files, err := fs.Glob(localeFS, "catalogs/*."+lang+".json")
+	if err != nil {
+		return nil, err
+	}
+	all := map[string]string{}
+	for _, f := range files {
+		raw, err := fs.ReadFile(localeFS, f)
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for k, v := range m {
+			if _, dup := all[k]; dup {
+				return nil, fmt.Errorf("%s: key %q is defined in another file too", f, k)
+			}
+			all[k] = v
+		}
+	}
+	return all, nil
+}
+
+// Localizer translates for one reader.
+type Localizer struct {
+	lang string
+	loc  *i18n.Localizer
+}
+
+// For returns a localizer for the given preferences (a "lang" query
+// parameter, an Accept-Language header), best first.
+func (c *Catalog) For(prefs ...string) *Localizer {
+	loc := i18n.NewLocalizer(c.bundle, prefs...)
+	_, tag, _ := loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: "problem.internal"})
+	return &Localizer{lang: tag.String(), loc: loc}
+}
+
+// Lang is the language chosen, e.g. "it".
+func (l *Localizer) Lang() string { return l.lang }
+
+// T translates key with args; when the key is missing it returns fallback
+// (and the key itself when fallback is empty).
+func (l *Localizer) T(key string, args map[string]any, fallback string) string {
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: args})
+	if err != nil || s == "" {
+		if fallback != "" {
+			return fallback
+		}
+		return key
+	}
+	return s
+}
+
+// Field translates a field name for messages ("title" → "titolo").
+func (l *Localizer) Field(name string) string {
+	if name == "" {
+		return ""
+	}
+	return l.T("field."+name, nil, name)
+}
+
+// Translate returns key's text in lang (the default language when lang has
+// no catalog) with args filled in; the key itself when it is missing. It
+// lets other packages (digest) share these catalogs.
+func (c *Catalog) Translate(lang, key string, args map[string]any) string {
+	return c.For(lang).T(key, args, "")
+}
+
+// Languages lists the languages the catalogs cover, the default first.
+func (c *Catalog) Languages() []string { return append([]string(nil), Languages...) }
+
+// Args translates the codes a reason carries (day and language codes)
+// into words of the reader's language.
+func (l *Localizer) Args(in map[string]any) map[string]any {
+	if len(in) == 0 {
+		return in
+	}
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		out[k] = v
+		s, ok := v.(string)
+		if !ok || s == "" {
+			continue
+		}
+		switch k {
+		case "Days":
+			out[k] = l.list("day.", s)
+		case "Languages":
+			out[k] = l.list("lang.", s)
+		case "Mode":
+			out[k] = l.T("mode."+s, nil, s)
+		}
+	}
+	return out
+}
+
+// list translates each code of a comma-separated list.
+func (l *Localizer) list(prefix, codes string) string {
+	parts := strings.Split(codes, ",")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		parts[i] = l.T(prefix+p, nil, p)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,80 @@
+package saperi_test
+
+import (
+	"github.com/saperi/saperi"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/saperi/saperi/matcher"
+)
+
+func TestSynonymValidate(t *testing.T) {
+	tests := []struct {
+		name  string
+		terms []string
+		code  string
+	}{
+		{"two", []string{"tata", "baby sitter"}, ""},
+		{"one", []string{"tata"}, saperi.EINVALID},
+		{"too many", strings.Split(strings.Repeat("x,", 20)+"y", ","), saperi.EINVALID},
+		{"duplicate ignoring case and space", []string{"Tata", " tata "}, saperi.EINVALID},
+		{"empty expression", []string{"tata", "  "}, saperi.EINVALID},
+		{"too long", []string{"tata", strings.Repeat("a", 81)}, saperi.EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &saperi.Synonym{Terms: tt.terms}
+			if got := saperi.ErrorCode(s.Validate()); got != tt.code {
+				t.Errorf("Validate(%q) code %q, want %q", tt.terms, got, tt.code)
+			}
+		})
+	}
+}
+
+func TestSuggestCategory(t *testing.T) {
+	list := saperi.DefaultCategories
+	tests := []struct {
+		name    string
+		near    []saperi.Neighbour
+		keyword string
+		share   float64
+		want    string
+		ok      bool
+	}{
+		{"nothing", nil, "", 0, "", false},
+		{"keywords only", nil, "casa", 1, "casa", true},
+		{"neighbours only, weighted by score", []saperi.Neighbour{{"scuola", 1}, {"lingue", 3}}, "", 0, "lingue", true},
+		{"neighbours outvote a weak keyword", []saperi.Neighbour{{"digitale", 2}, {"digitale", 1}}, "scuola", 0.5, "digitale", true},
+		{"a sure keyword outvotes split neighbours", []saperi.Neighbour{{"digitale", 1}, {"lingue", 1}}, "scuola", 1, "scuola", true},
+		{"unknown categories ignored", []saperi.Neighbour{{"astronautica", 5}}, "astronautica", 1, "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := saperi.SuggestCategory(list, tt.near, tt.keyword, tt.share)
+			if ok != tt.ok || got.Category != tt.want || (ok && (got.Confidence <= 0 || got.Confidence > 1)) {
+				t.Errorf("SuggestCategory = %+v, %v; want %q, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestSynonymCreditLowersText(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	target := &saperi.Posting{ID: 1, Kind: saperi.Need, Title: "maestra"}
+	cand := &saperi.Posting{ID: 2, Kind: saperi.Offer, Title: "insegnante"}
+	direct := matcher.Candidate{Posting: cand, TextScore: 1, Coverage: 1,
+		Terms: []saperi.TermMatch{{Word: "maestra", Other: "maestra", Via: saperi.ViaExact}}}
+	syn := matcher.Candidate{Posting: cand, TextScore: 1, Coverage: 1,
+		Terms: []saperi.TermMatch{{Word: "maestra", Other: "insegnante", Via: saperi.ViaSynonym}}}
+	s := matcher.NewScorer(matcher.Weights{})
+	s.SynonymCredit = 0.5
+	d, y := s.Score(target, direct, 1, now).Breakdown[saperi.FText].Value, s.Score(target, syn, 1, now).Breakdown[saperi.FText].Value
+	if !(y < d) {
+		t.Errorf("text value through a synonym %v, directly %v: want lower", y, d)
+	}
+	s.SynonymCredit = 1
+	if y := s.Score(target, syn, 1, now).Breakdown[saperi.FText].Value; y != d {
+		t.Errorf("with full synonym credit: %v, want %v", y, d)
+	}
+}
