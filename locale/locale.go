@@ -16,8 +16,51 @@ import (
 //go:embed catalogs/*.json
 var localeFS embed.FS
 
-// Languages the catalogs cover, the first being the default.
-var Languages = []string{"it", "en"}
+// Languages the catalogs cover, the first being the default: Italian,
+// English, and the languages newcomers most often speak at Torino's desks.
+var Languages = []string{"it", "en", "fr", "ar", "ro", "uk", "es"}
+
+// names are the languages' own names, as a language switcher lists them
+// (a reader looks for "العربية", not for "arabo").
+var names = map[string]string{
+	"it": "Italiano",
+	"en": "English",
+	"fr": "Français",
+	"ar": "العربية",
+	"ro": "Română",
+	"uk": "Українська",
+	"es": "Español",
+}
+
+// rtl holds the languages written right to left.
+var rtl = map[string]bool{"ar": true, "fa": true, "he": true, "ur": true}
+
+// Name is lang's name in lang itself ("Français" for "fr"); the code when
+// the catalogs do not cover it.
+func Name(lang string) string {
+	if n, ok := names[lang]; ok {
+		return n
+	}
+	return lang
+}
+
+// Dir is the writing direction of lang, for <html dir=…>: "rtl" or "ltr".
+func Dir(lang string) string {
+	if rtl[lang] {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// Supported reports whether the catalogs cover lang.
+func Supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
 
 // Catalog holds the translations of every human-facing text.
 type Catalog struct {
@@ -85,6 +128,9 @@ func (c *Catalog) For(prefs ...string) *Localizer {
 
 // Lang is the language chosen, e.g. "it".
 func (l *Localizer) Lang() string { return l.lang }
+
+// Dir is the writing direction of the language chosen: "rtl" or "ltr".
+func (l *Localizer) Dir() string { return Dir(l.lang) }
 
 // T translates key with args; when the key is missing it returns fallback
 // (and the key itself when fallback is empty).

@@ -352,7 +352,9 @@ func TestProblemIsTranslated(t *testing.T) {
 		{"", "Il campo titolo deve avere almeno 2 caratteri."},
 		{"it-IT,it;q=0.9", "Il campo titolo deve avere almeno 2 caratteri."},
 		{"en-US,en;q=0.9", "The field title must be at least 2 characters."},
-		{"fr-FR", "Il campo titolo deve avere almeno 2 caratteri."},
+		{"fr-FR", "Le champ titre doit compter au moins 2 caractères."},
+		{"ar", "يجب أن يحتوي الحقل العنوان على 2 أحرف على الأقل."},
+		{"de-DE", "Il campo titolo deve avere almeno 2 caratteri."},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			w := e.do("POST", "/api/v1/postings", body, "Accept-Language", c.lang)

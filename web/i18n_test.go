@@ -152,7 +152,9 @@ func TestLocalizerChoosesLanguage(t *testing.T) {
 		{[]string{"en"}, "en"},
 		{[]string{"", "en-GB,en;q=0.9"}, "en"},
 		{[]string{"it", "en"}, "it"},
-		{[]string{"ar"}, "it"},
+		{[]string{"ar"}, "ar"},
+		{[]string{"", "uk-UA,uk;q=0.9"}, "uk"},
+		{[]string{"de"}, "it"},
 	} {
 		if got := c.For(tc.prefs...).Lang(); got != tc.want {
 			t.Errorf("For(%q) = %s, want %s", tc.prefs, got, tc.want)
