@@ -31,6 +31,7 @@ func (s *Server) page(c *gin.Context, status int, name string, data map[string]a
 	}
 	data["L"] = l
 	data["Lang"] = l.Lang()
+	data["Dir"] = l.Dir()
 	t, err := standalonePages.Clone()
 	if err != nil {
 		s.fail(c, err)

@@ -85,6 +85,10 @@ func contains(list []string, s string) bool {
 type view struct {
 	Title string
 	Lang  string
+	// Dir is the writing direction of Lang ("rtl" for Arabic); Langs the
+	// language switcher's entries.
+	Dir   string
+	Langs []langLink
 	Path  string
 	Me    saperi.Principal
 	// Form holds what was typed, so that a form shown again after a
@@ -95,6 +99,23 @@ type view struct {
 	Error  string
 	Flash  string
 	Data   any
+}
+
+// langLink is one entry of the language switcher: a language by its own
+// name.
+type langLink struct {
+	Code, Name, Dir string
+	Current         bool
+}
+
+// langLinks lists every language of the catalogs for the switcher, cur
+// marked as the current one.
+func langLinks(cur string) []langLink {
+	out := make([]langLink, 0, len(locale.Languages))
+	for _, l := range locale.Languages {
+		out = append(out, langLink{Code: l, Name: locale.Name(l), Dir: locale.Dir(l), Current: l == cur})
+	}
+	return out
 }
 
 // F returns the typed value of a form field.
@@ -154,6 +175,8 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, v vie
 		},
 	})
 	v.Lang = l.Lang()
+	v.Dir = l.Dir()
+	v.Langs = langLinks(v.Lang)
 	v.Path = c.Request.URL.Path
 	v.Me = principal(c)
 	if titleKey != "" {
@@ -266,7 +289,7 @@ func formID(c *gin.Context, name string) uint64 {
 
 // localizeUI lets ?lang= switch the language for good (a cookie).
 func (s *Server) rememberLang(c *gin.Context) {
-	if l := c.Query("lang"); l != "" && contains(locale.Languages, l) {
+	if l := c.Query("lang"); l != "" && locale.Supported(l) {
 		http.SetCookie(c.Writer, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(c)})
 	}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/saperi/saperi/locale"
 )
 
 // get fetches a page as auth and returns the answer.
@@ -94,12 +96,49 @@ func TestUILandingAndLanguage(t *testing.T) {
 	}
 	sees(t, e.get("", "/", "Accept-Language", "en-GB,en;q=0.9"), 200, "I offer")
 	sees(t, e.get("", "/nowhere"), 404, "Questa pagina non esiste")
-	if !strings.Contains(e.get("", "/").Body.String(), `<html lang="it">`) {
+	if !strings.Contains(e.get("", "/").Body.String(), `<html lang="it" dir="ltr">`) {
 		t.Fatal("no lang attribute")
 	}
 	if w := e.get("", "/static/saperi.css"); w.Code != 200 || !strings.Contains(w.Body.String(), "focus-visible") {
 		t.Fatalf("css: %d", w.Code)
 	}
+}
+
+// TestUILanguages: every language of the catalogs has its pages, Arabic
+// runs right to left, and the switcher names each language in itself.
+func TestUILanguages(t *testing.T) {
+	e := newEnv(t)
+	has := func(t *testing.T, body string, want ...string) {
+		t.Helper()
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("page lacks %s", w)
+			}
+		}
+	}
+	for _, tc := range []struct{ lang, html, offer string }{
+		{"fr", `<html lang="fr" dir="ltr">`, "Je propose"},
+		{"ar", `<html lang="ar" dir="rtl">`, "أعرض"},
+		{"ro", `<html lang="ro" dir="ltr">`, "Ofer"},
+		{"uk", `<html lang="uk" dir="ltr">`, "Пропоную"},
+		{"es", `<html lang="es" dir="ltr">`, "Ofrezco"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			w := e.get("", "/?lang="+tc.lang)
+			sees(t, w, 200, tc.offer)
+			has(t, w.Body.String(), tc.html, `aria-current="true">`+locale.Name(tc.lang)+`</a>`)
+			if got := w.Header().Get("Content-Language"); got != tc.lang {
+				t.Errorf("Content-Language = %q", got)
+			}
+		})
+	}
+	// The switcher lists every language by its own name, each marked
+	// with its language (so a screen reader says "Français" in French).
+	has(t, e.get("", "/").Body.String(), `<a href="?lang=ar" lang="ar" hreflang="ar" dir="rtl">العربية</a>`,
+		`<a href="?lang=uk" lang="uk" hreflang="uk" dir="ltr">Українська</a>`,
+		`<a href="?lang=es" lang="es" hreflang="es" dir="ltr">Español</a>`)
+	// The standalone pages carry the direction too.
+	has(t, e.get("", "/l/nonsense?lang=ar").Body.String(), `<html lang="ar" dir="rtl">`)
 }
 
 func TestUISignupAndLogin(t *testing.T) {
