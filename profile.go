@@ -50,11 +50,15 @@ type Profile struct {
 	Area      string      `json:"area"`
 	Point     *Point      `json:"point,omitempty"`
 	Languages []string    `json:"languages"`
-	Contacts  Contacts    `json:"contacts"`
-	Consent   Consent     `json:"consent"`
-	Story     string      `json:"story,omitempty"`
-	Created   time.Time   `json:"created"`
-	Updated   time.Time   `json:"updated"`
+	// Lang is the language Saperi writes to the person in (pages, weekly
+	// digest, mails), chosen at sign-up or by an operator; empty means
+	// the first of Languages the catalogs cover.
+	Lang     string    `json:"lang,omitempty"`
+	Contacts Contacts  `json:"contacts"`
+	Consent  Consent   `json:"consent"`
+	Story    string    `json:"story,omitempty"`
+	Created  time.Time `json:"created"`
+	Updated  time.Time `json:"updated"`
 }
 
 // Normalize tidies what a person typed: trimmed names, an approximate
@@ -95,6 +99,9 @@ func (p *Profile) Validate() error {
 	}
 	if err := languages(p.Languages); err != nil {
 		return err
+	}
+	if p.Lang != "" && languages([]string{p.Lang}) != nil {
+		return Invalid("lang", "error.languages", "the language is a two-letter lowercase code such as it, en, fr, ar")
 	}
 	if e := p.Contacts.Email; e != "" {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {

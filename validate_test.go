@@ -37,6 +37,7 @@ func TestProfileValidate(t *testing.T) {
 		{"language one letter", func(p *saperi.Profile) { p.Languages = []string{"i"} }, "languages"},
 		{"language too long", func(p *saperi.Profile) { p.Languages = []string{"ital"} }, "languages"},
 		{"language not letters", func(p *saperi.Profile) { p.Languages = []string{"i1"} }, "languages"},
+		{"lang not a code", func(p *saperi.Profile) { p.Lang = "Arabic" }, "lang"},
 		{"too many languages", func(p *saperi.Profile) {
 			p.Languages = []string{"it", "en", "fr", "ar", "es", "de", "pt", "ro", "sq", "zh", "ru"}
 		}, "languages"},

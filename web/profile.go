@@ -22,6 +22,7 @@ type profileInput struct {
 	Area      string             `json:"area"`
 	Point     *saperi.Point      `json:"point"`
 	Languages []string           `json:"languages"`
+	Lang      string             `json:"lang"`
 	Contacts  saperi.Contacts    `json:"contacts"`
 	Consent   consentInput       `json:"consent"`
 	Story     string             `json:"story"`
@@ -34,6 +35,7 @@ type profilePatch struct {
 	Area      *string          `json:"area"`
 	Point     *saperi.Point    `json:"point"`
 	Languages *[]string        `json:"languages"`
+	Lang      *string          `json:"lang"`
 	Contacts  *saperi.Contacts `json:"contacts"`
 	Story     *string          `json:"story"`
 }
@@ -55,7 +57,7 @@ func (s *Server) createProfile(c *gin.Context) {
 		in.Consent.RecordedBy = actor(c)
 	}
 	p := &saperi.Profile{Kind: in.Kind, Name: in.Name, HubID: in.HubID, Area: in.Area, Point: in.Point,
-		Languages: in.Languages, Contacts: in.Contacts, Story: in.Story, Created: now, Updated: now,
+		Languages: in.Languages, Lang: in.Lang, Contacts: in.Contacts, Story: in.Story, Created: now, Updated: now,
 		Consent: saperi.Consent{Text: in.Consent.Text, Version: in.Consent.Version, At: now,
 			By: in.Consent.By, RecordedBy: in.Consent.RecordedBy}}
 	p.Normalize()
@@ -154,6 +156,7 @@ func (s *Server) updateProfile(c *gin.Context) {
 		setIf(&p.HubID, in.HubID)
 		setIf(&p.Area, in.Area)
 		setIf(&p.Languages, in.Languages)
+		setIf(&p.Lang, in.Lang)
 		setIf(&p.Contacts, in.Contacts)
 		setIf(&p.Story, in.Story)
 		if in.Point != nil {

@@ -22,6 +22,7 @@ type profileView struct {
 	Area      string             `json:"area"`
 	Point     *saperi.Point      `json:"point,omitempty"`
 	Languages []string           `json:"languages"`
+	Lang      string             `json:"lang,omitempty"`
 	Consent   saperi.Consent     `json:"consent"`
 	Story     string             `json:"story,omitempty"`
 	Contacts  *saperi.Contacts   `json:"contacts,omitempty"`
@@ -31,7 +32,7 @@ type profileView struct {
 
 func viewProfile(p *saperi.Profile, withContacts bool) profileView {
 	v := profileView{ID: p.ID, Kind: p.Kind, Name: p.Name, HubID: p.HubID, Area: p.Area, Point: p.Point,
-		Languages: p.Languages, Consent: p.Consent, Story: p.Story, Created: p.Created, Updated: p.Updated}
+		Languages: p.Languages, Lang: p.Lang, Consent: p.Consent, Story: p.Story, Created: p.Created, Updated: p.Updated}
 	if v.Languages == nil {
 		v.Languages = []string{}
 	}
