@@ -52,6 +52,7 @@ func parsePages() (pages, error) {
 		"slotText": func(s saperi.Slot) string { return "" },
 		"list":     func(a ...string) []string { return a },
 		"pct":      func(f float64) float64 { return f * 100 },
+		"langs":    langLinks,
 	}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -317,6 +318,7 @@ func (s *Server) uiRoutes() {
 	g.POST("/logout-all", s.logoutAllSubmit)
 	g.GET("/me", s.mePage)
 	g.GET("/me/export", s.meExport)
+	g.POST("/me/lang", s.meLangSubmit)
 	g.GET("/me/erase", s.erasePage)
 	g.POST("/me/erase", s.eraseSubmit)
 	g.GET("/postings/new", s.postingNewPage)
@@ -332,6 +334,7 @@ func (s *Server) uiRoutes() {
 	g.POST("/desk/people/new", s.walkInSubmit)
 	g.GET("/desk/people/:id", s.personPage)
 	g.GET("/desk/people/:id/export", s.personExport)
+	g.POST("/desk/people/:id/lang", s.personLangSubmit)
 	g.POST("/desk/people/:id/erase", s.personErase)
 	g.GET("/desk/postings/:id", s.deskPostingPage)
 	g.POST("/desk/propose", s.proposeSubmit)

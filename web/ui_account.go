@@ -99,7 +99,7 @@ type signupData struct {
 }
 
 // signupLanguages are the languages a person can tick.
-var signupLanguages = []string{"it", "en", "fr", "ar", "es", "ro", "zh"}
+var signupLanguages = []string{"it", "en", "fr", "ar", "es", "ro", "uk", "zh"}
 
 func (s *Server) signupPage(c *gin.Context) {
 	hubs, err := s.Store.Hubs(c.Request.Context())
@@ -107,8 +107,9 @@ func (s *Server) signupPage(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
+	l := loc(c)
 	s.render(c, http.StatusOK, "signup", "ui.signup.title", view{Data: signupData{hubs, signupLanguages},
-		Form: url.Values{"kind": {"resident"}, "languages": {"it"}}})
+		Form: url.Values{"kind": {"resident"}, "languages": {l.Lang()}, "lang": {l.Lang()}}})
 }
 
 // signupSubmit creates a profile (with the consent the person ticked,
@@ -146,7 +147,7 @@ func (s *Server) signupSubmit(c *gin.Context) {
 	hubID := formID(c, "hub_id")
 	kind := saperi.ProfileKind(form.Get("kind"))
 	p := &saperi.Profile{Kind: kind, Name: strings.TrimSpace(form.Get("name")), HubID: hubID,
-		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"],
+		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"], Lang: formLang(c, l.Lang()),
 		Contacts: saperi.Contacts{Email: saperi.NormalizeEmail(form.Get("email")), Phone: strings.TrimSpace(form.Get("phone"))},
 		Consent:  saperi.Consent{Text: l.T("ui.consent.text", nil, ""), Version: ConsentVersion, At: now, By: saperi.ConsentSelf},
 		Created:  now, Updated: now}
@@ -183,7 +184,7 @@ func (s *Server) signupSubmit(c *gin.Context) {
 	if kind == saperi.Organisation {
 		role = saperi.RoleStaff
 	}
-	u := &saperi.User{Email: p.Contacts.Email, Name: p.Name, Role: role, ProfileID: p.ID, Lang: l.Lang(),
+	u := &saperi.User{Email: p.Contacts.Email, Name: p.Name, Role: role, ProfileID: p.ID, Lang: p.Lang,
 		PasswordHash: hash, Created: now}
 	if err := s.Store.CreateUser(ctx, u, saperi.Event{At: now, Actor: "signup", OnBehalfOf: p.ID}); err != nil {
 		s.pageFail(c, err)

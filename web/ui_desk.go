@@ -102,7 +102,7 @@ func (s *Server) walkInPage(c *gin.Context) {
 	}
 	l := loc(c)
 	s.render(c, http.StatusOK, "walkin", "ui.walkin.title", view{Data: h, Form: url.Values{
-		"area": {h.Area}, "languages": {"it"}, "consent_text": {l.T("ui.consent.verbal", nil, "")}}})
+		"area": {h.Area}, "languages": {"it"}, "lang": {"it"}, "consent_text": {l.T("ui.consent.verbal", nil, "")}}})
 }
 
 // walkInSubmit registers a person at the desk: no email or phone needed;
@@ -125,7 +125,7 @@ func (s *Server) walkInSubmit(c *gin.Context) {
 	}
 	now := s.Now().UTC()
 	p := &saperi.Profile{Kind: saperi.Resident, Name: strings.TrimSpace(form.Get("name")), HubID: h.ID,
-		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"],
+		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"], Lang: formLang(c, "it"),
 		Contacts: saperi.Contacts{Phone: strings.TrimSpace(form.Get("phone")), Email: saperi.NormalizeEmail(form.Get("email"))},
 		Consent: saperi.Consent{Text: strings.TrimSpace(form.Get("consent_text")), Version: ConsentVersion, At: now,
 			By: saperi.ConsentOperator, RecordedBy: actor(c)},
