@@ -213,7 +213,7 @@ func reasons(t Translator, lang string, b saperi.Breakdown, n int) []string {
 
 // personal composes p's digest; Empty when there is nothing to say.
 func (c *composer) personal(p *saperi.Profile) *Personal {
-	d := &Personal{Profile: p, Lang: langFor(c.t, p.Languages)}
+	d := &Personal{Profile: p, Lang: langFor(c.t, choice(p))}
 	mine := map[uint64]bool{}
 	for _, post := range c.s.byProfile[p.ID] {
 		mine[post.ID] = true

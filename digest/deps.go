@@ -44,6 +44,12 @@ type Translator interface {
 // Clock is the time source; tests fix it.
 type Clock func() time.Time
 
+// choice lists a person's languages for langFor: the one they chose to be
+// written in (at sign-up, on /me, or by an operator), then those they speak.
+func choice(p *saperi.Profile) []string {
+	return append([]string{p.Lang}, p.Languages...)
+}
+
 // langFor is a person's language: the first of theirs the catalogs have,
 // else the default.
 func langFor(t Translator, spoken []string) string {

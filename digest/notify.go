@@ -42,7 +42,7 @@ func (n *Notifier) MatchConnected(ctx context.Context, m *saperi.Match) error {
 		}
 		key := fmt.Sprintf("mail/connected/%d/%s", m.ID, side)
 		recs = append(recs, saperi.Send{Key: key, Kind: saperi.SendConnected, To: p.Contacts.Email, SubjectID: m.ID,
-			Side: side, Lang: langFor(n.R.T, p.Languages), State: saperi.SendPending, MessageID: n.R.messageID(key),
+			Side: side, Lang: langFor(n.R.T, choice(p)), State: saperi.SendPending, MessageID: n.R.messageID(key),
 			Planned: now, Updated: now})
 	}
 	if _, err := n.R.Store.PlanSends(ctx, recs); err != nil {
@@ -64,7 +64,7 @@ func (n *Notifier) PasswordReset(ctx context.Context, u *saperi.User) error {
 			return fmt.Errorf("digest: reset mail: %w", err)
 		}
 		if p != nil {
-			langs = append(langs, p.Languages...)
+			langs = append(langs, choice(p)...)
 		}
 	}
 	key := fmt.Sprintf("mail/reset/%d/%d", u.ID, now.UnixNano())

@@ -9,6 +9,7 @@ import (
 	texttemplate "text/template"
 
 	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/locale"
 )
 
 // templateFS holds the mail templates: NAME.html and NAME.txt for each
@@ -53,7 +54,7 @@ func newRenderer(t Translator) (*renderer, error) {
 	r := &renderer{t: t}
 	// The functions are rebound per language at execution (see exec).
 	funcs := map[string]any{"t": func(string, ...any) string { return "" }, "lang": func() string { return "" },
-		"inc": func(i int) int { return i + 1 }}
+		"dir": func() string { return "" }, "inc": func(i int) int { return i + 1 }}
 	var err error
 	if r.html, err = htmltemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
 		return nil, fmt.Errorf("digest: parse templates: %w", err)
@@ -80,7 +81,8 @@ func (r *renderer) tfunc(lang string) func(string, ...any) string {
 
 // render executes NAME.html and NAME.txt with data in lang.
 func (r *renderer) render(name, lang string, data any) (html, text string, err error) {
-	funcs := map[string]any{"t": r.tfunc(lang), "lang": func() string { return lang }}
+	funcs := map[string]any{"t": r.tfunc(lang), "lang": func() string { return lang },
+		"dir": func() string { return locale.Dir(lang) }}
 	h, err := r.html.Clone()
 	if err != nil {
 		return "", "", err
