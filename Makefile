@@ -50,8 +50,18 @@ deps:
 test: deps fmt-check vet
 	$(GO) test -race -timeout 25m ./...
 
-# Longer fuzzing of every decoder of outside input (the seed corpora run in `make test`).
+# Longer fuzzing of every parser of outside input (the seed corpora run in
+# `make test`), one target after the other: FUZZTIME=10m make fuzz is the
+# run recorded before a release.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := \
+	./web:FuzzDecode ./web:FuzzPostingForm \
+	.:FuzzSlotUnmarshal .:FuzzVerifyLink \
+	./index:FuzzAnalyze ./index:FuzzMythes \
+	./digest:FuzzSchedule
 fuzz:
-	$(GO) test -run=^$$ -fuzz=FuzzDecode -fuzztime=60s ./web
-	$(GO) test -run=^$$ -fuzz=FuzzSlotUnmarshal -fuzztime=60s .
-	$(GO) test -run=^$$ -fuzz=FuzzAnalyze -fuzztime=60s ./index
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "== $$name ($$pkg, $(FUZZTIME))"; \
+	  $(GO) test -run=^$$ -fuzz=^$$name\$$ -fuzztime=$(FUZZTIME) $$pkg; \
+	done

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -36,6 +38,49 @@ func FuzzAnalyze(f *testing.F) {
 			}
 			if utf8.ValidString(text) && !utf8.ValidString(tok.Term) {
 				t.Fatalf("invalid UTF-8 term %q from valid text", tok.Term)
+			}
+		}
+	})
+}
+
+// FuzzMythes feeds arbitrary files to the MyThes loader (an admin points
+// --thesaurus at whatever file they have): it must not panic, and what it
+// loads must hold the thesaurus invariants: groups of at least two
+// non-empty expressions, each findable by its key, and expansion over it
+// must work.
+func FuzzMythes(f *testing.F) {
+	for _, s := range []string{
+		"UTF-8\ncalzolaio|1\n(s.m.)|ciabattino|riparatore di scarpe\nveloce|1\n(agg.)|rapido|svelto\n",
+		"UTF-8\n(s.)|senza testa\n", "ISO8859-1\nx|1\n(s.)|y\n", "", "UTF-8", "UTF-8\n|\n(|\n(v.)|||\n",
+		"UTF-8\nl'acqua|1\n(s.f.)|acqua\n", "UTF-8\nparola|1\n(agg.)|" + strings.Repeat("a|", 300) + "\n",
+	} {
+		f.Add([]byte(s))
+	}
+	ix := openTest(f, newFakeStore())
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		th, err := parseMythes(ix.an, bytes.NewReader(raw))
+		if err != nil {
+			if th != nil {
+				t.Fatal("a thesaurus along with an error")
+			}
+			return
+		}
+		for gi, g := range th.groups {
+			if len(g) < 2 {
+				t.Fatalf("group %d has %d expressions", gi, len(g))
+			}
+			for _, e := range g {
+				if len(e) == 0 || len(e) > th.maxLen {
+					t.Fatalf("group %d: expression %q (max length %d)", gi, e, th.maxLen)
+				}
+				if !slices.Contains(th.byKey[e.key()], gi) {
+					t.Fatalf("expression %q of group %d is not indexed", e.key(), gi)
+				}
+			}
+			for _, e := range expand([]layer{{th: th, weight: 0.5}}, g[0]) {
+				if len(e.terms) == 0 {
+					t.Fatalf("empty expansion of %q", g[0].key())
+				}
 			}
 		}
 	})

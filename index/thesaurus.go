@@ -114,14 +114,26 @@ func loadMythes(an *analyzer, path string) (*thesaurus, error) {
 		return nil, err
 	}
 	defer fh.Close()
+	th, err := parseMythes(an, fh)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return th, nil
+}
+
+// parseMythes reads the MyThes format described on loadMythes from r.
+func parseMythes(an *analyzer, r io.Reader) (*thesaurus, error) {
 	th := newThesaurus()
-	sc := bufio.NewScanner(fh)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	if !sc.Scan() {
-		return nil, fmt.Errorf("%s: empty", path)
+		if err := sc.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("empty")
 	}
 	if enc := strings.TrimSpace(sc.Text()); !strings.EqualFold(enc, "UTF-8") {
-		return nil, fmt.Errorf("%s: encoding %q, want UTF-8", path, enc)
+		return nil, fmt.Errorf("encoding %q, want UTF-8", enc)
 	}
 	head := ""
 	for sc.Scan() {
@@ -147,7 +159,7 @@ func loadMythes(an *analyzer, path string) (*thesaurus, error) {
 		th.addGroup(an, words)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return th, nil
 }
