@@ -68,9 +68,26 @@ func (s *Server) observe(c *gin.Context) {
 		"bytes", c.Writer.Size(), "request_id", c.GetString(requestIDKey))
 }
 
+// metricsHandler serves the metrics on the main address, to admins only
+// (an admin API token, as a Prometheus scrape job sends it): per-route
+// counts of failed logins and reset requests tell an attacker how their
+// attempts fare. A scraper without a token uses MetricsHandler on a
+// separate, loopback address instead.
 func (s *Server) metricsHandler() gin.HandlerFunc {
-	h := promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})
-	return func(c *gin.Context) { h.ServeHTTP(c.Writer, c.Request) }
+	h := s.MetricsHandler()
+	return func(c *gin.Context) {
+		if !s.admin(c) {
+			return
+		}
+		h.ServeHTTP(c.Writer, c.Request)
+	}
+}
+
+// MetricsHandler serves the Prometheus metrics with no login: mount it
+// only on an address that the scraper alone reaches (serve's
+// --metrics-addr, loopback by default).
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})
 }
 
 func (s *Server) healthz(c *gin.Context) {

@@ -170,7 +170,8 @@ func New(d Deps) (*Server, error) {
 // library's cross-origin protection for state-changing requests: a
 // browser's cross-site POST (Sec-Fetch-Site or an Origin that is not this
 // host) is refused with 403 before any handler runs; requests without
-// those headers (curl, integrations with a bearer token) pass.
+// those headers (curl, integrations with a bearer token) pass. Every
+// answer carries the headers of securityHeaders.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +183,7 @@ func (s *Server) Handler() http.Handler {
 		w.WriteHeader(http.StatusForbidden)
 		_ = json.NewEncoder(w).Encode(p)
 	}))
-	return cop.Handler(s.engine)
+	return securityHeaders(cop.Handler(s.engine))
 }
 
 // checkHost refuses requests whose Host is not one of AllowedHosts.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/auth"
@@ -35,21 +36,40 @@ func (s *Server) loginPage(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, homeFor(p))
 		return
 	}
-	s.render(c, http.StatusOK, "login", "ui.login.title", view{Form: url.Values{"next": {c.Query("next")}}})
+	s.render(c, http.StatusOK, "login", "ui.login.title", view{Form: url.Values{"next": {safeNext(c.Query("next"))}}})
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: it returns next only
+// when it is a plain same-site path ("/desk?x=1"), and "" for anything a
+// browser could read as another site: a scheme ("https:", "javascript:"),
+// a scheme-relative "//host", a backslash (browsers read "/\\host" as
+// "//host"), and any control character or space, which browsers drop
+// from a Location before reading it ("/\t/evil.example" becomes
+// "//evil.example").
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	if len(next) == 0 || len(next) > 2000 || next[0] != '/' {
+		return ""
 	}
-	return ""
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || !unicode.IsPrint(r) {
+			return ""
+		}
+	}
+	if strings.HasPrefix(next, "//") {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return ""
+	}
+	return next
 }
 
 func (s *Server) loginSubmit(c *gin.Context) {
 	_ = c.Request.ParseForm()
 	u, err := s.login(c, c.PostForm("email"), c.PostForm("password"))
-	form := url.Values{"email": {c.PostForm("email")}, "next": {c.PostForm("next")}}
+	form := url.Values{"email": {c.PostForm("email")}, "next": {safeNext(c.PostForm("next"))}}
 	if err != nil {
 		if e := saperi.AsError(err); e == nil {
 			s.pageFail(c, err)

@@ -32,6 +32,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		secure   bool
 		shutdown time.Duration
 		hosts    string
+		metrics  string
 	)
 	f := newFlags("serve", "", "Run the Saperi service: the JSON API under /api/v1, its OpenAPI document at\n"+
 		"/api/openapi.json, /healthz, /readyz and /metrics. The store and the search index live in\n"+
@@ -44,6 +45,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
 	f.str(&hosts, "allowed-hosts", "SAPERI_ALLOWED_HOSTS", "", "comma-separated host names the server answers to, besides localhost and\n"+
 		"the --addr host (protects a server on loopback from DNS rebinding); * answers any")
+	f.str(&metrics, "metrics-addr", "SAPERI_METRICS_ADDR", "", "also serve /metrics with no login on this address, for a Prometheus scraper\n"+
+		"(host:port; a bare :port listens on loopback only). On --addr, /metrics answers an admin API token only")
 	f.bool(&secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
@@ -115,6 +118,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	metricsURL := ""
+	if metrics != "" {
+		mln, err := net.Listen("tcp", metricsAddr(metrics))
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("listen for metrics on %s: %w", metrics, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { _ = ms.Serve(mln) }()
+		defer ms.Close()
+		metricsURL = "http://" + mln.Addr().String() + "/metrics"
+	}
 
 	goBG(func() { a.ix.Run(bg) })
 	goBG(func() { a.warm(bg, log) })
@@ -124,6 +141,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
 	fmt.Fprintf(stdout, "  API docs: %s/api/openapi.json\n", url)
 	fmt.Fprintf(stdout, "  log in:   %s/login (every API route needs a login or an API token)\n", url)
+	if metricsURL != "" {
+		fmt.Fprintf(stdout, "  metrics:  %s (no login: keep this address private)\n", metricsURL)
+	}
 	if digests {
 		where := "written as .eml files to " + filepath.Join(c.Data, "outbox") + " (no SMTP configured)"
 		if mc.SMTPHost != "" {
@@ -156,6 +176,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		err = nil
 	}
 	return err
+}
+
+// metricsAddr is the listen address of --metrics-addr: a bare ":port"
+// listens on loopback only, not on every interface as it would for net.
+func metricsAddr(a string) string {
+	if strings.HasPrefix(a, ":") {
+		return "127.0.0.1" + a
+	}
+	return a
 }
 
 // allowedHosts lists the Host names to answer: localhost, the loopback
