@@ -116,10 +116,10 @@ func (c *Category) Validate() error {
 	if !categoryID.MatchString(c.ID) {
 		return Invalid("id", "error.category.id", "the id is 2-30 lower-case letters, digits or dashes, starting with a letter")
 	}
-	if err := text("name", c.Name, 2, 60); err != nil {
+	if err := line("name", c.Name, 2, 60); err != nil {
 		return err
 	}
-	return text("name_en", c.En, 2, 60)
+	return line("name_en", c.En, 2, 60)
 }
 
 // Erasure counts what erasing a profile removed or anonymised.

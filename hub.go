@@ -24,10 +24,10 @@ type Hub struct {
 
 // Validate checks a hub as written by an admin.
 func (h *Hub) Validate() error {
-	if err := text("name", h.Name, 2, 80); err != nil {
+	if err := line("name", h.Name, 2, 80); err != nil {
 		return err
 	}
-	if err := text("area", h.Area, 0, 60); err != nil {
+	if err := line("area", h.Area, 0, 60); err != nil {
 		return err
 	}
 	seen := map[uint64]bool{}

@@ -130,14 +130,14 @@ func (p *Posting) Normalize(now time.Time) {
 // point and replaces nil lists, without filling defaults: a change that
 // empties a field must fail validation rather than quietly get a default.
 func (p *Posting) Tidy() {
-	p.Title = strings.TrimSpace(p.Title)
+	p.Title = OneLine(p.Title)
 	p.Description = strings.TrimSpace(p.Description)
 	p.Category = strings.TrimSpace(strings.ToLower(p.Category))
-	p.Area = strings.TrimSpace(p.Area)
+	p.Area = OneLine(p.Area)
 	tags := make([]string, 0, len(p.Tags))
 	seen := map[string]bool{}
 	for _, t := range p.Tags {
-		t = strings.ToLower(strings.TrimSpace(t))
+		t = strings.ToLower(OneLine(t))
 		if t != "" && !seen[t] {
 			seen[t] = true
 			tags = append(tags, t)
@@ -165,7 +165,7 @@ func (p *Posting) Validate(categories []Category, now time.Time) error {
 	if p.ProfileID == 0 {
 		return Invalid("profile_id", "error.posting.profile", "profile_id is required: whose offer or need is this?")
 	}
-	if err := text("title", p.Title, 2, 120); err != nil {
+	if err := line("title", p.Title, 2, 120); err != nil {
 		return err
 	}
 	if err := text("description", p.Description, 0, 4000); err != nil {
@@ -180,7 +180,7 @@ func (p *Posting) Validate(categories []Category, now time.Time) error {
 		return Invalid("tags", "error.posting.tags", "at most 12 tags")
 	}
 	for _, t := range p.Tags {
-		if err := text("tags", t, 1, 40); err != nil {
+		if err := line("tags", t, 1, 40); err != nil {
 			return err
 		}
 	}
@@ -216,7 +216,7 @@ func (p *Posting) Validate(categories []Category, now time.Time) error {
 			return err
 		}
 	}
-	if err := text("area", p.Area, 0, 60); err != nil {
+	if err := line("area", p.Area, 0, 60); err != nil {
 		return err
 	}
 	if err := languages(p.Languages); err != nil {

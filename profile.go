@@ -64,8 +64,8 @@ type Profile struct {
 // Normalize tidies what a person typed: trimmed names, an approximate
 // point, no nil lists.
 func (p *Profile) Normalize() {
-	p.Name = strings.TrimSpace(p.Name)
-	p.Area = strings.TrimSpace(p.Area)
+	p.Name = OneLine(p.Name)
+	p.Area = OneLine(p.Area)
 	p.Contacts.Email = strings.TrimSpace(p.Contacts.Email)
 	p.Contacts.Phone = strings.TrimSpace(p.Contacts.Phone)
 	if p.Point != nil {
@@ -83,13 +83,13 @@ func (p *Profile) Validate() error {
 	if p.Kind != Resident && p.Kind != Organisation {
 		return Invalid("kind", "error.profile.kind", "kind must be resident or organisation")
 	}
-	if err := text("name", p.Name, 2, 80); err != nil {
+	if err := line("name", p.Name, 2, 80); err != nil {
 		return err
 	}
 	if p.HubID == 0 {
 		return Invalid("hub_id", "error.profile.hub", "choose the hub (portineria) this profile belongs to")
 	}
-	if err := text("area", p.Area, 0, 60); err != nil {
+	if err := line("area", p.Area, 0, 60); err != nil {
 		return err
 	}
 	if p.Point != nil {
@@ -139,6 +139,37 @@ func validPhone(s string) bool {
 // Control characters (other than line breaks and tabs) are refused, and
 // only visible characters count towards the minimum, so that a title made
 // of invisible marks is as empty as it looks.
+// line checks a single-line field (a title, a name, an area, a tag): text
+// with no line break or tab. A break in a title would become a line of its
+// own in the text part of somebody else's mail, where it could pass for
+// Saperi's words ("Sì, mi interessa: http://…").
+func line(field, v string, minLen, maxLen int) error {
+	if strings.ContainsFunc(v, lineBreak) {
+		return Invalid(field, "error.single_line", "%s must be a single line", field)
+	}
+	return text(field, v, minLen, maxLen)
+}
+
+// lineBreak reports the characters that break or tab a line of text:
+// the ASCII ones, NEL and the Unicode line and paragraph separators.
+func lineBreak(r rune) bool {
+	switch r {
+	case '\n', '\r', '\t', '\v', '\f', 0x85, 0x2028, 0x2029:
+		return true
+	}
+	return false
+}
+
+// OneLine folds every run of line breaks, tabs and spaces in s into one
+// space and trims it: what Tidy does to single-line fields, and what mail
+// text parts do to any user text they print inline.
+func OneLine(s string) string {
+	if !strings.ContainsFunc(s, lineBreak) && !strings.Contains(s, "  ") {
+		return strings.TrimSpace(s)
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return lineBreak(r) || unicode.IsSpace(r) }), " ")
+}
+
 func text(field, v string, minLen, maxLen int) error {
 	if !utf8.ValidString(v) {
 		return Invalid(field, "error.utf8", "%s is not valid UTF-8 text", field)

@@ -33,7 +33,7 @@ func (s *Synonym) Validate() error {
 	for i, t := range s.Terms {
 		t = strings.TrimSpace(t)
 		s.Terms[i] = t
-		if err := text("terms", t, 1, MaxSynonymLen); err != nil {
+		if err := line("terms", t, 1, MaxSynonymLen); err != nil {
 			return err
 		}
 		k := strings.ToLower(t)

@@ -64,7 +64,7 @@ func (u *User) Validate() error {
 	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || u.Email != NormalizeEmail(u.Email) {
 		return Invalid("email", "error.user.email", "the email address is not valid")
 	}
-	if err := text("name", u.Name, 2, 80); err != nil {
+	if err := line("name", u.Name, 2, 80); err != nil {
 		return err
 	}
 	if !u.Role.Valid() {
@@ -129,7 +129,7 @@ type APIToken struct {
 
 // Validate checks a token as an admin creates it.
 func (t *APIToken) Validate() error {
-	if err := text("name", t.Name, 2, 60); err != nil {
+	if err := line("name", t.Name, 2, 60); err != nil {
 		return err
 	}
 	switch t.Role {

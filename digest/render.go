@@ -59,6 +59,7 @@ func newRenderer(t Translator) (*renderer, error) {
 	if r.html, err = htmltemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
 		return nil, fmt.Errorf("digest: parse templates: %w", err)
 	}
+	funcs["q"], funcs["line"] = quote, saperi.OneLine
 	if r.text, err = texttemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.txt"); err != nil {
 		return nil, fmt.Errorf("digest: parse templates: %w", err)
 	}
@@ -79,6 +80,24 @@ func (r *renderer) tfunc(lang string) func(string, ...any) string {
 	}
 }
 
+// quote prints a person's words inline in a text part: on one line and
+// between guillemets, so that nothing they wrote can pass for a line of
+// the mail itself.
+func quote(s string) string { return "«" + saperi.OneLine(s) + "»" }
+
+// oneLineArgs folds the string arguments of a translation to one line,
+// for the text parts (the catalog quotes titles itself: «{{.Title}}»).
+func oneLineArgs(t func(string, ...any) string) func(string, ...any) string {
+	return func(key string, kv ...any) string {
+		for i := 1; i < len(kv); i += 2 {
+			if s, ok := kv[i].(string); ok {
+				kv[i] = saperi.OneLine(s)
+			}
+		}
+		return t(key, kv...)
+	}
+}
+
 // render executes NAME.html and NAME.txt with data in lang.
 func (r *renderer) render(name, lang string, data any) (html, text string, err error) {
 	funcs := map[string]any{"t": r.tfunc(lang), "lang": func() string { return lang },
@@ -95,6 +114,7 @@ func (r *renderer) render(name, lang string, data any) (html, text string, err e
 	if err != nil {
 		return "", "", err
 	}
+	funcs["t"] = oneLineArgs(r.tfunc(lang))
 	if err := tt.Funcs(funcs).ExecuteTemplate(&tb, name+".txt", data); err != nil {
 		return "", "", fmt.Errorf("digest: render %s.txt: %w", name, err)
 	}
