@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/saperi/saperi"
 )
 
 // TestSafeNext is finding 1 of the attack run: only a plain same-site
@@ -103,5 +107,41 @@ func TestMetricsNeedAdmin(t *testing.T) {
 	e.srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "saperi_http_requests_total") {
 		t.Errorf("MetricsHandler: %d", rec.Code)
+	}
+}
+
+// TestAnswerPageConnects is finding 13: when both sides accept on their
+// matches page (POST /matches/{id}/answer), the match connects and the
+// "you are in touch" mail is planned, as it is through the API and the
+// mail links.
+func TestAnswerPageConnects(t *testing.T) {
+	e := newEnv(t)
+	var got []uint64
+	e.srv.Connected = func(_ context.Context, m *saperi.Match) error {
+		got = append(got, m.ID)
+		return nil
+	}
+	f := e.fixture()
+	maria := e.addUser("maria@example.org", saperi.RoleResident, 0, f.maria.ID)
+	ahmed := e.addUser("ahmed@example.org", saperi.RoleResident, 0, f.ahmed.ID)
+	var m matchView
+	e.must(201, "POST", "/api/v1/matches", map[string]any{"need_id": f.need.ID, "offer_id": f.offer.ID}, &m)
+	path := fmt.Sprintf("/matches/%d/answer", m.ID)
+	if w := e.post(maria, path, url.Values{"action": {"accept"}}); w.Code != 303 {
+		t.Fatalf("Maria accepts: %d %s", w.Code, visible(w.Body.String()))
+	}
+	if len(got) != 0 {
+		t.Fatalf("connected after one side: %v", got)
+	}
+	if w := e.post(ahmed, path, url.Values{"action": {"accept"}}); w.Code != 303 {
+		t.Fatalf("Ahmed accepts: %d %s", w.Code, visible(w.Body.String()))
+	}
+	var after matchView
+	e.must(200, "GET", fmt.Sprintf("/api/v1/matches/%d", m.ID), nil, &after)
+	if after.State != saperi.Connected {
+		t.Fatalf("state %s, want connected", after.State)
+	}
+	if len(got) != 1 || got[0] != m.ID {
+		t.Fatalf("Connected hook calls: %v, want [%d]", got, m.ID)
 	}
 }

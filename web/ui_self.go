@@ -489,8 +489,12 @@ func (s *Server) answer(c *gin.Context, m *saperi.Match, a saperi.Action, side s
 	got, err := s.Store.UpdateMatch(ctx, m.ID, func(m *saperi.Match) error {
 		return m.Apply(a, side, actor(c), "", now)
 	}, s.event(c, "match."+string(a), onBehalf))
-	if err == nil && got.State == saperi.Connected {
-		s.Index.Notify()
+	if err != nil {
+		return err
 	}
-	return err
+	if becameConnected(got) {
+		s.Index.Notify()
+		s.connected(ctx, got)
+	}
+	return nil
 }
