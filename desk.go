@@ -48,6 +48,18 @@ func (m *Match) Forget(side Side, actor string, now time.Time) {
 		m.State = Withdrawn
 	}
 	m.Terms = []TermMatch{}
+	// The reasons' arguments quote the matched words (text) and the
+	// category's sense of them; numbers (a distance, a share) stay.
+	for name, f := range m.Breakdown {
+		for k, v := range f.Args {
+			switch v.(type) {
+			case float64, int, int64, uint64, bool:
+			default:
+				delete(f.Args, k)
+			}
+		}
+		m.Breakdown[name] = f
+	}
 	for i := range m.History {
 		m.History[i].Note = ""
 	}
@@ -128,4 +140,16 @@ type Erasure struct {
 	Matches  int `json:"matches"`
 	Events   int `json:"events"`
 	Accounts int `json:"accounts"`
+	// Mails is how many records of mails to the person (or that carried
+	// their contacts to the other side of a match) were deleted.
+	Mails int `json:"mails"`
+
+	// MailKeys are the Send keys of the mails about the person (to them,
+	// or "connected" mails of their matches): their copies outside the
+	// store (the outbox folder) must go too. Traces are what identifies
+	// the person in a mail (addresses, phone, full name, titles): a mail
+	// elsewhere that holds one is about them. Both exist only in memory,
+	// for the caller that scrubs the files; they are never stored or sent.
+	MailKeys []string `json:"-"`
+	Traces   []string `json:"-"`
 }

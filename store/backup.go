@@ -12,8 +12,13 @@ import (
 
 // Backup writes a consistent copy of the whole file to w from a read
 // transaction, while writes go on, and returns the bytes written. The copy
-// is a store file: restoring is putting it in place of the old one.
+// is a store file: restoring is putting it in place of the old one. When
+// a profile was erased since the last Purge, Backup purges first: a copy
+// of the file would otherwise carry the erased records in its free pages.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
+	if _, err := db.Purge(ctx); err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
+	}
 	var n int64
 	err := db.view(ctx, func(tx *bbolt.Tx) error {
 		var err error
@@ -28,12 +33,16 @@ func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 
 // BackupFile writes a backup to path: first to path+".tmp", synced, then
 // renamed over path, so path is either the old file or a whole new copy.
-// It refuses to write over the store's own file.
+// It refuses to write over the store's own file, and purges first as
+// Backup does.
 func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	if same, err := sameFile(path, db.path); err != nil {
 		return 0, fmt.Errorf("store: backup to %s: %w", path, err)
 	} else if same {
 		return 0, fmt.Errorf("store: backup to %s: that is the store file itself", path)
+	}
+	if _, err := db.Purge(ctx); err != nil {
+		return 0, fmt.Errorf("store: backup to %s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/saperi/saperi"
@@ -27,7 +28,9 @@ var (
 	// meta: "version" → uint64 SchemaVersion;
 	// "posting_count" → uint64 number of postings;
 	// "link_secret" → 32 random bytes, generated once, that sign the links
-	// in mails (saperi.SignLink).
+	// in mails (saperi.SignLink);
+	// "purge_pending" → RFC 3339 time of the first erasure since the last
+	// Purge, absent when the file holds no freed pages of an erased person.
 	metaBucket = []byte("meta")
 	// hubs: hub id → saperi.Hub.
 	hubBucket = []byte("hubs")
@@ -115,6 +118,7 @@ var (
 	versionKey      = []byte("version")
 	postingCountKey = []byte("posting_count")
 	linkSecretKey   = []byte("link_secret")
+	purgeKey        = []byte("purge_pending")
 )
 
 // Listing limits.
@@ -125,6 +129,9 @@ const (
 
 // DB is the bbolt-backed store. It is safe for concurrent use.
 type DB struct {
+	// mu is held for reading by every transaction and for writing by
+	// Purge, which replaces bolt with a rewritten file, and by Close.
+	mu   sync.RWMutex
 	bolt *bbolt.DB
 	path string
 }
@@ -137,7 +144,7 @@ func Open(path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	b, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 1 * time.Second})
+	b, err := openBolt(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -145,13 +152,22 @@ func Open(path string) (*DB, error) {
 		_ = b.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	return &DB{bolt: b, path: path}, nil
+}
+
+// openBolt opens the bbolt file at path with the store's settings.
+func openBolt(path string) (*bbolt.DB, error) {
+	b, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: 1 * time.Second})
+	if err != nil {
+		return nil, err
+	}
 	// Group commit for concurrent single writes (see batch): one fsync
 	// for the writes that arrive within a millisecond of each other,
 	// instead of bbolt's default 10 ms wait that makes a few writers slower
 	// than plain transactions.
 	b.MaxBatchDelay = time.Millisecond
 	b.MaxBatchSize = 64
-	return &DB{bolt: b, path: path}, nil
+	return b, nil
 }
 
 // initSchema checks the schema version of an existing file, or lays out a
@@ -213,6 +229,8 @@ func initSchema(tx *bbolt.Tx) error {
 
 // Close closes the file.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
 	if err := db.bolt.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -227,6 +245,8 @@ func (db *DB) view(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	return db.bolt.View(fn)
 }
 
@@ -235,6 +255,8 @@ func (db *DB) update(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	return db.bolt.Update(fn)
 }
 
@@ -248,6 +270,8 @@ func (db *DB) batch(ctx context.Context, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.mu.RLock()
+	defer db.mu.RUnlock()
 	return db.bolt.Batch(fn)
 }
 

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/saperi/saperi"
 	"go.etcd.io/bbolt"
@@ -16,7 +19,14 @@ import (
 // open, notes and matched words dropped, its side's profile id zeroed), the
 // details of the audit events done on its behalf cleared (who did what and
 // when stays, as ids), its accounts and their sessions deleted, and an
-// event "profile.erase" added (ev, without personal data).
+// event "profile.erase" added (ev, without personal data). Everything
+// else keyed by or holding the person's addresses goes too: the records
+// of mails to them and of the "connected" mails of their matches, the
+// login and reset throttles of their addresses, their unsubscription.
+// The erasure is recorded in the meta bucket (purge_pending) so that
+// Purge rewrites the file without the freed pages that still hold the
+// old bytes; MailKeys and Traces tell the caller what to scrub outside
+// the store.
 func (db *DB) EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (saperi.Erasure, error) {
 	var n saperi.Erasure
 	err := db.update(ctx, func(tx *bbolt.Tx) error {
@@ -32,7 +42,11 @@ func (db *DB) EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (sap
 			return err
 		}
 		seen := map[uint64]bool{}
+		var titles []string
 		for _, pid := range postings {
+			if ps, err := getPosting(tx, pid); err == nil {
+				titles = append(titles, ps.Title)
+			}
 			if err := forgetMatches(tx, pid, id, ev, seen); err != nil {
 				return err
 			}
@@ -54,13 +68,34 @@ func (db *DB) EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (sap
 		}); err != nil {
 			return err
 		}
+		addrs := map[string]bool{}
+		if e := saperi.NormalizeEmail(p.Contacts.Email); e != "" {
+			addrs[e] = true
+		}
 		for _, u := range users {
 			if err := deleteUser(tx, u); err != nil {
 				return fmt.Errorf("store: erase profile %d: %w", id, err)
 			}
-			_ = tx.Bucket(loginAttemptBucket).Delete([]byte("email:" + u.Email))
+			addrs[saperi.NormalizeEmail(u.Email)] = true
 		}
 		n.Accounts = len(users)
+		if err := forgetAddresses(tx, addrs); err != nil {
+			return fmt.Errorf("store: erase profile %d: %w", id, err)
+		}
+		matches := make([]uint64, 0, len(seen))
+		for mid := range seen {
+			matches = append(matches, mid)
+		}
+		if n.MailKeys, err = forgetSends(tx, addrs, matches); err != nil {
+			return fmt.Errorf("store: erase profile %d: %w", id, err)
+		}
+		n.Mails = len(n.MailKeys)
+		n.Traces = traces(p, addrs, titles)
+		if meta := tx.Bucket(metaBucket); meta.Get(purgeKey) == nil {
+			if err := meta.Put(purgeKey, []byte(ev.At.UTC().Format(time.RFC3339Nano))); err != nil {
+				return err
+			}
+		}
 		if err := tx.Bucket(hubProfileBucket).Delete(pairKey(p.HubID, id)); err != nil {
 			return err
 		}
@@ -160,4 +195,78 @@ func clearEventDetails(tx *bbolt.Tx, id uint64) (int, error) {
 		return false, putJSON(events, itob(eid), ev)
 	})
 	return n, err
+}
+
+// minTrace is the shortest name or title used as a trace: a shorter one
+// ("Al", "Tè") would be found in mails about other people.
+const minTrace = 6
+
+// traces lists what identifies profile p in a mail: its addresses, phone,
+// full name and the titles of its postings.
+func traces(p *saperi.Profile, addrs map[string]bool, titles []string) []string {
+	var out []string
+	for a := range addrs {
+		out = append(out, a)
+	}
+	if ph := strings.TrimSpace(p.Contacts.Phone); ph != "" {
+		out = append(out, ph)
+	}
+	for _, s := range append([]string{p.Name}, titles...) {
+		if s = saperi.OneLine(s); len(s) >= minTrace {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// forgetAddresses deletes what is keyed by the person's addresses: the
+// login and password-reset throttles and the unsubscription.
+func forgetAddresses(tx *bbolt.Tx, addrs map[string]bool) error {
+	attempts, unsub := tx.Bucket(loginAttemptBucket), tx.Bucket(unsubscribedBucket)
+	for a := range addrs {
+		for _, k := range []string{"email:" + a, "reset:email:" + a} {
+			if err := attempts.Delete([]byte(k)); err != nil {
+				return err
+			}
+		}
+		if err := unsub.Delete([]byte(a)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forgetSends deletes the records of mails sent to any of addrs and of
+// the "connected" mails of matches (both sides: the other side's mail
+// carried the person's contacts), and returns their keys.
+func forgetSends(tx *bbolt.Tx, addrs map[string]bool, matches []uint64) ([]string, error) {
+	b := tx.Bucket(sendBucket)
+	var keys [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		var rec saperi.Send
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return nil, fmt.Errorf("get send %s: %w", k, err)
+		}
+		if rec.To != "" && addrs[saperi.NormalizeEmail(rec.To)] {
+			keys = append(keys, bytes.Clone(k))
+		}
+	}
+	for _, mid := range matches {
+		for _, side := range []saperi.Side{saperi.NeedSide, saperi.OfferSide} {
+			k := []byte(fmt.Sprintf("mail/connected/%d/%s", mid, side))
+			if b.Get(k) != nil && !slices.ContainsFunc(keys, func(x []byte) bool { return bytes.Equal(x, k) }) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return nil, err
+		}
+		out = append(out, string(k))
+	}
+	return out, nil
 }

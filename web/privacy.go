@@ -131,6 +131,9 @@ func (s *Server) eraseAndLogout(c *gin.Context, p *saperi.Profile) (any, error) 
 		return nil, err
 	}
 	s.Index.Notify()
+	if s.Erased != nil {
+		s.Erased(c.Request.Context(), n)
+	}
 	if principal(c).ProfileID == p.ID {
 		s.clearCookie(c) // the session went with the account
 	}

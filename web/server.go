@@ -112,6 +112,10 @@ type Deps struct {
 	// connected, after the change is committed (the "you are in touch"
 	// mail).
 	Connected func(ctx context.Context, m *saperi.Match) error
+	// Erased, when set, is told of each erasure after it is committed,
+	// with what must be scrubbed outside the store (the outbox mails:
+	// saperi.Erasure.MailKeys and Traces).
+	Erased func(ctx context.Context, e saperi.Erasure)
 	// Reset, when set, records a mail to u with a link to set a new
 	// password and wakes the sender (digest.Notifier.PasswordReset), the
 	// same path as the "connected" mail. Without it no mail can be sent,

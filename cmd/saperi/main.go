@@ -55,6 +55,8 @@ func commands() []command {
 		{"digest", "send this week's digests (or --dry-run print them); resumes after a crash", runDigest},
 		{"reindex", "rebuild the search index from the store", runReindex},
 		{"backup", "write a consistent copy of the store to a file", runBackup},
+		{"restore", "put a backup in place as the store of an empty data folder", runRestore},
+		{"purge", "complete erasures on disk (rewrite the store, merge the index)", runPurge},
 		{"eval", "measure need → offer match quality on an evaluation set", runEval},
 		{"bench", "measure speed and memory at scale on generated data", runBench},
 		{"health", "check that a running server answers (for container health checks)", runHealth},

@@ -33,6 +33,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		shutdown time.Duration
 		hosts    string
 		metrics  string
+		purgeEv  time.Duration
 	)
 	f := newFlags("serve", "", "Run the Saperi service: the JSON API under /api/v1, its OpenAPI document at\n"+
 		"/api/openapi.json, /healthz, /readyz and /metrics. The store and the search index live in\n"+
@@ -48,12 +49,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	f.str(&metrics, "metrics-addr", "SAPERI_METRICS_ADDR", "", "also serve /metrics with no login on this address, for a Prometheus scraper\n"+
 		"(host:port; a bare :port listens on loopback only). On --addr, /metrics answers an admin API token only")
 	f.bool(&secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
+	f.duration(&purgeEv, "purge-every", "SAPERI_PURGE_EVERY", defaultPurgeEvery, "how often erasures are completed on disk (store file rewritten without the\n"+
+		"freed pages, index segments merged); an erasure leaves nothing on disk within this time")
 	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
 		return err
 	}
 	if err := mc.check(); err != nil {
 		return err
+	}
+	if purgeEv <= 0 {
+		return usageError{fmt.Errorf("--purge-every %s: use a positive duration such as 10m", purgeEv)}
 	}
 	a, log, err := c.open(ctx, ec, stderr)
 	if err != nil {
@@ -106,7 +112,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
 		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts), SetupCode: setupCode, SecureCookies: secure,
-		LinkSecret: secret, Connected: connected, Reset: reset})
+		LinkSecret: secret, Connected: connected, Reset: reset, Erased: erased(c.Data, log)})
 	if err != nil {
 		stopBG()
 		wg.Wait()
@@ -135,6 +141,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	goBG(func() { a.ix.Run(bg) })
 	goBG(func() { a.warm(bg, log) })
+	goBG(func() { purgeLoop(bg, a, purgeEv, log) })
 
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)
