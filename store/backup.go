@@ -16,7 +16,7 @@ import (
 // a profile was erased since the last Purge, Backup purges first: a copy
 // of the file would otherwise carry the erased records in its free pages.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
-	if _, err := db.Purge(ctx); err != nil {
+	if _, err := db.rewrite(ctx, false); err != nil {
 		return 0, fmt.Errorf("store: backup: %w", err)
 	}
 	var n int64
@@ -41,7 +41,7 @@ func (db *DB) BackupFile(ctx context.Context, path string) (int64, error) {
 	} else if same {
 		return 0, fmt.Errorf("store: backup to %s: that is the store file itself", path)
 	}
-	if _, err := db.Purge(ctx); err != nil {
+	if _, err := db.rewrite(ctx, false); err != nil {
 		return 0, fmt.Errorf("store: backup to %s: %w", path, err)
 	}
 	dir := filepath.Dir(path)

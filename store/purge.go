@@ -47,6 +47,13 @@ func (db *DB) PurgePending(ctx context.Context) (time.Time, bool, error) {
 // A crash before the rename leaves the old file and a stray
 // saperi.db.purge, removed by the next Purge; after it, the new file.
 func (db *DB) Purge(ctx context.Context) (bool, error) {
+	return db.rewrite(ctx, true)
+}
+
+// rewrite is Purge; done says whether the erasures are then complete on
+// disk, which clears the pending mark. Backup rewrites the file without
+// clearing it: the index still has to merge its segments (cmd's purge).
+func (db *DB) rewrite(ctx context.Context, done bool) (bool, error) {
 	if _, ok, err := db.PurgePending(ctx); err != nil || !ok {
 		return false, err
 	}
@@ -64,7 +71,7 @@ func (db *DB) Purge(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("store: purge: %w", err)
 	}
 	err = bbolt.Compact(dst, db.bolt, compactTxSize)
-	if err == nil {
+	if err == nil && done {
 		err = dst.Update(func(tx *bbolt.Tx) error { return tx.Bucket(metaBucket).Delete(purgeKey) })
 	}
 	if cerr := dst.Close(); err == nil {

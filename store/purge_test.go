@@ -152,6 +152,12 @@ func TestPurgeRewritesFreedPages(t *testing.T) {
 	if fileHas(t, db.Path(), marker) {
 		t.Error("the store file holds the marker after the backup's purge")
 	}
+	if _, ok, _ := db.PurgePending(ctx); !ok {
+		t.Error("a backup's rewrite cleared the pending purge: the index would never merge")
+	}
+	if did, err := db.Purge(ctx); err != nil || !did {
+		t.Errorf("purge: %v %v", did, err)
+	}
 	if _, ok, _ := db.PurgePending(ctx); ok {
 		t.Error("purge still pending after a purge")
 	}
