@@ -100,6 +100,13 @@ var (
 	// unsubscribed: lower-case email address → saperi.Event (when and
 	// how). An address here gets no digest.
 	unsubscribedBucket = []byte("unsubscribed")
+
+	// import_keys: hub id (8 bytes) | "p:" or "o:" | key → profile or
+	// posting id (8 bytes). The stable key of each person and posting
+	// imported from a hub's register (saperi.ImportPerson), so that
+	// importing the same file again creates nothing twice. Added in
+	// place to schema 1 (a new bucket).
+	importKeyBucket = []byte("import_keys")
 )
 
 // buckets lists every bucket Open creates.
@@ -110,7 +117,7 @@ var buckets = [][]byte{
 	synonymBucket,
 	userBucket, userEmailBucket, profileUserBucket, sessionBucket, userSessionBucket,
 	tokenBucket, tokenHashBucket, loginAttemptBucket,
-	sendBucket, unsubscribedBucket,
+	sendBucket, unsubscribedBucket, importKeyBucket,
 }
 
 // Keys of the meta bucket.
