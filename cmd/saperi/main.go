@@ -52,6 +52,7 @@ func commands() []command {
 		{"token", "create, list or revoke API tokens for integrations", runToken},
 		{"seed", "load the demo data into an empty store", runSeed},
 		{"import", "import a hub's register of people, offers and needs (CSV, XLSX)", runImport},
+		{"export", "export a hub's people, postings or matches (CSV, XLSX)", runExport},
 		{"assign", "propose this week's matches (min-cost flow under capacities); --dry-run compares with greedy", runAssign},
 		{"digest", "send this week's digests (or --dry-run print them); resumes after a crash", runDigest},
 		{"reindex", "rebuild the search index from the store", runReindex},

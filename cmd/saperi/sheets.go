@@ -184,3 +184,56 @@ func (p *progress) done() {
 		fmt.Fprintln(p.w)
 	}
 }
+
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var (
+		c                 common
+		hub               int
+		what, format, out string
+	)
+	f := newFlags("export", "", "Export a hub's people, postings or matches as a spreadsheet (CSV as Excel opens it in\n"+
+		"Italy: UTF-8, semicolons; or XLSX), with Italian column names and dates. The people and\n"+
+		"postings exports import back (saperi import persone.csv annunci.csv).", stdout)
+	f.common(&c)
+	f.int(&hub, "hub", "", 0, "id of the hub to export (0: every hub)")
+	f.str(&what, "what", "", "people", "people, postings or matches")
+	f.str(&format, "format", "", "csv", "csv or xlsx")
+	f.str(&out, "out", "", "", "file to write (default: standard output)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if what != service.ExportPeople && what != service.ExportPostings && what != service.ExportMatches {
+		return usageError{fmt.Errorf("--what %q: use people, postings or matches", what)}
+	}
+	if format != sheet.CSV && format != sheet.XLSX {
+		return usageError{fmt.Errorf("--format %q: use csv or xlsx", format)}
+	}
+	db, err := openStoreOnly(c.Data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	w := stdout
+	var tmp *os.File
+	if out != "" {
+		if tmp, err = os.CreateTemp(filepath.Dir(out), ".saperi-export-*"); err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		w = tmp
+	}
+	n, err := service.Export(ctx, db, cli, service.ExportOptions{What: what, Format: format, HubID: uint64(hub), Now: time.Now()}, w)
+	if err != nil {
+		return err
+	}
+	if tmp != nil {
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), out); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "%d rows written to %s.\n", n, out)
+	}
+	return nil
+}
