@@ -188,9 +188,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 			[]int{op1, op3, admin, token}},
 		{"match: view", answers("GET", mp, nil), []int{maria, ahmed, op1, op3, admin, token}},
 		{"match: contacts before both accept", shows(mp, `"contacts"`), nil},
+		{"matches export: Maria's contacts before both accept", shows("/api/v1/exports/matches", "maria@example.org"), []int{op1, admin, token}},
 		{"match: accept for the need side", answers("POST", mp+"/accept", map[string]string{"side": "need"}), []int{maria, op1, admin, token}},
 		{"match: accept for the offer side", answers("POST", mp+"/accept", map[string]string{"side": "offer"}), []int{ahmed, op3, admin, token}},
 		{"match: contacts once connected", shows(mp, "ahmed@example.org"), []int{maria, ahmed, op1, op3, admin, token}},
+		{"matches export: Maria's contacts once connected", shows("/api/v1/exports/matches?format=csv", "maria@example.org"), []int{op1, op3, admin, token}},
 		{"match: case note", answers("POST", mp+"/notes", map[string]string{"note": "Telefonato, tutto bene."}), []int{op1, op3, admin, token}},
 		{"audit trail of Maria", answers("GET", fmt.Sprintf("/api/v1/events?profile_id=%d", w.maria.ID), nil), []int{maria, op1, admin, token}},
 		{"hubs: list", answers("GET", "/api/v1/hubs", nil), []int{maria, ahmed, carla, staff, op1, op2, op3, admin, token}},
@@ -198,6 +200,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"accounts: list", answers("GET", "/api/v1/users", nil), []int{admin, token}},
 		{"API tokens: create", answers("POST", "/api/v1/tokens", map[string]any{"name": "foglio", "role": "admin"}), []int{admin, token}},
 		{"backup", answers("GET", "/api/v1/admin/backup", nil), []int{admin, token}},
+		{"import into hub 1 (dry run)", answers("POST", fmt.Sprintf("/api/v1/imports?hub=%d&dry_run=true", w.hub1.ID),
+			"nome;cognome;telefono;offre\nLuca;Conti;333 2222222;Chitarra\n"), []int{op1, admin, token}},
+		{"people of hub 1: export", answers("GET", fmt.Sprintf("/api/v1/exports/people?hub=%d&format=xlsx", w.hub1.ID), nil), []int{op1, admin, token}},
+		{"people of hub 1: export with contacts", shows(fmt.Sprintf("/api/v1/exports/people?hub=%d", w.hub1.ID), "maria@example.org"), []int{op1, admin, token}},
+		{"postings of hub 3: export", answers("GET", fmt.Sprintf("/api/v1/exports/postings?hub=%d", w.hub3.ID), nil), []int{op3, admin, token}},
+		{"export without a hub (the operator's own; every hub for an admin)", answers("GET", "/api/v1/exports/people", nil), []int{op1, op2, op3, admin, token}},
 	}
 	var table strings.Builder
 	table.WriteString("\n| resource: action |")

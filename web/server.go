@@ -73,6 +73,9 @@ type Store interface {
 	UpdateHub(ctx context.Context, id uint64, fn func(*saperi.Hub) error) (*saperi.Hub, error)
 	CreateCategory(ctx context.Context, c saperi.Category) error
 	RenameCategory(ctx context.Context, id, name, en string) (saperi.Category, error)
+
+	// Spreadsheets in and out, statistics (sheets.go, stats.go).
+	hubStore
 }
 
 // Index is the search side (index.Index implements it).
@@ -132,6 +135,7 @@ type Server struct {
 	engine  *gin.Engine
 	metrics *metrics
 	apiDoc  []byte
+	jobs    sheetJobs
 }
 
 // New builds the server and its routes.
@@ -220,6 +224,7 @@ func (s *Server) routes() {
 	e.GET("/api/openapi.json", s.openapi)
 	e.GET("/api", s.home)
 	s.uiRoutes()
+	s.hubRoutes()
 
 	e.GET("/l/:token", s.linkPage)
 	e.POST("/l/:token", s.linkAction)
