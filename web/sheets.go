@@ -258,11 +258,15 @@ func (s *Server) exportSheet(c *gin.Context) {
 
 // importPageData is what the import pages show.
 type importPageData struct {
-	Hub    *saperi.Hub
-	Hubs   []*saperi.Hub
-	Job    *importJob
-	Report *service.ImportReport
-	Fields []string
+	Hub  *saperi.Hub
+	Hubs []*saperi.Hub
+	// JobID names the upload; SkipInvalid and Ended are copied from it
+	// (a running job changes under its lock, never while a page renders).
+	JobID       string
+	SkipInvalid bool
+	Ended       bool
+	Report      *service.ImportReport
+	Fields      []string
 	// Percent of the job done, for the progress bar.
 	Percent int
 }
@@ -305,8 +309,8 @@ func (s *Server) importPreview(c *gin.Context) {
 			r.Translate(loc(c))
 			job := &importJob{ID: newJobID(), Owner: ownerOf(p), Files: files, Options: opt, Created: s.Now(), Report: r}
 			s.jobs.add(job, s.Now())
-			s.render(c, http.StatusOK, "import", "ui.import.preview_title", view{Data: importPageData{Hub: h, Job: job, Report: r,
-				Fields: service.ImportFields}})
+			s.render(c, http.StatusOK, "import", "ui.import.preview_title", view{Data: importPageData{Hub: h, JobID: job.ID,
+				SkipInvalid: opt.SkipInvalid, Report: r, Fields: service.ImportFields}})
 			return
 		}
 	}
@@ -378,7 +382,7 @@ func (s *Server) importProgress(c *gin.Context) {
 		return
 	}
 	job.mu.Lock()
-	d := importPageData{Hub: h, Job: job, Report: job.Report, Fields: service.ImportFields}
+	d := importPageData{Hub: h, JobID: job.ID, Ended: job.Ended, Report: job.Report, Fields: service.ImportFields}
 	if job.Total > 0 {
 		d.Percent = job.Done * 100 / job.Total
 	}
