@@ -13,6 +13,7 @@ import (
 
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/auth"
+	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/store"
 	"golang.org/x/term"
 )
@@ -56,7 +57,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.str(&role, "role", "", "resident", "admin, operator, staff or resident")
 	f.int(&hub, "hub", "", 0, "hub id (operators)")
 	f.int(&profile, "profile", "", 0, "profile id the account acts for (residents and staff)")
-	f.str(&lang, "lang", "", "", "preferred language, e.g. it or en")
+	f.str(&lang, "lang", "", "", "the language of the account's pages and mails: "+strings.Join(locale.Languages, ", "))
 	f.str(&pwFile, "password-file", "SAPERI_PASSWORD_FILE", "", `file holding the password ("-" reads standard input)`)
 	if err := f.parse(args); err != nil {
 		return err
@@ -71,6 +72,9 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer db.Close()
 	switch action {
 	case "add":
+		if lang != "" && !locale.Supported(lang) {
+			return usageError{fmt.Errorf("--lang %q: Saperi is written in %s", lang, strings.Join(locale.Languages, ", "))}
+		}
 		pw, err := readPassword(pwFile, stdout)
 		if err != nil {
 			return err

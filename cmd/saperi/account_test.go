@@ -34,6 +34,13 @@ func TestAccountCommands(t *testing.T) {
 		!strings.Contains(out, "at least 10") {
 		t.Fatalf("short password: %d %s", code, out)
 	}
+	if code, out := run("user", "add", "--data", data, "--email", "c@example.org", "--role", "admin", "--lang", "de", "--password-file", pw); code != 2 ||
+		!strings.Contains(out, "it, en, fr, ar, ro, uk, es") {
+		t.Fatalf("a language Saperi is not written in: %d %s", code, out)
+	}
+	if code, out := run("user", "add", "--data", data, "--email", "d@example.org", "--name", "Olena", "--role", "admin", "--lang", "uk", "--password-file", pw); code != 0 {
+		t.Fatalf("user add --lang uk: %d %s", code, out)
+	}
 	if code, out := run("user", "list", "--data", data); code != 0 || !strings.Contains(out, "admin\tanna@example.org") {
 		t.Fatalf("user list: %d %s", code, out)
 	}
