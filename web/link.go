@@ -93,6 +93,53 @@ func linkSubject(subject, kind string) (uint64, saperi.Side, error) {
 	return id, side, nil
 }
 
+// linkReader localizes a link's page for the person the mail went to: a
+// reader who chose no language here (no ?lang=, no cookie) reads it in
+// the language of the mail, the one of the profile the link is about
+// (its chosen one, then those spoken), else their browser's.
+func (s *Server) linkReader(c *gin.Context, l saperi.Link) *locale.Localizer {
+	if ck, _ := c.Cookie(langCookie); c.Query("lang") != "" || ck != "" {
+		return loc(c)
+	}
+	ctx := c.Request.Context()
+	var pid uint64
+	switch l.Purpose {
+	case saperi.LinkAccept, saperi.LinkDecline:
+		id, side, err := linkSubject(l.Subject, "match")
+		if err != nil {
+			return loc(c)
+		}
+		m, err := s.Store.Match(ctx, id)
+		if err != nil {
+			return loc(c)
+		}
+		pid = m.NeedProfileID
+		if side == saperi.OfferSide {
+			pid = m.OfferProfileID
+		}
+	case saperi.LinkRenew:
+		id, _, err := linkSubject(l.Subject, "posting")
+		if err != nil {
+			return loc(c)
+		}
+		p, err := s.Store.Posting(ctx, id)
+		if err != nil {
+			return loc(c)
+		}
+		pid = p.ProfileID
+	default:
+		return loc(c)
+	}
+	p, err := s.Store.Profile(ctx, pid)
+	if err != nil {
+		return loc(c)
+	}
+	prefs := append(append([]string{p.Lang}, p.Languages...), c.GetHeader("Accept-Language"))
+	lc := s.catalog.For(prefs...)
+	c.Set(localizerKey, lc) // the page's lang and dir follow
+	return lc
+}
+
 // linkPage shows what a link will do, with one button that does it. The
 // change itself is a POST: mail scanners and link previews fetch GET
 // links, and must not accept a proposal or unsubscribe anybody.
@@ -102,7 +149,7 @@ func (s *Server) linkPage(c *gin.Context) {
 		s.linkError(c, err)
 		return
 	}
-	lc := loc(c)
+	lc := s.linkReader(c, l)
 	data := map[string]any{"Action": c.Request.URL.Path, "Button": lc.T("link."+l.Purpose+".button", nil, "")}
 	ctx := c.Request.Context()
 	switch l.Purpose {
@@ -162,7 +209,7 @@ func (s *Server) linkAction(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	now := s.Now().UTC()
-	lc := loc(c)
+	lc := s.linkReader(c, l)
 	ev := saperi.Event{At: now, Actor: "link", Action: "link." + l.Purpose}
 	switch l.Purpose {
 	case saperi.LinkAccept, saperi.LinkDecline:

@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/saperi/saperi"
 )
 
 // TestUIPersonLanguage: the language a person reads is chosen at sign-up,
@@ -129,4 +132,33 @@ func TestUIPersonLanguage(t *testing.T) {
 			t.Fatalf("a bad lang: %d", r.Code)
 		}
 	})
+}
+
+// TestLinkPageInPersonsLanguage: the page a mail's link opens speaks the
+// language the mail was written in (the person's), unless the reader
+// chose another one.
+func TestLinkPageInPersonsLanguage(t *testing.T) {
+	e := newEnv(t).withSecret()
+	f := e.fixture()
+	var p profileView
+	e.must(200, "PATCH", fmt.Sprintf("/api/v1/profiles/%d", f.maria.ID), map[string]any{"lang": "ar"}, &p)
+	m, err := saperi.NewMatch(&f.need, &f.offer, saperi.Scored{Score: 0.7}, saperi.ByEngine, "engine", testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.CreateMatch(t.Context(), m, saperi.Event{At: testNow, Actor: "engine"}); err != nil {
+		t.Fatal(err)
+	}
+	accept := "/l/" + saperi.SignLink(testSecret, saperi.Link{Purpose: saperi.LinkAccept,
+		Subject: fmt.Sprintf("match/%d/need", m.ID), Expires: testNow.Add(time.Hour)})
+	for _, tc := range []struct{ path, lang, html, want string }{
+		{accept, "", `<html lang="ar" dir="rtl">`, "هل تقبل الاقتراح؟"},
+		{accept, "en-GB,en", `<html lang="ar" dir="rtl">`, "هل تقبل الاقتراح؟"},
+		{accept + "?lang=it", "", `<html lang="it" dir="ltr">`, "Accetti la proposta?"},
+	} {
+		w := e.do("GET", tc.path, nil, "Accept-Language", tc.lang)
+		if body := w.Body.String(); w.Code != 200 || !strings.Contains(body, tc.html) || !strings.Contains(body, tc.want) {
+			t.Errorf("%s (%s): %d\n%s", tc.path, tc.lang, w.Code, body)
+		}
+	}
 }
