@@ -18,8 +18,30 @@ type Hub struct {
 	ShareWithNeighbors bool `json:"share_with_neighbors"`
 	// Emails are the operators' shared addresses: they receive the hub's
 	// weekly digest.
-	Emails  []string  `json:"emails,omitempty"`
+	Emails []string `json:"emails,omitempty"`
+	// Areas are the neighbourhoods (quartieri) the hub serves, each with
+	// the approximate point a person living there is given. When a hub has
+	// them, a person's area is chosen from this list.
+	Areas   []Area    `json:"areas,omitempty"`
 	Created time.Time `json:"created"`
+}
+
+// Area is a neighbourhood a hub serves, with its approximate centre.
+type Area struct {
+	Name  string `json:"name"`
+	Point *Point `json:"point,omitempty"`
+}
+
+// FindArea returns the hub's area whose name matches name, ignoring case,
+// accents and spacing ("barriera di milano" finds "Barriera di Milano").
+func (h *Hub) FindArea(name string) (Area, bool) {
+	key := FoldName(name)
+	for _, a := range h.Areas {
+		if FoldName(a.Name) == key {
+			return a, true
+		}
+	}
+	return Area{}, false
 }
 
 // Validate checks a hub as written by an admin.
@@ -43,6 +65,25 @@ func (h *Hub) Validate() error {
 	for _, e := range h.Emails {
 		if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
 			return Invalid("emails", "error.hub.email", "%q is not a valid email address", e).with("Email", e)
+		}
+	}
+	if len(h.Areas) > 100 {
+		return Invalid("areas", "error.hub.areas", "at most 100 areas")
+	}
+	seenArea := map[string]bool{}
+	for _, a := range h.Areas {
+		if err := text("areas", a.Name, 2, 60); err != nil {
+			return err
+		}
+		if k := FoldName(a.Name); seenArea[k] {
+			return Invalid("areas", "error.hub.area_twice", "the area %q is listed twice", a.Name).with("Area", a.Name)
+		} else {
+			seenArea[k] = true
+		}
+		if a.Point != nil {
+			if err := a.Point.Validate(); err != nil {
+				return err
+			}
 		}
 	}
 	if h.Point != nil {

@@ -83,6 +83,10 @@ type Posting struct {
 	// Urgent is set by the person or the desk for a need that cannot
 	// wait; the desk's queue filters on it.
 	Urgent bool `json:"urgent,omitempty"`
+	// Display lets the hub's printed noticeboard show the description,
+	// not only the title and category: set by an operator who read it
+	// (a description may tell of someone's health or family).
+	Display bool `json:"display,omitempty"`
 }
 
 // Inherit copies what a posting takes from its owner's profile at creation:
