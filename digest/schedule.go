@@ -63,12 +63,17 @@ func (s Schedule) Next(t time.Time) time.Time {
 
 // Scheduler runs the weekly job at each slot, and at start when this
 // week's slot has passed without a completed run (the server was down):
-// a week is never skipped.
+// a week is never skipped. A first start is not a missed week: with Ever
+// set and no run ever completed, a slot that passed before the loop
+// started is left alone, so a new installation sends nothing that nobody
+// asked for; its first run is at the next slot.
 type Scheduler struct {
 	Schedule Schedule
 	Now      Clock
 	// Done reports whether week's run completed.
 	Done func(ctx context.Context, week string) (bool, error)
+	// Ever reports whether any weekly run ever completed (RunEver).
+	Ever func(ctx context.Context) (bool, error)
 	// Run runs week's job.
 	Run   func(ctx context.Context, week string) error
 	Log   *slog.Logger
@@ -80,12 +85,22 @@ func (s *Scheduler) Loop(ctx context.Context) {
 	if s.Sleep == nil {
 		s.Sleep = sleep
 	}
+	started := s.Now()
 	for ctx.Err() == nil {
 		now := s.Now()
 		week := saperi.ISOWeek(now.In(s.Schedule.Loc))
 		wait := s.Schedule.Next(now).Sub(now)
-		if !now.Before(s.Schedule.Slot(now)) {
+		if slot := s.Schedule.Slot(now); !now.Before(slot) {
 			done, err := s.Done(ctx, week)
+			if err == nil && !done && slot.Before(started) && s.Ever != nil {
+				// Missed before this start: catch up only a schedule
+				// that has run before.
+				var ever bool
+				if ever, err = s.Ever(ctx); err == nil && !ever {
+					done = true
+					s.Log.Info("first start: no catch-up run; the first weekly run is at the next slot", "week", week)
+				}
+			}
 			if err == nil && !done {
 				s.Log.Info("weekly digest run", "week", week)
 				err = s.Run(ctx, week)
@@ -127,6 +142,14 @@ func Weekly(r *Runner, eng Candidates, o AssignOptions) func(ctx context.Context
 		}
 		_, err := r.Run(ctx, Options{Week: week})
 		return err
+	}
+}
+
+// RunEver reports whether any weekly digest run ever completed.
+func RunEver(st Store) func(ctx context.Context) (bool, error) {
+	return func(ctx context.Context) (bool, error) {
+		done, err := st.Sends(ctx, "run/digest/")
+		return len(done) > 0, err
 	}
 }
 

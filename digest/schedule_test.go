@@ -2,6 +2,7 @@ package digest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -59,5 +60,51 @@ func TestSchedulerCatchesUp(t *testing.T) {
 	sch.Loop(ctx)
 	if len(runs) != 1 || runs[0] != "2026-W48" {
 		t.Fatalf("runs = %v", runs)
+	}
+}
+
+// TestSchedulerFirstStart: a first start (no run ever) after this week's
+// slot sends no catch-up run; a start after a week missed by a server
+// that ran before does; and a first start before the slot runs at it.
+func TestSchedulerFirstStart(t *testing.T) {
+	s, _ := ParseSchedule("mon", "08:00", "Europe/Rome")
+	for _, tc := range []struct {
+		name  string
+		start time.Time
+		ever  bool
+		want  []string
+	}{
+		{"first start after the slot", time.Date(2026, 11, 25, 10, 0, 0, 0, s.Loc), false, nil},
+		{"restart after a missed slot", time.Date(2026, 11, 25, 10, 0, 0, 0, s.Loc), true, []string{"2026-W48"}},
+		{"first start before the slot", time.Date(2026, 11, 29, 20, 0, 0, 0, s.Loc), false, []string{"2026-W49"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			now := tc.start
+			done := map[string]bool{}
+			var runs []string
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			sleeps := 0
+			sch := &Scheduler{Schedule: s, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+				Done: func(_ context.Context, w string) (bool, error) { return done[w], nil },
+				Ever: func(context.Context) (bool, error) { return tc.ever || len(runs) > 0, nil },
+				Run: func(_ context.Context, w string) error {
+					runs = append(runs, w)
+					done[w] = true
+					return nil
+				},
+				Sleep: func(_ context.Context, d time.Duration) error {
+					if sleeps++; sleeps == 20 {
+						cancel()
+						return context.Canceled
+					}
+					now = now.Add(d)
+					return nil
+				}}
+			sch.Loop(ctx)
+			if fmt.Sprint(runs) != fmt.Sprint(tc.want) {
+				t.Fatalf("runs = %v, want %v", runs, tc.want)
+			}
+		})
 	}
 }

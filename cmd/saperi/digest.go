@@ -214,7 +214,7 @@ func startMail(ctx context.Context, a *app, data string, mc mailConfig, log *slo
 	n := digest.NewNotifier(r)
 	goFn(func() { n.Loop(ctx) })
 	sch, _ := digest.ParseSchedule(mc.Day, mc.At, mc.Zone) // checked by mc.check
-	s := &digest.Scheduler{Schedule: sch, Now: time.Now, Done: digest.RunDone(a.db), Log: log,
+	s := &digest.Scheduler{Schedule: sch, Now: time.Now, Done: digest.RunDone(a.db), Ever: digest.RunEver(a.db), Log: log,
 		Run: digest.Weekly(r, a.engine, digest.AssignOptions{PerNeed: mc.PerNeed})}
 	goFn(func() { s.Loop(ctx) })
 	return n, nil
