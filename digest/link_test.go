@@ -14,6 +14,7 @@ import (
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/digest/digesttest"
 	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi/service"
 	"github.com/saperi/saperi/web"
 )
 
@@ -49,8 +50,10 @@ func TestFollowLinks(t *testing.T) {
 	}
 	r := f.runner(t, mailer)
 	n := NewNotifier(r)
-	srv, err := web.New(web.Deps{Store: f.db, Index: noIndex{}, Now: func() time.Time { return testNow },
-		LinkSecret: r.secret, Connected: n.MatchConnected})
+	svc := service.New(service.Deps{Store: f.db, Index: noIndex{}, Now: func() time.Time { return testNow },
+		Connected: n.MatchConnected})
+	srv, err := web.New(web.Deps{Service: svc, Store: f.db, Index: noIndex{}, Now: func() time.Time { return testNow },
+		LinkSecret: r.secret})
 	if err != nil {
 		t.Fatal(err)
 	}

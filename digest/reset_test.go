@@ -15,6 +15,7 @@ import (
 
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/digest/digesttest"
+	"github.com/saperi/saperi/service"
 	"github.com/saperi/saperi/web"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -169,8 +170,10 @@ func TestResetByMail(t *testing.T) {
 	}
 	r := f.runner(t, mailer)
 	n := NewNotifier(r)
-	srv, err := web.New(web.Deps{Store: f.db, Index: noIndex{}, Now: func() time.Time { return testNow },
-		LinkSecret: r.secret, Connected: n.MatchConnected, Reset: n.PasswordReset})
+	svc := service.New(service.Deps{Store: f.db, Index: noIndex{}, Now: func() time.Time { return testNow },
+		Connected: n.MatchConnected})
+	srv, err := web.New(web.Deps{Service: svc, Store: f.db, Index: noIndex{}, Now: func() time.Time { return testNow },
+		LinkSecret: r.secret, Reset: n.PasswordReset})
 	if err != nil {
 		t.Fatal(err)
 	}

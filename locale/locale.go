@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -134,7 +135,18 @@ func (l *Localizer) Dir() string { return Dir(l.lang) }
 
 // T translates key with args; when the key is missing it returns fallback
 // (and the key itself when fallback is empty).
+//
+// Two conventions hold for every language: a number N (or Count) equal to
+// 1 picks the key's singular form "<key>.one" when the catalog has one
+// ("1 giorno", not "1 giorni"); and decimal numbers are written with the
+// language's decimal separator ("0,2 km" in Italian).
 func (l *Localizer) T(key string, args map[string]any, fallback string) string {
+	args = l.numbers(args)
+	if one(args) {
+		if s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: key + ".one", TemplateData: args}); err == nil && s != "" {
+			return s
+		}
+	}
 	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: args})
 	if err != nil || s == "" {
 		if fallback != "" {
@@ -143,6 +155,56 @@ func (l *Localizer) T(key string, args map[string]any, fallback string) string {
 		return key
 	}
 	return s
+}
+
+// one reports whether args count exactly one thing.
+func one(args map[string]any) bool {
+	for _, k := range []string{"N", "Count"} {
+		switch n := args[k].(type) {
+		case int:
+			return n == 1
+		case int64:
+			return n == 1
+		case uint64:
+			return n == 1
+		}
+	}
+	return false
+}
+
+// decimalComma lists the languages that write 0,2 rather than 0.2.
+var decimalComma = map[string]bool{"it": true, "fr": true, "es": true, "ro": true, "uk": true}
+
+// numbers writes the decimal numbers among args as the reader's language
+// does; args itself is not changed.
+func (l *Localizer) numbers(args map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range args {
+		var f float64
+		switch n := v.(type) {
+		case float64:
+			f = n
+		case float32:
+			f = float64(n)
+		default:
+			continue
+		}
+		if out == nil {
+			out = make(map[string]any, len(args))
+			for k2, v2 := range args {
+				out[k2] = v2
+			}
+		}
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if decimalComma[l.lang] {
+			s = strings.Replace(s, ".", ",", 1)
+		}
+		out[k] = s
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // Field translates a field name for messages ("title" → "titolo").

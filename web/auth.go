@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/auth"
+	"github.com/saperi/saperi/service"
 )
 
 const principalKey = "saperi.principal"
@@ -56,6 +57,8 @@ func (s *Server) authenticate(c *gin.Context) {
 		}
 	}
 	c.Set(principalKey, p)
+	// The use cases read the caller from the request's context.
+	c.Request = c.Request.WithContext(saperi.NewContext(c.Request.Context(), p))
 	if chosen, _ := c.Cookie(langCookie); p.Lang != "" && c.Query("lang") == "" && chosen == "" {
 		c.Set(localizerKey, s.catalog.For(p.Lang, c.GetHeader("Accept-Language")))
 	}
@@ -90,11 +93,11 @@ func (s *Server) allow(c *gin.Context, v saperi.Verb, r saperi.Resource) bool {
 	return false
 }
 
-func denied(p saperi.Principal) error {
-	if p.Anonymous() {
-		return saperi.Errorf(saperi.EUNAUTHORIZED, "error.auth.required", "log in first, or send an API token")
-	}
-	return saperi.Errorf(saperi.EFORBIDDEN, "error.forbidden", "your account may not do this")
+func denied(p saperi.Principal) error { return service.Denied(p) }
+
+// can is saperi.Can for the caller, without writing an answer.
+func can(c *gin.Context, v saperi.Verb, r saperi.Resource) bool {
+	return saperi.Can(principal(c), v, r)
 }
 
 // admin requires an admin.

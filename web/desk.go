@@ -29,49 +29,12 @@ func (s *Server) queue(c *gin.Context) {
 		return
 	}
 	f.UrgentOnly = urgent == "true"
-	items, err := s.hubQueue(c, hub, f)
+	items, err := s.svc.Queue(c.Request.Context(), hub, f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if items == nil {
-		return // answered
-	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
-}
-
-// hubQueue checks that the caller works at hub and returns its queue; nil
-// without error means it has answered (not found, forbidden).
-func (s *Server) hubQueue(c *gin.Context, hub uint64, f saperi.QueueFilter) ([]saperi.QueueItem, error) {
-	ctx := c.Request.Context()
-	if _, err := s.Store.Hub(ctx, hub); err != nil {
-		return nil, err
-	}
-	if !s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResPosting, HubID: hub}) {
-		return nil, nil
-	}
-	var needs []*saperi.Posting
-	for after := uint64(0); ; {
-		page, err := s.Store.ListPostings(ctx, saperi.PostingFilter{HubID: hub, Kind: saperi.Need, Status: saperi.Open,
-			Category: f.Category, Area: f.Area, After: after, Limit: 500})
-		if err != nil {
-			return nil, err
-		}
-		needs = append(needs, page...)
-		if len(page) < 500 {
-			break
-		}
-		after = page[len(page)-1].ID
-	}
-	ids := make([]uint64, len(needs))
-	for i, p := range needs {
-		ids[i] = p.ID
-	}
-	active, err := s.Store.ActiveMatches(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	return saperi.Queue(needs, active, f, s.Now().UTC()), nil
 }
 
 type contactInput struct {
@@ -92,21 +55,10 @@ func (s *Server) recordContact(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	m, sh := s.allowMatch(c, id, saperi.Follow, "")
-	if m == nil {
-		return
-	}
-	now := s.Now().UTC()
-	onBehalf := m.NeedProfileID
-	if in.Side == saperi.OfferSide {
-		onBehalf = m.OfferProfileID
-	}
-	m, err = s.Store.UpdateMatch(c.Request.Context(), id, func(m *saperi.Match) error {
-		return m.RecordContact(in.Side, in.Outcome, actor(c), in.Note, now)
-	}, s.event(c, "match.contact", onBehalf))
+	m, err := s.svc.RecordContact(c.Request.Context(), id, in.Side, in.Outcome, in.Note)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.viewMatch(c, m, sh))
+	s.jsonMatch(c, http.StatusOK, m)
 }

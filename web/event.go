@@ -21,25 +21,7 @@ func (s *Server) listEvents(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	if pr := principal(c); profile == 0 && pr.ProfileID != 0 {
-		profile = pr.ProfileID // a person's own trail
-	}
-	if profile == 0 {
-		if !s.admin(c) {
-			return
-		}
-	} else {
-		p, err := s.Store.Profile(ctx, profile)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		if !s.allow(c, saperi.View, saperi.Resource{Kind: saperi.ResEvents, HubID: p.HubID, ProfileID: p.ID}) {
-			return
-		}
-	}
-	evs, err := s.Store.Events(ctx, profile, after, limit)
+	evs, err := s.svc.Events(c.Request.Context(), profile, after, limit)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -17,6 +17,7 @@ import (
 	"github.com/saperi/saperi/auth"
 	"github.com/saperi/saperi/index"
 	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi/service"
 	"github.com/saperi/saperi/store"
 )
 
@@ -62,7 +63,8 @@ func newEnv(tb testing.TB) *env {
 		_ = db.Close()
 	})
 	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: matcher.NewScorer(matcher.Weights{}), Pool: 50}
-	srv, err := New(Deps{Store: db, Index: syncIndex{ix}, Engine: eng, Now: func() time.Time { return testNow }, Log: log})
+	svc := service.New(service.Deps{Store: db, Index: syncIndex{ix}, Engine: eng, Now: func() time.Time { return testNow }, Log: log})
+	srv, err := New(Deps{Service: svc, Store: db, Index: syncIndex{ix}, Now: func() time.Time { return testNow }, Log: log})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -15,27 +15,18 @@ type hubInput struct {
 	Neighbors          []uint64      `json:"neighbors"`
 	ShareWithNeighbors bool          `json:"share_with_neighbors"`
 	Emails             []string      `json:"emails"`
+	Areas              []saperi.Area `json:"areas"`
 }
 
 func (s *Server) createHub(c *gin.Context) {
-	if !s.admin(c) {
-		return
-	}
 	var in hubInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
 	h := &saperi.Hub{Name: in.Name, Area: in.Area, Point: in.Point, Neighbors: in.Neighbors,
-		ShareWithNeighbors: in.ShareWithNeighbors, Emails: in.Emails, Created: s.Now().UTC()}
-	if h.Neighbors == nil {
-		h.Neighbors = []uint64{}
-	}
-	if h.Point != nil {
-		pt := h.Point.Approx()
-		h.Point = &pt
-	}
-	if err := s.Store.CreateHub(c.Request.Context(), h); err != nil {
+		ShareWithNeighbors: in.ShareWithNeighbors, Emails: in.Emails, Areas: in.Areas}
+	if err := s.svc.CreateHub(c.Request.Context(), h); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -161,7 +161,7 @@ func TestLocalizerChoosesLanguage(t *testing.T) {
 		}
 	}
 	l := c.For("it")
-	if got := l.T("reason.proximity.near", map[string]any{"Km": 1.2}, ""); got != "vicino: 1.2 km" {
+	if got := l.T("reason.proximity.near", map[string]any{"Km": 1.2}, ""); got != "vicino: 1,2 km" {
 		t.Errorf("template = %q", got)
 	}
 	if got := l.T("no.such.key", nil, "fallback"); got != "fallback" {

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/locale"
+	"github.com/saperi/saperi/service"
 )
 
 // standaloneFS holds the pages that stand without the UI's layout: the
@@ -208,9 +209,7 @@ func (s *Server) linkAction(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	now := s.Now().UTC()
 	lc := s.linkReader(c, l)
-	ev := saperi.Event{At: now, Actor: "link", Action: "link." + l.Purpose}
 	switch l.Purpose {
 	case saperi.LinkAccept, saperi.LinkDecline:
 		id, side, err := linkSubject(l.Subject, "match")
@@ -222,26 +221,13 @@ func (s *Server) linkAction(c *gin.Context) {
 		if l.Purpose == saperi.LinkDecline {
 			action = saperi.Decline
 		}
-		m0, err := s.Store.Match(ctx, id)
-		if err != nil {
-			s.linkError(c, err)
-			return
-		}
-		ev.OnBehalfOf = m0.NeedProfileID
-		if side == saperi.OfferSide {
-			ev.OnBehalfOf = m0.OfferProfileID
-		}
-		m, err := s.Store.UpdateMatch(ctx, id, func(m *saperi.Match) error {
-			return m.Apply(action, side, "link", "", now)
-		}, ev)
+		m, err := s.svc.AnswerByLink(ctx, id, side, action, l.Purpose)
 		if err != nil {
 			s.linkError(c, err)
 			return
 		}
 		msg := lc.T("link."+l.Purpose+".done", nil, "")
-		if becameConnected(m) {
-			s.Index.Notify()
-			s.connected(ctx, m)
+		if service.BecameConnected(m) {
 			msg = lc.T("link.accept.connected", nil, "")
 		}
 		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""), "Message": msg})
@@ -251,17 +237,15 @@ func (s *Server) linkAction(c *gin.Context) {
 			s.linkError(c, err)
 			return
 		}
-		p, err := s.Store.UpdatePosting(ctx, id, func(p *saperi.Posting) error {
-			return p.Apply(saperi.Renew, now)
-		}, ev)
+		p, err := s.svc.RenewByLink(ctx, id)
 		if err != nil {
 			s.linkError(c, err)
 			return
 		}
-		s.Index.Notify()
 		s.page(c, http.StatusOK, "link.html", map[string]any{"Title": lc.T("link.done.title", nil, ""),
 			"Message": lc.T("link.renew.done", map[string]any{"Title": p.Title, "Date": p.Expires.Format("02/01/2006")}, "")})
 	case saperi.LinkUnsubscribe:
+		ev := saperi.Event{At: s.Now().UTC(), Actor: "link", Action: "link." + l.Purpose}
 		if err := s.Store.Unsubscribe(ctx, l.Subject, ev); err != nil {
 			s.linkError(c, err)
 			return
@@ -274,51 +258,24 @@ func (s *Server) linkAction(c *gin.Context) {
 }
 
 // noticeboard is the hub's printable A4 page of open offers and needs,
-// for the board at the portineria: titles, descriptions, areas and
-// reference numbers, never names or contacts.
+// for its operators to pin up at the portineria: titles, categories,
+// areas and reference numbers, never names or contacts, and a description
+// only where an operator marked the posting for display.
 func (s *Server) noticeboard(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		s.linkError(c, err)
+		s.pageFail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	h, err := s.Store.Hub(ctx, id)
+	b, err := s.svc.Noticeboard(c.Request.Context(), id)
 	if err != nil {
-		s.linkError(c, err)
+		s.pageFail(c, err) // 401 goes to the login, then back here
 		return
 	}
-	now := s.Now().UTC()
-	var offers, needs []*saperi.Posting
-	for after := uint64(0); ; {
-		ps, err := s.Store.ListPostings(ctx, saperi.PostingFilter{HubID: id, Status: saperi.Open, After: after, Limit: 500})
-		if err != nil {
-			s.linkError(c, err)
-			return
-		}
-		if len(ps) == 0 {
-			break
-		}
-		for _, p := range ps {
-			if p.StatusAt(now) != saperi.Open {
-				continue
-			}
-			if p.Kind == saperi.Offer {
-				offers = append(offers, p)
-			} else {
-				needs = append(needs, p)
-			}
-		}
-		after = ps[len(ps)-1].ID
-	}
-	// Newest first, at most what fits on a page or two.
-	newest := func(ps []*saperi.Posting, n int) []*saperi.Posting {
-		out := make([]*saperi.Posting, 0, n)
-		for i := len(ps) - 1; i >= 0 && len(out) < n; i-- {
-			out = append(out, ps[i])
-		}
-		return out
-	}
-	s.page(c, http.StatusOK, "noticeboard.html", map[string]any{"Hub": h, "Offers": newest(offers, 12), "Needs": newest(needs, 12),
-		"Date": now.Format("02/01/2006"), "Week": saperi.ISOWeek(now)})
+	cats, _ := s.categories(c)
+	l := loc(c)
+	catName := func(id string) string { return categoryName(l, cats, id) }
+	now := s.Now()
+	s.page(c, http.StatusOK, "noticeboard.html", map[string]any{"Hub": b.Hub, "Offers": b.Offers, "Needs": b.Needs,
+		"Date": longDate(l, now), "Week": weekRange(l, now), "Cat": catName})
 }

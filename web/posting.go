@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/service"
 )
 
 type postingInput struct {
@@ -57,45 +58,14 @@ func (s *Server) createPosting(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	now := s.Now().UTC()
-	p := &saperi.Posting{Kind: in.Kind, Title: in.Title, Description: in.Description, Category: in.Category,
-		Tags: in.Tags, Slots: in.Slots, AvailableFrom: in.AvailableFrom, AvailableTo: in.AvailableTo, Mode: in.Mode,
-		MaxDistanceKm: in.MaxDistanceKm, Area: in.Area, Point: in.Point, Languages: in.Languages,
-		Capacity: in.Capacity, Urgent: in.Urgent, Expires: in.Expires, Created: now, Updated: now}
-	if in.ProfileID == 0 {
-		in.ProfileID = principal(c).ProfileID // residents and staff post for themselves
-	}
-	if in.ProfileID == 0 {
-		s.fail(c, saperi.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
-		return
-	}
-	owner, err := s.Store.Profile(ctx, in.ProfileID)
-	if saperi.ErrorCode(err) == saperi.ENOTFOUND {
-		err = invalid("profile_id", "error.unknown_profile", "unknown profile", map[string]any{"ID": in.ProfileID})
-	}
-	if err != nil {
+	p := &saperi.Posting{Kind: in.Kind, ProfileID: in.ProfileID, Title: in.Title, Description: in.Description,
+		Category: in.Category, Tags: in.Tags, Slots: in.Slots, AvailableFrom: in.AvailableFrom, AvailableTo: in.AvailableTo,
+		Mode: in.Mode, MaxDistanceKm: in.MaxDistanceKm, Area: in.Area, Point: in.Point, Languages: in.Languages,
+		Capacity: in.Capacity, Urgent: in.Urgent, Expires: in.Expires}
+	if err := s.svc.CreatePosting(ctx, p); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if !s.allow(c, saperi.Create, saperi.Resource{Kind: saperi.ResPosting, HubID: owner.HubID, ProfileID: owner.ID}) {
-		return
-	}
-	p.Inherit(owner)
-	p.Normalize(now)
-	cats, err := s.Store.Categories(ctx)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := p.Validate(cats, now); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.Store.CreatePosting(ctx, p, s.event(c, "posting.create", p.ProfileID)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	s.Index.Notify()
 	c.Header("Location", "/api/v1/postings/"+strconv.FormatUint(p.ID, 10))
 	c.JSON(http.StatusCreated, s.viewPosting(ctx, p))
 }
@@ -131,69 +101,12 @@ func (s *Server) getPosting(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	p, err := s.Store.Posting(ctx, id)
+	p, err := s.svc.Posting(ctx, id)
 	if err != nil {
 		s.fail(c, err)
-		return
-	}
-	sh, err := s.shares(ctx)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.allow(c, saperi.View, sh.posting(p)) {
 		return
 	}
 	c.JSON(http.StatusOK, s.viewPosting(ctx, s.present(p)[0]))
-}
-
-// allowPosting loads posting id and checks that the caller may do v to
-// it; on failure it has answered and returns nil.
-func (s *Server) allowPosting(c *gin.Context, id uint64, v saperi.Verb) *saperi.Posting {
-	ctx := c.Request.Context()
-	p, err := s.Store.Posting(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return nil
-	}
-	sh, err := s.shares(ctx)
-	if err != nil {
-		s.fail(c, err)
-		return nil
-	}
-	if !s.allow(c, v, sh.posting(p)) {
-		return nil
-	}
-	return p
-}
-
-// scopePostings narrows a listing to what the caller may list: an
-// operator's own hub, a resident's own postings, anything for admins.
-func (s *Server) scopePostings(c *gin.Context, f *saperi.PostingFilter) bool {
-	pr := principal(c)
-	if f.HubID == 0 && f.ProfileID == 0 {
-		switch pr.Role {
-		case saperi.RoleOperator:
-			f.HubID = pr.HubID
-		case saperi.RoleResident, saperi.RoleStaff:
-			f.ProfileID = pr.ProfileID
-		}
-	}
-	if f.HubID == 0 && f.ProfileID == 0 {
-		return s.admin(c)
-	}
-	if f.HubID != 0 && !s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResPosting, HubID: f.HubID}) {
-		return false
-	}
-	if f.ProfileID != 0 {
-		owner, err := s.Store.Profile(c.Request.Context(), f.ProfileID)
-		if err != nil {
-			s.fail(c, err)
-			return false
-		}
-		return s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResPosting, HubID: owner.HubID, ProfileID: owner.ID})
-	}
-	return true
 }
 
 func (s *Server) listPostings(c *gin.Context) {
@@ -226,10 +139,7 @@ func (s *Server) listPostings(c *gin.Context) {
 		return
 	}
 	f.Now = s.Now().UTC()
-	if !s.scopePostings(c, &f) {
-		return
-	}
-	list, err := s.Store.ListPostings(c.Request.Context(), f)
+	list, err := s.svc.Postings(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -249,21 +159,10 @@ func (s *Server) updatePosting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if s.allowPosting(c, id, saperi.Edit) == nil {
-		return
-	}
-	if in == (postingPatch{}) {
-		s.fail(c, invalid("", "error.patch.empty", "nothing to change", nil))
-		return
-	}
-	ctx := c.Request.Context()
-	cats, err := s.Store.Categories(ctx)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	now := s.Now().UTC()
-	p, err := s.Store.UpdatePosting(ctx, id, func(p *saperi.Posting) error {
+	p, err := s.svc.UpdatePosting(c.Request.Context(), id, func(p *saperi.Posting) error {
+		if in == (postingPatch{}) {
+			return invalid("", "error.patch.empty", "nothing to change", nil)
+		}
 		setIf(&p.Title, in.Title)
 		setIf(&p.Description, in.Description)
 		setIf(&p.Category, in.Category)
@@ -281,17 +180,12 @@ func (s *Server) updatePosting(c *gin.Context) {
 		if in.Point != nil {
 			p.Point = in.Point
 		}
-		// Tidy, not Normalize: a field emptied by the patch is an error,
-		// not a reason to fill a default.
-		p.Tidy()
-		p.Updated = now
-		return p.Validate(cats, now)
-	}, s.event(c, "posting.update", 0))
+		return nil
+	})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.Index.Notify()
 	c.JSON(http.StatusOK, p)
 }
 
@@ -303,18 +197,11 @@ func (s *Server) transition(t saperi.Transition) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		if s.allowPosting(c, id, saperi.Edit) == nil {
-			return
-		}
-		now := s.Now().UTC()
-		p, err := s.Store.UpdatePosting(c.Request.Context(), id, func(p *saperi.Posting) error {
-			return p.Apply(t, now)
-		}, s.event(c, "posting."+string(t), 0))
+		p, err := s.svc.ChangeStatus(c.Request.Context(), id, t)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		s.Index.Notify()
 		c.JSON(http.StatusOK, p)
 	}
 }
@@ -331,38 +218,21 @@ func (s *Server) candidates(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if s.allowPosting(c, id, saperi.ProposeMatch) == nil {
-		return
-	}
-	ctx := c.Request.Context()
-	// Ask for more than limit: candidates the caller may not see (another
-	// hub that does not share) are dropped below.
-	ranked, err := s.Engine.Candidates(ctx, id, min(3*limit, 150), s.Now().UTC())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	sh, err := s.shares(ctx)
+	ranked, err := s.svc.Candidates(c.Request.Context(), id, service.CandidateQuery{Limit: limit})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	l := loc(c)
-	items := make([]candidateView, 0, limit)
+	items := make([]candidateView, 0, len(ranked))
 	for _, r := range ranked {
-		if len(items) < limit && can(c, saperi.View, sh.posting(r.Posting)) {
-			items = append(items, viewCandidate(l, r))
-		}
+		items = append(items, viewCandidate(l, r))
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
 // search is the search box: plain words, never query syntax.
 func (s *Server) search(c *gin.Context) {
-	if pr := principal(c); pr.Role != saperi.RoleOperator && pr.Role != saperi.RoleAdmin {
-		s.fail(c, denied(pr)) // residents see proposals, not everybody's postings
-		return
-	}
 	q, err := queryText(c, "q", 200)
 	var f saperi.SearchFilter
 	if err == nil {
@@ -389,31 +259,10 @@ func (s *Server) search(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	hits, total, err := s.Index.Search(ctx, q, f)
+	visible, total, err := s.svc.Search(c.Request.Context(), q, f)
 	if err != nil {
 		s.fail(c, err)
 		return
-	}
-	ids := make([]uint64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	posts, err := s.Store.Postings(ctx, ids)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	sh, err := s.shares(ctx)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	visible := make([]*saperi.Posting, 0, len(posts))
-	for _, p := range posts {
-		if can(c, saperi.View, sh.posting(p)) {
-			visible = append(visible, p)
-		}
 	}
 	c.JSON(http.StatusOK, gin.H{"items": s.present(visible...), "total": total})
 }

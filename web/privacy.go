@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -20,92 +19,42 @@ type exportView struct {
 	Events   []saperi.Event    `json:"events"`
 }
 
-// export gathers a profile's data for whoever may edit it.
-func (s *Server) export(c *gin.Context, p *saperi.Profile) (exportView, error) {
+// export gathers profile id's data for whoever may edit it.
+func (s *Server) export(c *gin.Context, id uint64) (exportView, error) {
 	ctx := c.Request.Context()
-	out := exportView{Exported: s.Now().UTC(), Profile: viewProfile(p, true), Accounts: []userView{},
-		Postings: []*saperi.Posting{}, Matches: []matchView{}, Events: []saperi.Event{}}
-	users, err := s.Store.ProfileUsers(ctx, p.ID)
+	x, err := s.svc.ExportPerson(ctx, id)
 	if err != nil {
-		return out, err
+		return exportView{}, err
 	}
-	for _, u := range users {
+	sh, err := s.svc.Shares(ctx)
+	if err != nil {
+		return exportView{}, err
+	}
+	out := exportView{Exported: x.Exported, Profile: viewProfile(x.Profile, true), Accounts: []userView{},
+		Postings: []*saperi.Posting{}, Matches: []matchView{}, Events: x.Events}
+	for _, u := range x.Accounts {
 		out.Accounts = append(out.Accounts, viewUser(u))
 	}
-	for after := uint64(0); ; {
-		page, err := s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: p.ID, After: after, Limit: 500})
-		if err != nil {
-			return out, err
-		}
-		out.Postings = append(out.Postings, page...)
-		if len(page) < 500 {
-			break
-		}
-		after = page[len(page)-1].ID
+	out.Postings = append(out.Postings, x.Postings...)
+	for _, m := range x.Matches {
+		out.Matches = append(out.Matches, s.viewMatch(c, m, sh))
 	}
-	sh, err := s.shares(ctx)
-	if err != nil {
-		return out, err
-	}
-	for _, post := range out.Postings {
-		ms, err := s.Store.MatchesOf(ctx, post.ID)
-		if err != nil {
-			return out, err
-		}
-		for _, m := range ms {
-			out.Matches = append(out.Matches, s.viewMatch(c, m, sh))
-		}
-	}
-	out.Events, err = s.allEvents(ctx, p.ID)
-	return out, err
-}
-
-func (s *Server) allEvents(ctx context.Context, profileID uint64) ([]saperi.Event, error) {
-	out := []saperi.Event{}
-	for after := uint64(0); ; {
-		page, err := s.Store.Events(ctx, profileID, after, 500)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) < 500 {
-			return out, nil
-		}
-		after = page[len(page)-1].ID
-	}
-}
-
-// allowProfile loads profile id and checks v on it; on failure it has
-// answered and returns nil.
-func (s *Server) allowProfile(c *gin.Context, v saperi.Verb) *saperi.Profile {
-	id, err := pathID(c, "id")
-	if err != nil {
-		s.fail(c, err)
-		return nil
-	}
-	p, err := s.Store.Profile(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return nil
-	}
-	if !s.allow(c, v, saperi.ProfileResource(p)) {
-		return nil
-	}
-	return p
+	return out, nil
 }
 
 // exportProfile answers "export all my data" as a JSON download.
 func (s *Server) exportProfile(c *gin.Context) {
-	p := s.allowProfile(c, saperi.Edit)
-	if p == nil {
-		return
-	}
-	out, err := s.export(c, p)
+	id, err := pathID(c, "id")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="saperi-profile-%d.json"`, p.ID))
+	out, err := s.export(c, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="saperi-profile-%d.json"`, id))
 	c.JSON(http.StatusOK, out)
 }
 
@@ -113,11 +62,12 @@ func (s *Server) exportProfile(c *gin.Context) {
 // and the index, matches anonymised, the audit trail kept without
 // personal details.
 func (s *Server) eraseProfile(c *gin.Context) {
-	p := s.allowProfile(c, saperi.Edit)
-	if p == nil {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	n, err := s.eraseAndLogout(c, p)
+	n, err := s.eraseAndLogout(c, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -125,16 +75,12 @@ func (s *Server) eraseProfile(c *gin.Context) {
 	c.JSON(http.StatusOK, n)
 }
 
-func (s *Server) eraseAndLogout(c *gin.Context, p *saperi.Profile) (any, error) {
-	n, err := s.Store.EraseProfile(c.Request.Context(), p.ID, s.event(c, "profile.erase", 0))
+func (s *Server) eraseAndLogout(c *gin.Context, id uint64) (saperi.Erasure, error) {
+	n, err := s.svc.Erase(c.Request.Context(), id)
 	if err != nil {
-		return nil, err
+		return n, err
 	}
-	s.Index.Notify()
-	if s.Erased != nil {
-		s.Erased(c.Request.Context(), n)
-	}
-	if principal(c).ProfileID == p.ID {
+	if principal(c).ProfileID == id {
 		s.clearCookie(c) // the session went with the account
 	}
 	return n, nil

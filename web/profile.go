@@ -46,26 +46,11 @@ func (s *Server) createProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !s.allow(c, saperi.Create, saperi.Resource{Kind: saperi.ResProfile, HubID: in.HubID}) {
-		return
-	}
-	ctx := c.Request.Context()
-	now := s.Now().UTC()
-	if in.Consent.By == saperi.ConsentOperator {
-		// Verbal consent read out at the desk: who recorded it is the
-		// logged-in operator, not whatever the body says.
-		in.Consent.RecordedBy = actor(c)
-	}
 	p := &saperi.Profile{Kind: in.Kind, Name: in.Name, HubID: in.HubID, Area: in.Area, Point: in.Point,
-		Languages: in.Languages, Lang: in.Lang, Contacts: in.Contacts, Story: in.Story, Created: now, Updated: now,
-		Consent: saperi.Consent{Text: in.Consent.Text, Version: in.Consent.Version, At: now,
-			By: in.Consent.By, RecordedBy: in.Consent.RecordedBy}}
-	p.Normalize()
-	if err := p.Validate(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.Store.CreateProfile(ctx, p, s.event(c, "profile.create", 0)); err != nil {
+		Languages: in.Languages, Lang: in.Lang, Contacts: in.Contacts, Story: in.Story,
+		Consent: saperi.Consent{Text: in.Consent.Text, Version: in.Consent.Version, By: in.Consent.By,
+			RecordedBy: in.Consent.RecordedBy}}
+	if err := s.svc.CreateProfile(c.Request.Context(), p); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -79,16 +64,12 @@ func (s *Server) getProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	p, err := s.Store.Profile(c.Request.Context(), id)
+	p, contacts, err := s.svc.Profile(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	r := saperi.ProfileResource(p)
-	if !s.allow(c, saperi.View, r) {
-		return
-	}
-	c.JSON(http.StatusOK, viewProfile(p, can(c, saperi.SeeContacts, r)))
+	c.JSON(http.StatusOK, viewProfile(p, contacts))
 }
 
 func (s *Server) listProfiles(c *gin.Context) {
@@ -102,16 +83,7 @@ func (s *Server) listProfiles(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if pr := principal(c); hub == 0 && pr.Role == saperi.RoleOperator {
-		hub = pr.HubID
-	}
-	if hub == 0 && !s.admin(c) {
-		return
-	}
-	if !s.allow(c, saperi.List, saperi.Resource{Kind: saperi.ResProfile, HubID: hub}) {
-		return
-	}
-	list, err := s.Store.Profiles(c.Request.Context(), hub, after, limit)
+	list, err := s.svc.Profiles(c.Request.Context(), hub, after, limit)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -134,24 +106,10 @@ func (s *Server) updateProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	cur, err := s.Store.Profile(ctx, id)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !s.allow(c, saperi.Edit, saperi.ProfileResource(cur)) {
-		return
-	}
-	if in.HubID != nil && *in.HubID != cur.HubID && !s.admin(c) {
-		return // moving a person to another hub is the coordinator's call
-	}
-	if in == (profilePatch{}) {
-		s.fail(c, invalid("", "error.patch.empty", "nothing to change", nil))
-		return
-	}
-	now := s.Now().UTC()
-	p, err := s.Store.UpdateProfile(ctx, id, func(p *saperi.Profile) error {
+	p, err := s.svc.UpdateProfile(c.Request.Context(), id, func(p *saperi.Profile) error {
+		if in == (profilePatch{}) {
+			return invalid("", "error.patch.empty", "nothing to change", nil)
+		}
 		setIf(&p.Name, in.Name)
 		setIf(&p.HubID, in.HubID)
 		setIf(&p.Area, in.Area)
@@ -162,15 +120,12 @@ func (s *Server) updateProfile(c *gin.Context) {
 		if in.Point != nil {
 			p.Point = in.Point
 		}
-		p.Updated = now
-		p.Normalize()
-		return p.Validate()
-	}, s.event(c, "profile.update", id))
+		return nil
+	})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.Index.Notify()
 	// Contacts are echoed only to whoever just sent them.
 	c.JSON(http.StatusOK, viewProfile(p, in.Contacts != nil))
 }

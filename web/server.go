@@ -17,40 +17,32 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/saperi/saperi"
-	"github.com/saperi/saperi/auth"
 	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi/service"
 )
 
-// Store is what the web layer reads and writes (store.DB implements it).
+// Store is what the web layer reads and writes itself (store.DB
+// implements it): logins, sessions and password resets, which are about
+// HTTP; the synonym list; backups; and what pages show besides the use
+// cases' answers. Everything a person does to postings, profiles and
+// matches goes through the use cases (service.Service).
 type Store interface {
-	matcher.Source
-	CreateHub(ctx context.Context, h *saperi.Hub) error
 	Hub(ctx context.Context, id uint64) (*saperi.Hub, error)
 	Hubs(ctx context.Context) ([]*saperi.Hub, error)
 	Categories(ctx context.Context) ([]saperi.Category, error)
-	CreateProfile(ctx context.Context, p *saperi.Profile, ev saperi.Event) error
-	UpdateProfile(ctx context.Context, id uint64, fn func(*saperi.Profile) error, ev saperi.Event) (*saperi.Profile, error)
-	Profile(ctx context.Context, id uint64) (*saperi.Profile, error)
-	Profiles(ctx context.Context, hubID, after uint64, limit int) ([]*saperi.Profile, error)
-	CreatePosting(ctx context.Context, p *saperi.Posting, ev saperi.Event) error
-	UpdatePosting(ctx context.Context, id uint64, fn func(*saperi.Posting) error, ev saperi.Event) (*saperi.Posting, error)
-	ListPostings(ctx context.Context, f saperi.PostingFilter) ([]*saperi.Posting, error)
-	CreateMatch(ctx context.Context, m *saperi.Match, ev saperi.Event) error
-	UpdateMatch(ctx context.Context, id uint64, fn func(*saperi.Match) error, ev saperi.Event) (*saperi.Match, error)
+	Posting(ctx context.Context, id uint64) (*saperi.Posting, error)
+	Postings(ctx context.Context, ids []uint64) ([]*saperi.Posting, error)
 	Match(ctx context.Context, id uint64) (*saperi.Match, error)
-	MatchesOf(ctx context.Context, postingID uint64) ([]*saperi.Match, error)
-	Events(ctx context.Context, profileID, after uint64, limit int) ([]saperi.Event, error)
 	CreateSynonym(ctx context.Context, s *saperi.Synonym, ev saperi.Event) error
 	Synonyms(ctx context.Context) ([]*saperi.Synonym, error)
 	DeleteSynonym(ctx context.Context, id uint64, ev saperi.Event) error
 	Unsubscribe(ctx context.Context, email string, ev saperi.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 
-	// Accounts, sessions, tokens and login throttling (auth.go, account.go).
-	auth.TokenStore
+	// Accounts, sessions, tokens and login throttling (auth.go, reset.go,
+	// ui_setup.go).
 	CreateUser(ctx context.Context, u *saperi.User, ev saperi.Event) error
-	UpdateUser(ctx context.Context, id uint64, fn func(*saperi.User) error) (*saperi.User, error)
 	User(ctx context.Context, id uint64) (*saperi.User, error)
 	UserByEmail(ctx context.Context, email string) (*saperi.User, error)
 	Users(ctx context.Context, role saperi.Role) ([]*saperi.User, error)
@@ -59,20 +51,11 @@ type Store interface {
 	DeleteSession(ctx context.Context, hash []byte) error
 	DeleteUserSessions(ctx context.Context, userID uint64) (int, error)
 	TokenByHash(ctx context.Context, hash []byte) (*saperi.APIToken, error)
-	Tokens(ctx context.Context) ([]*saperi.APIToken, error)
-	RevokeToken(ctx context.Context, id uint64, now time.Time, ev saperi.Event) (*saperi.APIToken, error)
 	LoginAttempts(ctx context.Context, keys ...string) (map[string]saperi.Attempts, error)
 	FailLogin(ctx context.Context, now time.Time, keys ...string) error
 	ClearLogin(ctx context.Context, key string) error
 	SetPassword(ctx context.Context, id uint64, hash string, check func(*saperi.User) error, ev saperi.Event) (int, error)
 	AddEvent(ctx context.Context, ev saperi.Event) error
-
-	// Privacy, desk and administration (privacy.go, desk.go, admin.go).
-	ProfileUsers(ctx context.Context, profileID uint64) ([]*saperi.User, error)
-	EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (saperi.Erasure, error)
-	UpdateHub(ctx context.Context, id uint64, fn func(*saperi.Hub) error) (*saperi.Hub, error)
-	CreateCategory(ctx context.Context, c saperi.Category) error
-	RenameCategory(ctx context.Context, id, name, en string) (saperi.Category, error)
 
 	// Spreadsheets in and out, statistics (sheets.go, stats.go).
 	hubStore
@@ -80,9 +63,7 @@ type Store interface {
 
 // Index is the search side (index.Index implements it).
 type Index interface {
-	Search(ctx context.Context, text string, f saperi.SearchFilter) ([]matcher.Hit, uint64, error)
 	Ready(ctx context.Context) (bool, error)
-	Notify()
 	// Similar, SetSynonyms and SuggestCategory: see web/synonym.go.
 	Similar(ctx context.Context, text string, n int) ([]matcher.Hit, error)
 	SetSynonyms(groups [][]string)
@@ -91,9 +72,10 @@ type Index interface {
 
 // Deps are what the server is built from; cmd wires the concrete types.
 type Deps struct {
+	// Service is the use cases the handlers call.
+	Service  *service.Service
 	Store    Store
 	Index    Index
-	Engine   *matcher.Engine
 	Now      func() time.Time
 	Log      *slog.Logger
 	Registry *prometheus.Registry
@@ -111,14 +93,6 @@ type Deps struct {
 	// LinkSecret verifies the signed links in mails (/l/{token}); without
 	// it those links are refused.
 	LinkSecret []byte
-	// Connected, when set, is told of each match that just became
-	// connected, after the change is committed (the "you are in touch"
-	// mail).
-	Connected func(ctx context.Context, m *saperi.Match) error
-	// Erased, when set, is told of each erasure after it is committed,
-	// with what must be scrubbed outside the store (the outbox mails:
-	// saperi.Erasure.MailKeys and Traces).
-	Erased func(ctx context.Context, e saperi.Erasure)
 	// Reset, when set, records a mail to u with a link to set a new
 	// password and wakes the sender (digest.Notifier.PasswordReset), the
 	// same path as the "connected" mail. Without it no mail can be sent,
@@ -129,6 +103,7 @@ type Deps struct {
 // Server is the HTTP face of Saperi.
 type Server struct {
 	Deps
+	svc     *service.Service
 	log     *slog.Logger
 	catalog *locale.Catalog
 	pages   pages
@@ -140,6 +115,9 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
+	if d.Service == nil {
+		return nil, fmt.Errorf("web: no service")
+	}
 	cat, err := locale.New()
 	if err != nil {
 		return nil, err
@@ -162,7 +140,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, log: d.Log, catalog: cat, pages: pg, engine: gin.New(), apiDoc: doc}
+	s := &Server{Deps: d, svc: d.Service, log: d.Log, catalog: cat, pages: pg, engine: gin.New(), apiDoc: doc}
 	s.metrics, err = newMetrics(d.Registry, s)
 	if err != nil {
 		return nil, err
@@ -322,8 +300,8 @@ func (s *Server) recover(c *gin.Context) {
 	c.Next()
 }
 
-// actor names who performs an action in the audit trail and in match
-// histories: "operator/5", "token/2" (saperi.Principal.Actor).
+// actor names who performs an action in the audit trail: "operator/5",
+// "token/2" (saperi.Principal.Actor).
 func actor(c *gin.Context) string { return principal(c).Actor() }
 
 // event starts an audit entry: actor the caller; onBehalfOf the person

@@ -51,6 +51,7 @@ func parsePages() (pages, error) {
 		"hasDay":   func(slots []saperi.Slot, d int) bool { return false },
 		"slotText": func(s saperi.Slot) string { return "" },
 		"list":     func(a ...string) []string { return a },
+		"list2":    func(a ...any) []any { return a },
 		"pct":      func(f float64) float64 { return f * 100 },
 		"langs":    langLinks,
 	}
@@ -145,7 +146,7 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, v vie
 		s.fail(c, err)
 		return
 	}
-	cats, _ := s.Store.Categories(c.Request.Context())
+	cats, _ := s.categories(c)
 	t.Funcs(template.FuncMap{
 		"t": func(key string, args ...any) string { return l.T(key, pairs(args), key) },
 		// tn translates a key built at run time (reasons, states): falls
@@ -153,15 +154,7 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, v vie
 		"tn": func(key string, args ...any) string {
 			return l.T(key, pairs(args), key[strings.LastIndex(key, ".")+1:])
 		},
-		"catName": func(id string) string {
-			if cat, ok := saperi.CategoryByID(cats, id); ok {
-				if l.Lang() == "en" {
-					return cat.En
-				}
-				return cat.Name
-			}
-			return id
-		},
+		"catName": func(id string) string { return categoryName(l, cats, id) },
 		"hasDay": func(slots []saperi.Slot, d int) bool {
 			for _, s := range slots {
 				if s.Day == d {
@@ -200,6 +193,31 @@ func (s *Server) render(c *gin.Context, status int, page, titleKey string, v vie
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
+// categories is the taxonomy, read once per request.
+func (s *Server) categories(c *gin.Context) ([]saperi.Category, error) {
+	if v, ok := c.Get(categoriesKey); ok {
+		return v.([]saperi.Category), nil
+	}
+	cats, err := s.Store.Categories(c.Request.Context())
+	if err == nil {
+		c.Set(categoriesKey, cats)
+	}
+	return cats, err
+}
+
+const categoriesKey = "saperi.categories"
+
+// categoryName is category id's name in the reader's language.
+func categoryName(l *locale.Localizer, cats []saperi.Category, id string) string {
+	if cat, ok := saperi.CategoryByID(cats, id); ok {
+		if l.Lang() == "en" {
+			return cat.En
+		}
+		return cat.Name
+	}
+	return id
+}
+
 // pairs turns "Key", value, … into template data.
 func pairs(args []any) map[string]any {
 	if len(args) == 0 {
@@ -236,8 +254,30 @@ func (s *Server) pageFail(c *gin.Context, err error) {
 		s.log.ErrorContext(c.Request.Context(), "page failed", "err", err, "request_id", c.GetString(requestIDKey),
 			"path", c.Request.URL.Path)
 	}
-	s.render(c, status(code), "error", "problem."+code, view{Error: msg})
+	v := view{Error: msg, Form: url.Values{"back": {backLink(c)}}}
+	if code == saperi.EFORBIDDEN {
+		// A refused action says why and offers the way back.
+		v.Data = l.T("ui.error.forbidden_help", nil, "")
+	}
+	s.render(c, status(code), "error", "problem."+code, v)
 	c.Abort()
+}
+
+// backLink is the page the reader came from, on this site, for the "go
+// back" link of an error page ("" when unknown).
+func backLink(c *gin.Context) string {
+	ref, err := url.Parse(c.GetHeader("Referer"))
+	if err != nil || ref.Path == "" || (ref.Host != "" && ref.Host != c.Request.Host) {
+		return ""
+	}
+	back := ref.Path
+	if ref.RawQuery != "" {
+		back += "?" + ref.RawQuery
+	}
+	if back == c.Request.URL.RequestURI() && c.Request.Method == http.MethodGet {
+		return ""
+	}
+	return safeNext(back)
 }
 
 // can answers a UI authorization question, failing the page when no.
@@ -337,6 +377,7 @@ func (s *Server) uiRoutes() {
 	g.POST("/desk/people/:id/lang", s.personLangSubmit)
 	g.POST("/desk/people/:id/erase", s.personErase)
 	g.GET("/desk/postings/:id", s.deskPostingPage)
+	g.POST("/desk/postings/:id/display", s.displaySubmit)
 	g.POST("/desk/propose", s.proposeSubmit)
 	g.POST("/desk/matches/:id", s.deskMatchSubmit)
 

@@ -7,7 +7,7 @@ import (
 	"unicode"
 
 	"github.com/saperi/saperi"
-	"github.com/saperi/saperi/auth"
+	"github.com/saperi/saperi/service"
 
 	"github.com/gin-gonic/gin"
 )
@@ -159,55 +159,19 @@ func (s *Server) signupSubmit(c *gin.Context) {
 		again(map[string]string{"consent": l.T("ui.signup.consent_required", nil, "")}, l.T("ui.form.fix", nil, ""))
 		return
 	}
-	if err := saperi.CheckPassword(form.Get("password")); err != nil {
-		again(fieldErrors(l, err))
-		return
-	}
-	now := s.Now().UTC()
-	hubID := formID(c, "hub_id")
 	kind := saperi.ProfileKind(form.Get("kind"))
-	p := &saperi.Profile{Kind: kind, Name: strings.TrimSpace(form.Get("name")), HubID: hubID,
-		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"], Lang: formLang(c, l.Lang()),
-		Contacts: saperi.Contacts{Email: saperi.NormalizeEmail(form.Get("email")), Phone: strings.TrimSpace(form.Get("phone"))},
-		Consent:  saperi.Consent{Text: l.T("ui.consent.text", nil, ""), Version: ConsentVersion, At: now, By: saperi.ConsentSelf},
-		Created:  now, Updated: now}
-	if p.Languages == nil {
-		p.Languages = []string{}
-	}
-	if h, err := s.Store.Hub(ctx, hubID); err == nil && h.Point != nil {
-		pt := *h.Point // an approximate point: the hub's, never an address
-		p.Point = &pt
-	}
-	if p.Contacts.Email == "" {
-		again(map[string]string{"email": l.T("error.required", map[string]any{"Field": l.Field("email")}, "")}, l.T("ui.form.fix", nil, ""))
-		return
-	}
-	if err := p.Validate(); err != nil {
-		again(fieldErrors(l, err))
-		return
-	}
-	if _, err := s.Store.UserByEmail(ctx, p.Contacts.Email); err == nil {
-		again(map[string]string{"email": l.T("error.user.email_taken", nil, "")}, l.T("ui.form.fix", nil, ""))
-		return
-	}
-	hash, err := auth.HashPassword(form.Get("password"))
+	u, err := s.svc.SignUp(ctx, service.Signup{
+		Profile: saperi.Profile{Kind: kind, Name: form.Get("name"), HubID: formID(c, "hub_id"), Area: form.Get("area"),
+			Languages: form["languages"], Lang: formLang(c, l.Lang()),
+			Contacts: saperi.Contacts{Email: form.Get("email"), Phone: form.Get("phone")}},
+		Password:    form.Get("password"),
+		ConsentText: l.T("ui.consent.text", nil, ""), ConsentVersion: ConsentVersion})
 	if err != nil {
+		if saperi.AsError(err) == nil {
+			s.pageFail(c, err)
+			return
+		}
 		again(fieldErrors(l, err))
-		return
-	}
-	ev := saperi.Event{At: now, Actor: "signup", Action: "profile.create"}
-	if err := s.Store.CreateProfile(ctx, p, ev); err != nil {
-		again(fieldErrors(l, err))
-		return
-	}
-	role := saperi.RoleResident
-	if kind == saperi.Organisation {
-		role = saperi.RoleStaff
-	}
-	u := &saperi.User{Email: p.Contacts.Email, Name: p.Name, Role: role, ProfileID: p.ID, Lang: p.Lang,
-		PasswordHash: hash, Created: now}
-	if err := s.Store.CreateUser(ctx, u, saperi.Event{At: now, Actor: "signup", OnBehalfOf: p.ID}); err != nil {
-		s.pageFail(c, err)
 		return
 	}
 	if _, err := s.login(c, u.Email, form.Get("password")); err != nil {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/saperi/saperi"
-	"github.com/saperi/saperi/auth"
 
 	"github.com/gin-gonic/gin"
 )
@@ -37,8 +36,8 @@ func (s *Server) adminRender(c *gin.Context, status int, v view) {
 	var err error
 	if d.Hubs, err = s.Store.Hubs(ctx); err == nil {
 		if d.Categories, err = s.Store.Categories(ctx); err == nil {
-			if d.Operators, err = s.Store.Users(ctx, saperi.RoleOperator); err == nil {
-				d.Tokens, err = s.Store.Tokens(ctx)
+			if d.Operators, err = s.svc.Users(ctx, saperi.RoleOperator); err == nil {
+				d.Tokens, err = s.svc.Tokens(ctx)
 			}
 		}
 	}
@@ -74,14 +73,13 @@ func (s *Server) adminHubSubmit(c *gin.Context) {
 	var err error
 	if id := formID(c, "id"); id != 0 {
 		share := form.Get("share") == "yes"
-		_, err = s.Store.UpdateHub(ctx, id, func(h *saperi.Hub) error {
+		_, err = s.svc.UpdateHub(ctx, id, func(h *saperi.Hub) error {
 			h.ShareWithNeighbors = share
 			return nil
 		})
 	} else {
-		h := &saperi.Hub{Name: strings.TrimSpace(form.Get("name")), Area: strings.TrimSpace(form.Get("area")),
-			Neighbors: []uint64{}, Created: s.Now().UTC()}
-		err = s.Store.CreateHub(ctx, h)
+		h := &saperi.Hub{Name: form.Get("name"), Area: form.Get("area")}
+		err = s.svc.CreateHub(ctx, h)
 	}
 	if err != nil {
 		s.adminFormError(c, form, err)
@@ -99,9 +97,9 @@ func (s *Server) adminCategorySubmit(c *gin.Context) {
 	form := c.Request.PostForm
 	var err error
 	if form.Get("rename") == "yes" {
-		_, err = s.Store.RenameCategory(ctx, form.Get("id"), strings.TrimSpace(form.Get("name")), strings.TrimSpace(form.Get("name_en")))
+		_, err = s.svc.RenameCategory(ctx, form.Get("id"), strings.TrimSpace(form.Get("name")), strings.TrimSpace(form.Get("name_en")))
 	} else {
-		err = s.Store.CreateCategory(ctx, saperi.Category{ID: strings.TrimSpace(form.Get("id")),
+		err = s.svc.CreateCategory(ctx, saperi.Category{ID: strings.TrimSpace(form.Get("id")),
 			Name: strings.TrimSpace(form.Get("name")), En: strings.TrimSpace(form.Get("name_en"))})
 	}
 	if err != nil {
@@ -117,13 +115,8 @@ func (s *Server) adminOperatorSubmit(c *gin.Context) {
 	}
 	_ = c.Request.ParseForm()
 	form := c.Request.PostForm
-	hash, err := auth.HashPassword(form.Get("password"))
-	if err == nil {
-		u := &saperi.User{Email: saperi.NormalizeEmail(form.Get("email")), Name: strings.TrimSpace(form.Get("name")),
-			Role: saperi.RoleOperator, HubID: formID(c, "hub_id"), PasswordHash: hash, Created: s.Now().UTC()}
-		err = s.Store.CreateUser(c.Request.Context(), u, s.event(c, "user.create", 0))
-	}
-	if err != nil {
+	u := &saperi.User{Email: form.Get("email"), Name: form.Get("name"), Role: saperi.RoleOperator, HubID: formID(c, "hub_id")}
+	if err := s.svc.CreateUser(c.Request.Context(), u, form.Get("password")); err != nil {
 		form.Del("password")
 		s.adminFormError(c, form, err)
 		return
@@ -139,15 +132,14 @@ func (s *Server) adminTokenSubmit(c *gin.Context) {
 	_ = c.Request.ParseForm()
 	form := c.Request.PostForm
 	if id := formID(c, "revoke"); id != 0 {
-		if _, err := s.Store.RevokeToken(ctx, id, s.Now().UTC(), s.event(c, "token.revoke", 0)); err != nil {
+		if _, err := s.svc.RevokeToken(ctx, id); err != nil {
 			s.adminFormError(c, form, err)
 			return
 		}
 		c.Redirect(http.StatusSeeOther, "/admin?ok=ui.flash.saved")
 		return
 	}
-	t := &saperi.APIToken{Name: strings.TrimSpace(form.Get("name")), Role: saperi.RoleAdmin, CreatedBy: actor(c), Created: s.Now().UTC()}
-	secret, err := auth.IssueToken(ctx, s.Store, t, s.event(c, "token.create", 0))
+	secret, err := s.svc.CreateToken(ctx, &saperi.APIToken{Name: form.Get("name"), Role: saperi.RoleAdmin})
 	if err != nil {
 		s.adminFormError(c, form, err)
 		return

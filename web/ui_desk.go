@@ -8,6 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi/service"
 )
 
 // deskHub is the hub whose desk the caller works: an operator's own, or
@@ -27,11 +29,7 @@ func (s *Server) deskHub(c *gin.Context) *saperi.Hub {
 			id = hubs[0].ID
 		}
 	}
-	if id == 0 || !saperi.Can(pr, saperi.List, saperi.Resource{Kind: saperi.ResProfile, HubID: id}) {
-		s.pageFail(c, denied(pr))
-		return nil
-	}
-	h, err := s.Store.Hub(ctx, id)
+	h, err := s.svc.Desk(ctx, id)
 	if err != nil {
 		s.pageFail(c, err)
 		return nil
@@ -57,34 +55,20 @@ func (s *Server) deskPage(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	d := deskData{Hub: h, Query: strings.TrimSpace(c.Query("q"))}
+	var err error
 	if d.Query != "" {
 		d.Searched = true
-		for after := uint64(0); ; {
-			page, err := s.Store.Profiles(ctx, h.ID, after, 500)
-			if err != nil {
-				s.pageFail(c, err)
-				return
-			}
-			for _, p := range page {
-				if strings.Contains(strings.ToLower(p.Name), strings.ToLower(d.Query)) ||
-					(p.Contacts.Phone != "" && strings.Contains(p.Contacts.Phone, d.Query)) {
-					d.People = append(d.People, p)
-				}
-			}
-			if len(page) < 500 {
-				break
-			}
-			after = page[len(page)-1].ID
+		if d.People, err = s.svc.FindPeople(ctx, h.ID, d.Query); err != nil {
+			s.pageFail(c, err)
+			return
 		}
 	}
 	f := saperi.QueueFilter{Category: c.Query("category"), Area: strings.TrimSpace(c.Query("area")), UrgentOnly: c.Query("urgent") == "yes"}
-	q, err := s.hubQueue(c, h.ID, f)
-	if err != nil {
+	if d.Queue, err = s.svc.Queue(ctx, h.ID, f); err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	d.Queue = q
-	if d.Categories, err = s.Store.Categories(ctx); err != nil {
+	if d.Categories, err = s.categories(c); err != nil {
 		s.pageFail(c, err)
 		return
 	}
@@ -95,68 +79,77 @@ func (s *Server) deskPage(c *gin.Context) {
 	s.render(c, http.StatusOK, "desk", "ui.desk.title", view{Data: d, Form: form})
 }
 
+// walkInData is the walk-in form: the hub, its areas, and the people it
+// may be registering twice.
+type walkInData struct {
+	Hub        *saperi.Hub
+	Duplicates []*saperi.Profile
+}
+
 func (s *Server) walkInPage(c *gin.Context) {
 	h := s.deskHub(c)
 	if h == nil {
 		return
 	}
 	l := loc(c)
-	s.render(c, http.StatusOK, "walkin", "ui.walkin.title", view{Data: h, Form: url.Values{
-		"area": {h.Area}, "languages": {"it"}, "lang": {"it"}, "consent_text": {l.T("ui.consent.verbal", nil, "")}}})
+	area := h.Area
+	if len(h.Areas) > 0 {
+		area = ""
+	}
+	s.render(c, http.StatusOK, "walkin", "ui.walkin.title", view{Data: walkInData{Hub: h}, Form: url.Values{
+		"area": {area}, "languages": {"it"}, "lang": {"it"}, "consent_text": {l.T("ui.consent.verbal", nil, "")}}})
 }
 
 // walkInSubmit registers a person at the desk: no email or phone needed;
-// the consent read out is recorded with who recorded it and when.
+// the consent read out is recorded with who recorded it and when. A
+// likely duplicate is shown first, with a way to open the existing
+// profile or to confirm that this is somebody else.
 func (s *Server) walkInSubmit(c *gin.Context) {
 	h := s.deskHub(c)
 	if h == nil {
 		return
 	}
-	ctx := c.Request.Context()
 	_ = c.Request.ParseForm()
 	form := c.Request.PostForm
 	l := loc(c)
-	again := func(errs map[string]string, msg string) {
-		s.render(c, http.StatusBadRequest, "walkin", "ui.walkin.title", view{Data: h, Form: form, Errors: errs, Error: msg})
+	again := func(status int, d walkInData, errs map[string]string, msg string) {
+		s.render(c, status, "walkin", "ui.walkin.title", view{Data: d, Form: form, Errors: errs, Error: msg})
 	}
 	if form.Get("consent") != "yes" {
-		again(map[string]string{"consent": l.T("ui.walkin.consent_required", nil, "")}, l.T("ui.form.fix", nil, ""))
+		again(http.StatusBadRequest, walkInData{Hub: h}, map[string]string{"consent": l.T("ui.walkin.consent_required", nil, "")}, l.T("ui.form.fix", nil, ""))
 		return
 	}
-	now := s.Now().UTC()
-	p := &saperi.Profile{Kind: saperi.Resident, Name: strings.TrimSpace(form.Get("name")), HubID: h.ID,
-		Area: strings.TrimSpace(form.Get("area")), Languages: form["languages"], Lang: formLang(c, "it"),
-		Contacts: saperi.Contacts{Phone: strings.TrimSpace(form.Get("phone")), Email: saperi.NormalizeEmail(form.Get("email"))},
-		Consent: saperi.Consent{Text: strings.TrimSpace(form.Get("consent_text")), Version: ConsentVersion, At: now,
-			By: saperi.ConsentOperator, RecordedBy: actor(c)},
-		Created: now, Updated: now}
-	if p.Languages == nil {
-		p.Languages = []string{}
+	langs := form["languages"]
+	if langs == nil {
+		langs = []string{}
 	}
-	if h.Point != nil {
-		pt := *h.Point
-		p.Point = &pt
-	}
-	if err := p.Validate(); err != nil {
-		again(fieldErrors(l, err))
-		return
-	}
-	if err := s.Store.CreateProfile(ctx, p, s.event(c, "profile.create", 0)); err != nil {
+	p, dups, err := s.svc.RegisterWalkIn(c.Request.Context(), service.WalkIn{Name: form.Get("name"), HubID: h.ID,
+		Area: form.Get("area"), Languages: langs, Lang: formLang(c, "it"),
+		Contacts:    saperi.Contacts{Phone: strings.TrimSpace(form.Get("phone")), Email: form.Get("email")},
+		ConsentText: form.Get("consent_text"), ConsentVersion: ConsentVersion, Confirmed: form.Get("not_duplicate") == "yes"})
+	if err != nil {
 		if saperi.AsError(err) == nil {
 			s.pageFail(c, err)
 			return
 		}
-		again(fieldErrors(l, err))
+		errs, msg := fieldErrors(l, err)
+		again(http.StatusBadRequest, walkInData{Hub: h}, errs, msg)
+		return
+	}
+	if len(dups) > 0 {
+		again(http.StatusConflict, walkInData{Hub: h, Duplicates: dups}, nil, "")
 		return
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/people/%d?ok=ui.flash.registered", p.ID))
 }
 
 type personData struct {
-	Profile  *saperi.Profile
-	Postings []*saperi.Posting
-	Matches  []matchCard
-	Events   []saperi.Event
+	Profile *saperi.Profile
+	// ConsentBy names who recorded a verbal consent.
+	ConsentBy string
+	Postings  []*saperi.Posting
+	Matches   []matchCard
+	Events    []trailLine
 }
 
 // personPage is the desk's page about one person: contacts, consent,
@@ -168,18 +161,18 @@ func (s *Server) personPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	p, err := s.Store.Profile(ctx, id)
+	p, err := s.svc.Person(ctx, id)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	if !s.pageAllow(c, saperi.Edit, saperi.ProfileResource(p)) {
-		return
-	}
 	d := personData{Profile: p}
-	if d.Postings, err = s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: p.ID, Limit: 500}); err == nil {
+	if k, err := s.cardKit(c); err == nil {
+		d.ConsentBy = k.actorText(p.Consent.RecordedBy)
+	}
+	if d.Postings, err = s.svc.AllPostings(ctx, saperi.PostingFilter{ProfileID: p.ID}); err == nil {
 		if d.Matches, err = s.matchCards(c, p.ID); err == nil {
-			d.Events, err = s.allEvents(ctx, p.ID)
+			d.Events, err = s.trail(c, p.ID, d.Postings)
 		}
 	}
 	if err != nil {
@@ -195,16 +188,22 @@ type deskPostingData struct {
 	Candidates []candidateCard
 	Matches    []matchCard
 	Outcomes   []string
+	// Settled is true once a match of the posting is connected or done:
+	// the page shows it first and folds the candidates away.
+	Settled bool
 }
 
+// candidateCard is one candidate on the desk's page (see the
+// "candidates" template in desk_posting.html: the one place candidates
+// are rendered).
 type candidateCard struct {
 	candidateView
-	Owner *saperi.Profile
+	Who string // the person, or "a person of <hub>"
 }
 
-// deskPostingPage shows a posting's ranked candidates with the reasons
-// (this hub's and shared neighbours'), a button to propose each, and the
-// posting's matches with their history and the desk's forms.
+// deskPostingPage shows a posting's matches (contacts first once
+// connected), then its ranked candidates with the reasons (this hub's and
+// shared neighbours'), a button to propose each.
 func (s *Server) deskPostingPage(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -212,85 +211,57 @@ func (s *Server) deskPostingPage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	p, err := s.Store.Posting(ctx, id)
+	ranked, err := s.svc.Candidates(ctx, id, service.CandidateQuery{Limit: 10, SkipActive: true})
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	sh, err := s.shares(ctx)
+	p, err := s.svc.Posting(ctx, id)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	if !s.pageAllow(c, saperi.ProposeMatch, sh.posting(p)) {
-		return
-	}
-	d := deskPostingData{Posting: p, Outcomes: saperi.Outcomes}
-	d.Owner, _ = s.Store.Profile(ctx, p.ProfileID)
-	ranked, err := s.Engine.Candidates(ctx, id, 30, s.Now().UTC())
+	d := deskPostingData{Posting: s.present(p)[0], Outcomes: saperi.Outcomes}
+	d.Owner, _ = s.svc.Person(ctx, p.ProfileID)
+	ms, err := s.svc.MatchesOf(ctx, id)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	ms, err := s.Store.MatchesOf(ctx, id)
+	k, err := s.cardKit(c)
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	proposed := map[uint64]bool{} // counterparts already in an active match
-	for _, m := range ms {
-		if m.State.Active() {
-			proposed[m.NeedID], proposed[m.OfferID] = true, true
-		}
-	}
-	l := loc(c)
-	for _, r := range ranked {
-		if len(d.Candidates) < 10 && !proposed[r.Posting.ID] && can(c, saperi.View, sh.posting(r.Posting)) {
-			o, _ := s.Store.Profile(ctx, r.Posting.ProfileID)
-			d.Candidates = append(d.Candidates, candidateCard{viewCandidate(l, r), o})
-		}
-	}
+	d.Candidates = s.candidateCards(k, ranked)
 	for i := len(ms) - 1; i >= 0; i-- {
-		d.Matches = append(d.Matches, s.matchCard(c, ms[i], 0, sh))
+		d.Matches = append(d.Matches, k.card(ms[i], 0))
+		if ms[i].Disclosed() {
+			d.Settled = true
+		}
 	}
 	s.render(c, http.StatusOK, "desk_posting", "", view{Title: p.Title, Data: d})
 }
 
+// candidateCards prepares ranked candidates for the desk.
+func (s *Server) candidateCards(k *cardKit, ranked []matcher.Ranked) []candidateCard {
+	out := make([]candidateCard, 0, len(ranked))
+	for _, r := range ranked {
+		out = append(out, candidateCard{viewCandidate(k.l, r), k.who(r.Posting.ProfileID, r.Posting)})
+	}
+	return out
+}
+
 // proposeSubmit proposes need × offer from the candidates list.
 func (s *Server) proposeSubmit(c *gin.Context) {
-	ctx := c.Request.Context()
-	need, err1 := s.Store.Posting(ctx, formID(c, "need_id"))
-	offer, err2 := s.Store.Posting(ctx, formID(c, "offer_id"))
-	if err1 != nil || err2 != nil {
-		s.pageFail(c, saperi.Invalid("need_id", "error.not_found.posting", "unknown posting"))
-		return
-	}
-	sh, err := s.shares(ctx)
-	if err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	res := saperi.Resource{Kind: saperi.ResMatch, NeedProfileID: need.ProfileID, OfferProfileID: offer.ProfileID,
-		NeedHubID: need.HubID, OfferHubID: offer.HubID, NeedShared: sh[need.HubID], OfferShared: sh[offer.HubID]}
-	if !s.pageAllow(c, saperi.ProposeMatch, res) {
-		return
-	}
-	now := s.Now().UTC()
-	r, err := s.Engine.Explain(ctx, need, offer, now)
-	var m *saperi.Match
-	if err == nil {
-		m, err = saperi.NewMatch(need, offer, r.Scored(), saperi.ByOperator, actor(c), now)
-	}
-	if err == nil {
-		err = s.Store.CreateMatch(ctx, m, s.event(c, "match.propose", need.ProfileID))
-	}
+	m, err := s.svc.Propose(c.Request.Context(), formID(c, "need_id"), formID(c, "offer_id"), "")
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
 	back := formID(c, "back")
 	if back == 0 {
-		back = need.ID
+		back = m.NeedID
 	}
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/postings/%d?ok=ui.flash.proposed#match-%d", back, m.ID))
 }
@@ -304,38 +275,14 @@ func (s *Server) deskMatchSubmit(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	m, err := s.Store.Match(ctx, id)
-	if err != nil {
-		s.pageFail(c, err)
-		return
-	}
 	side := saperi.Side(c.PostForm("side"))
-	a := saperi.Action(c.PostForm("action"))
-	switch a {
-	case saperi.Accept, saperi.Decline:
-		err = s.answer(c, m, a, side)
-	case saperi.Contact, saperi.Note, saperi.Withdraw, saperi.Complete:
-		sh, serr := s.shares(ctx)
-		if serr != nil {
-			s.pageFail(c, serr)
-			return
-		}
-		r, rerr := s.matchResource(ctx, m, sh)
-		if rerr != nil {
-			s.pageFail(c, rerr)
-			return
-		}
-		if !s.pageAllow(c, saperi.Follow, r) {
-			return
-		}
-		now := s.Now().UTC()
-		note := c.PostForm("note")
-		_, err = s.Store.UpdateMatch(ctx, id, func(m *saperi.Match) error {
-			if a == saperi.Contact {
-				return m.RecordContact(side, c.PostForm("outcome"), actor(c), note, now)
-			}
-			return m.Apply(a, "", actor(c), note, now)
-		}, s.event(c, "match."+string(a), 0))
+	note := c.PostForm("note")
+	var m *saperi.Match
+	switch a := saperi.Action(c.PostForm("action")); a {
+	case saperi.Contact:
+		m, err = s.svc.RecordContact(ctx, id, side, c.PostForm("outcome"), note)
+	case saperi.Accept, saperi.Decline, saperi.Note, saperi.Withdraw, saperi.Complete:
+		m, err = s.svc.Act(ctx, id, a, side, note)
 	default:
 		err = saperi.Invalid("action", "ui.error.action", "unknown action")
 	}
@@ -350,6 +297,21 @@ func (s *Server) deskMatchSubmit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/postings/%d?ok=ui.flash.saved#match-%d", back, id))
 }
 
+// displaySubmit marks a posting's description for the noticeboard, or
+// takes it off.
+func (s *Server) displaySubmit(c *gin.Context) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	if _, err := s.svc.SetDisplay(c.Request.Context(), id, c.PostForm("display") == "yes"); err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/postings/%d?ok=ui.flash.saved", id))
+}
+
 // deskPerson loads :id for the desk's privacy actions (export, erase on
 // the person's request): whoever may edit the profile.
 func (s *Server) deskPerson(c *gin.Context) *saperi.Profile {
@@ -358,12 +320,9 @@ func (s *Server) deskPerson(c *gin.Context) *saperi.Profile {
 		s.pageFail(c, err)
 		return nil
 	}
-	p, err := s.Store.Profile(c.Request.Context(), id)
+	p, err := s.svc.Person(c.Request.Context(), id)
 	if err != nil {
 		s.pageFail(c, err)
-		return nil
-	}
-	if !s.pageAllow(c, saperi.Edit, saperi.ProfileResource(p)) {
 		return nil
 	}
 	return p
@@ -372,16 +331,17 @@ func (s *Server) deskPerson(c *gin.Context) *saperi.Profile {
 // personExport downloads a person's data for them, at the desk (people
 // without a login ask there).
 func (s *Server) personExport(c *gin.Context) {
-	p := s.deskPerson(c)
-	if p == nil {
-		return
-	}
-	out, err := s.export(c, p)
+	id, err := pathID(c, "id")
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="saperi-profile-%d.json"`, p.ID))
+	out, err := s.export(c, id)
+	if err != nil {
+		s.pageFail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="saperi-profile-%d.json"`, id))
 	c.IndentedJSON(http.StatusOK, out)
 }
 
@@ -395,7 +355,7 @@ func (s *Server) personErase(c *gin.Context) {
 		s.pageFail(c, saperi.Invalid("confirm", "ui.erase.confirm_required", "tick the confirmation box"))
 		return
 	}
-	if _, err := s.eraseAndLogout(c, p); err != nil {
+	if _, err := s.eraseAndLogout(c, p.ID); err != nil {
 		s.pageFail(c, err)
 		return
 	}

@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/locale"
 )
 
@@ -26,32 +24,6 @@ func formLang(c *gin.Context, fallback string) string {
 	return fallback
 }
 
-// setPersonLang stores lang on profile id and on its accounts.
-func (s *Server) setPersonLang(ctx context.Context, id uint64, lang string, ev saperi.Event) error {
-	if !locale.Supported(lang) {
-		return saperi.Invalid("lang", "error.languages", "choose one of the languages Saperi is written in")
-	}
-	if _, err := s.Store.UpdateProfile(ctx, id, func(p *saperi.Profile) error {
-		p.Lang = lang
-		return nil
-	}, ev); err != nil {
-		return err
-	}
-	users, err := s.Store.ProfileUsers(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, u := range users {
-		if _, err := s.Store.UpdateUser(ctx, u.ID, func(u *saperi.User) error {
-			u.Lang = lang
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // meLangSubmit: a person chooses the language of their pages and mails.
 // The pages follow at once (the switcher's cookie is set to it too).
 func (s *Server) meLangSubmit(c *gin.Context) {
@@ -60,7 +32,7 @@ func (s *Server) meLangSubmit(c *gin.Context) {
 		return
 	}
 	lang := c.PostForm("lang")
-	if err := s.setPersonLang(c.Request.Context(), p.ID, lang, s.event(c, "profile.lang", 0)); err != nil {
+	if err := s.svc.SetLanguage(c.Request.Context(), p.ID, lang); err != nil {
 		s.pageFail(c, err)
 		return
 	}
@@ -76,7 +48,7 @@ func (s *Server) personLangSubmit(c *gin.Context) {
 	if p == nil {
 		return
 	}
-	if err := s.setPersonLang(c.Request.Context(), p.ID, c.PostForm("lang"), s.event(c, "profile.lang", p.ID)); err != nil {
+	if err := s.svc.SetLanguage(c.Request.Context(), p.ID, c.PostForm("lang")); err != nil {
 		s.pageFail(c, err)
 		return
 	}

@@ -17,7 +17,7 @@ import (
 type meData struct {
 	Profile  *saperi.Profile
 	Postings []*saperi.Posting
-	Events   []saperi.Event
+	Events   []trailLine
 }
 
 // ownProfile is the profile of a resident or staff account; operators
@@ -29,7 +29,7 @@ func (s *Server) ownProfile(c *gin.Context) *saperi.Profile {
 		c.Abort()
 		return nil
 	}
-	p, err := s.Store.Profile(c.Request.Context(), pr.ProfileID)
+	p, err := s.svc.Person(c.Request.Context(), pr.ProfileID)
 	if err != nil {
 		s.pageFail(c, err)
 		return nil
@@ -43,12 +43,12 @@ func (s *Server) mePage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	posts, err := s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: p.ID, Limit: 500})
+	posts, err := s.svc.AllPostings(ctx, saperi.PostingFilter{ProfileID: p.ID})
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	evs, err := s.allEvents(ctx, p.ID)
+	evs, err := s.trail(c, p.ID, posts)
 	if err != nil {
 		s.pageFail(c, err)
 		return
@@ -61,7 +61,7 @@ func (s *Server) meExport(c *gin.Context) {
 	if p == nil {
 		return
 	}
-	out, err := s.export(c, p)
+	out, err := s.export(c, p.ID)
 	if err != nil {
 		s.pageFail(c, err)
 		return
@@ -87,7 +87,7 @@ func (s *Server) eraseSubmit(c *gin.Context) {
 			Errors: map[string]string{"confirm": loc(c).T("ui.erase.confirm_required", nil, "")}})
 		return
 	}
-	if _, err := s.eraseAndLogout(c, p); err != nil {
+	if _, err := s.eraseAndLogout(c, p.ID); err != nil {
 		s.pageFail(c, err)
 		return
 	}
@@ -109,27 +109,16 @@ var weekDays = []int{1, 2, 3, 4, 5, 6, 7}
 // postingOwner finds whose posting the form is for: the person's own, or
 // (operators, admins) the profile named by ?profile= / profile_id.
 func (s *Server) postingOwner(c *gin.Context, id uint64) (*saperi.Profile, bool) {
-	pr := principal(c)
-	if id == 0 {
-		id = pr.ProfileID
-	}
-	if id == 0 {
-		s.pageFail(c, saperi.Invalid("profile_id", "error.posting.profile", "profile_id is required"))
-		return nil, false
-	}
-	p, err := s.Store.Profile(c.Request.Context(), id)
+	p, err := s.svc.PostingOwner(c.Request.Context(), id)
 	if err != nil {
 		s.pageFail(c, err)
-		return nil, false
-	}
-	if !s.pageAllow(c, saperi.Create, saperi.Resource{Kind: saperi.ResPosting, HubID: p.HubID, ProfileID: p.ID}) {
 		return nil, false
 	}
 	return p, true
 }
 
 func (s *Server) postingForm(c *gin.Context, status int, d postingFormData, v view) {
-	cats, err := s.Store.Categories(c.Request.Context())
+	cats, err := s.categories(c)
 	if err != nil {
 		s.pageFail(c, err)
 		return
@@ -163,7 +152,7 @@ func (s *Server) postingNewPage(c *gin.Context) {
 }
 
 // applyPostingForm copies the form into p.
-func applyPostingForm(p *saperi.Posting, form url.Values, now time.Time) error {
+func applyPostingForm(p *saperi.Posting, form url.Values) error {
 	p.Title = form.Get("title")
 	p.Description = form.Get("description")
 	p.Category = form.Get("category")
@@ -202,7 +191,6 @@ func minutes(hhmm string) (int, error) {
 }
 
 func (s *Server) postingNewSubmit(c *gin.Context) {
-	ctx := c.Request.Context()
 	_ = c.Request.ParseForm()
 	form := c.Request.PostForm
 	owner, ok := s.postingOwner(c, formID(c, "profile_id"))
@@ -210,19 +198,10 @@ func (s *Server) postingNewSubmit(c *gin.Context) {
 		return
 	}
 	kind := form.Get("kind")
-	now := s.Now().UTC()
-	p := &saperi.Posting{Kind: saperi.Kind(kind), Created: now, Updated: now}
-	err := applyPostingForm(p, form, now)
+	p := &saperi.Posting{Kind: saperi.Kind(kind), ProfileID: owner.ID}
+	err := applyPostingForm(p, form)
 	if err == nil {
-		p.Inherit(owner)
-		p.Normalize(now)
-		var cats []saperi.Category
-		if cats, err = s.Store.Categories(ctx); err == nil {
-			err = p.Validate(cats, now)
-		}
-	}
-	if err == nil {
-		err = s.Store.CreatePosting(ctx, p, s.event(c, "posting.create", owner.ID))
+		err = s.svc.CreatePosting(c.Request.Context(), p)
 	}
 	if err != nil {
 		if saperi.AsError(err) == nil {
@@ -233,12 +212,7 @@ func (s *Server) postingNewSubmit(c *gin.Context) {
 		s.postingForm(c, http.StatusBadRequest, postingFormData{Kind: kind, Owner: owner}, view{Form: form, Errors: errs, Error: msg})
 		return
 	}
-	s.Index.Notify()
-	if owner.ID != principal(c).ProfileID {
-		c.Redirect(http.StatusSeeOther, fmt.Sprintf("/desk/people/%d?ok=ui.flash.posted", owner.ID))
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/me?ok=ui.flash.posted")
+	c.Redirect(http.StatusSeeOther, s.backTo(c, owner.ID)+"?ok=ui.flash.posted")
 }
 
 // editablePosting loads :id and checks that the caller may edit it.
@@ -248,12 +222,9 @@ func (s *Server) editablePosting(c *gin.Context) *saperi.Posting {
 		s.pageFail(c, err)
 		return nil
 	}
-	p, err := s.Store.Posting(c.Request.Context(), id)
+	p, err := s.svc.EditablePosting(c.Request.Context(), id)
 	if err != nil {
 		s.pageFail(c, err)
-		return nil
-	}
-	if !s.pageAllow(c, saperi.Edit, saperi.PostingResource(p, nil)) {
 		return nil
 	}
 	return p
@@ -277,7 +248,7 @@ func (s *Server) postingEditPage(c *gin.Context) {
 			form.Set("to", fmt.Sprintf("%02d:%02d", sl.To/60, sl.To%60))
 		}
 	}
-	owner, _ := s.Store.Profile(c.Request.Context(), p.ProfileID)
+	owner, _ := s.svc.Person(c.Request.Context(), p.ProfileID)
 	s.postingForm(c, http.StatusOK, postingFormData{Kind: string(p.Kind), Owner: owner, Posting: p}, view{Form: form})
 }
 
@@ -289,33 +260,21 @@ func (s *Server) postingEditSubmit(c *gin.Context) {
 	ctx := c.Request.Context()
 	_ = c.Request.ParseForm()
 	form := c.Request.PostForm
-	cats, err := s.Store.Categories(ctx)
-	if err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	now := s.Now().UTC()
-	_, err = s.Store.UpdatePosting(ctx, cur.ID, func(p *saperi.Posting) error {
-		if err := applyPostingForm(p, form, now); err != nil {
-			return err
-		}
-		p.Normalize(now)
-		p.Updated = now
-		return p.Validate(cats, now)
-	}, s.event(c, "posting.update", 0))
+	_, err := s.svc.UpdatePosting(ctx, cur.ID, func(p *saperi.Posting) error {
+		return applyPostingForm(p, form)
+	})
 	if err != nil {
 		if saperi.AsError(err) == nil {
 			s.pageFail(c, err)
 			return
 		}
 		errs, msg := fieldErrors(loc(c), err)
-		owner, _ := s.Store.Profile(ctx, cur.ProfileID)
+		owner, _ := s.svc.Person(ctx, cur.ProfileID)
 		form.Set("kind", string(cur.Kind))
 		s.postingForm(c, http.StatusBadRequest, postingFormData{Kind: string(cur.Kind), Owner: owner, Posting: cur},
 			view{Form: form, Errors: errs, Error: msg})
 		return
 	}
-	s.Index.Notify()
 	c.Redirect(http.StatusSeeOther, s.backTo(c, cur.ProfileID)+"?ok=ui.flash.saved")
 }
 
@@ -329,172 +288,15 @@ func (s *Server) backTo(c *gin.Context, profileID uint64) string {
 }
 
 func (s *Server) postingStatusSubmit(c *gin.Context) {
-	cur := s.editablePosting(c)
-	if cur == nil {
-		return
-	}
-	t := saperi.Transition(c.PostForm("action"))
-	switch t {
-	case saperi.Pause, saperi.Resume, saperi.Close, saperi.Renew:
-	default:
-		s.pageFail(c, saperi.Invalid("action", "ui.error.action", "unknown action"))
-		return
-	}
-	now := s.Now().UTC()
-	if _, err := s.Store.UpdatePosting(c.Request.Context(), cur.ID, func(p *saperi.Posting) error {
-		return p.Apply(t, now)
-	}, s.event(c, "posting."+string(t), 0)); err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	s.Index.Notify()
-	c.Redirect(http.StatusSeeOther, s.backTo(c, cur.ProfileID)+"?ok=ui.flash.saved")
-}
-
-// matchCard is a match as a person (or a desk) reads it.
-type matchCard struct {
-	M        *saperi.Match
-	Mine     *saperi.Posting // the reader's side (or the need, for desks)
-	Other    *saperi.Posting
-	Side     saperi.Side
-	Reasons  []string
-	Accepted bool // the reader's side has accepted
-	Contacts *struct {
-		Need  party `json:"need"`
-		Offer party `json:"offer"`
-	}
-	OtherParty *party
-	CanAnswer  bool
-}
-
-func (s *Server) matchCards(c *gin.Context, profileID uint64) ([]matchCard, error) {
-	ctx := c.Request.Context()
-	posts, err := s.Store.ListPostings(ctx, saperi.PostingFilter{ProfileID: profileID, Limit: 500})
-	if err != nil {
-		return nil, err
-	}
-	sh, err := s.shares(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []matchCard
-	for _, p := range posts {
-		ms, err := s.Store.MatchesOf(ctx, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range ms {
-			out = append(out, s.matchCard(c, m, profileID, sh))
-		}
-	}
-	return out, nil
-}
-
-// matchCard describes m for the side of profileID (the need side when 0).
-func (s *Server) matchCard(c *gin.Context, m *saperi.Match, profileID uint64, sh shares) matchCard {
-	ctx := c.Request.Context()
-	side := saperi.NeedSide
-	if profileID != 0 && m.OfferProfileID == profileID {
-		side = saperi.OfferSide
-	}
-	mine, other := m.NeedID, m.OfferID
-	if side == saperi.OfferSide {
-		mine, other = other, mine
-	}
-	ps, _ := s.Store.Postings(ctx, []uint64{mine, other})
-	v := s.viewMatch(c, m, sh)
-	card := matchCard{M: m, Side: side, Reasons: v.Reasons, Contacts: v.Contacts}
-	for _, p := range ps {
-		if p.ID == mine {
-			card.Mine = p
-		} else {
-			card.Other = p
-		}
-	}
-	card.Accepted = (side == saperi.NeedSide && m.NeedAccepted) || (side == saperi.OfferSide && m.OfferAccepted)
-	card.CanAnswer = !card.Accepted && (m.State == saperi.Proposed || m.State == saperi.AcceptedNeed || m.State == saperi.AcceptedOffer)
-	if v.Contacts != nil {
-		o := v.Contacts.Offer
-		if side == saperi.OfferSide {
-			o = v.Contacts.Need
-		}
-		card.OtherParty = &o
-	}
-	return card
-}
-
-func (s *Server) matchesPage(c *gin.Context) {
-	p := s.ownProfile(c)
-	if p == nil {
-		return
-	}
-	cards, err := s.matchCards(c, p.ID)
-	if err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	s.render(c, http.StatusOK, "matches", "ui.matches.title", view{Data: cards})
-}
-
-// answerSubmit is a person accepting or declining a proposal for their
-// own side.
-func (s *Server) answerSubmit(c *gin.Context) {
 	id, err := pathID(c, "id")
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	a := saperi.Action(c.PostForm("action"))
-	if a != saperi.Accept && a != saperi.Decline {
-		s.pageFail(c, saperi.Invalid("action", "ui.error.action", "unknown action"))
-		return
-	}
-	ctx := c.Request.Context()
-	m, err := s.Store.Match(ctx, id)
+	p, err := s.svc.ChangeStatus(c.Request.Context(), id, saperi.Transition(c.PostForm("action")))
 	if err != nil {
 		s.pageFail(c, err)
 		return
 	}
-	side := sideOf(principal(c), m)
-	if err := s.answer(c, m, a, side); err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/matches?ok=ui.flash.answered")
-}
-
-// answer applies accept or decline for side, if the caller may.
-func (s *Server) answer(c *gin.Context, m *saperi.Match, a saperi.Action, side saperi.Side) error {
-	ctx := c.Request.Context()
-	sh, err := s.shares(ctx)
-	if err != nil {
-		return err
-	}
-	r, err := s.matchResource(ctx, m, sh)
-	if err != nil {
-		return err
-	}
-	r.Side = side
-	if !saperi.Can(principal(c), saperi.Answer, r) {
-		return denied(principal(c))
-	}
-	onBehalf := m.NeedProfileID
-	if side == saperi.OfferSide {
-		onBehalf = m.OfferProfileID
-	}
-	if onBehalf == principal(c).ProfileID {
-		onBehalf = 0
-	}
-	now := s.Now().UTC()
-	got, err := s.Store.UpdateMatch(ctx, m.ID, func(m *saperi.Match) error {
-		return m.Apply(a, side, actor(c), "", now)
-	}, s.event(c, "match."+string(a), onBehalf))
-	if err != nil {
-		return err
-	}
-	if becameConnected(got) {
-		s.Index.Notify()
-		s.connected(ctx, got)
-	}
-	return nil
+	c.Redirect(http.StatusSeeOther, s.backTo(c, p.ProfileID)+"?ok=ui.flash.saved")
 }

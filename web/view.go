@@ -9,6 +9,7 @@ import (
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/matcher"
+	"github.com/saperi/saperi/service"
 )
 
 // profileView is a profile as the API shows it: contacts only when the
@@ -120,21 +121,11 @@ func withTermWords(l *locale.Localizer, b saperi.Breakdown, terms []saperi.TermM
 	return out
 }
 
-// party is one side of a connected match as the other side sees it.
-type party struct {
-	ProfileID uint64          `json:"profile_id"`
-	Name      string          `json:"name"`
-	Contacts  saperi.Contacts `json:"contacts"`
-}
-
 // matchView is a match with its reasons and, once both sides accepted, the
 // contacts of both parties.
 type matchView struct {
 	*saperi.Match
 	Breakdown map[string]factorView `json:"breakdown"`
 	Reasons   []string              `json:"reasons"`
-	Contacts  *struct {
-		Need  party `json:"need"`
-		Offer party `json:"offer"`
-	} `json:"contacts,omitempty"`
+	Contacts  *service.Parties      `json:"contacts,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/saperi/saperi"
@@ -37,7 +38,7 @@ type engineConfig struct {
 
 func (f *flags) engine(c *engineConfig) {
 	f.str(&c.Weights, "weights", "SAPERI_WEIGHTS", "", "ranking weights over the defaults, e.g. text=0.5,proximity=0.2 (features: "+
-		"text, category, proximity, availability, language, mode, freshness, load)")
+		strings.Join(saperi.Features, ", ")+")")
 	f.str(&c.Relevance, "relevance", "SAPERI_RELEVANCE", "", "retrieval weights over the defaults, e.g. title=2,synonym=0.5 (names: "+
 		relevanceNames+"; 0 turns a retrieval weight off)")
 	f.str(&c.Thesaurus, "thesaurus", "SAPERI_THESAURUS", index.DefaultGeneralThesaurus,

@@ -26,6 +26,7 @@ import (
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/auth"
 	"github.com/saperi/saperi/demo"
+	"github.com/saperi/saperi/service"
 	"github.com/saperi/saperi/web"
 )
 
@@ -348,8 +349,9 @@ func benchIngest(ctx context.Context, a *app, gen *demo.Gen, bc benchConfig, rep
 // benchWrites posts bc.writes new postings through the real HTTP API from
 // bc.writers concurrent clients, each acknowledged only once durable.
 func benchWrites(ctx context.Context, a *app, bc benchConfig, now time.Time) (float64, error) {
-	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(service.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log})
+	srv, err := web.New(web.Deps{Service: svc, Store: a.db, Index: a.ix, Now: time.Now, Log: log})
 	if err != nil {
 		return 0, err
 	}

@@ -289,6 +289,21 @@ func TestKillNineLosesNothing(t *testing.T) {
 	t.Logf("%d acknowledged writes over %d kills, %d postings stored", len(acked), rounds, len(titles))
 }
 
+// TestServeStartsEmpty: saperi serve without --demo (the Docker image, a
+// production start) loads no demo data.
+func TestServeStartsEmpty(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary")
+	}
+	p := start(t, t.TempDir())
+	defer p.kill(t)
+	var list struct{ Items []any }
+	p.getJSON(t, p.base+"/api/v1/postings?limit=10", &list)
+	if len(list.Items) != 0 || strings.Contains(p.output(), "Loaded demo data") {
+		t.Fatalf("a production start has %d postings:\n%s", len(list.Items), p.output())
+	}
+}
+
 // TestServeDemoAndShutdown starts with the demo data, asks for candidates
 // as the README does, and stops gracefully on SIGTERM.
 func TestServeDemoAndShutdown(t *testing.T) {
@@ -296,7 +311,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		t.Skip("starts the real binary")
 	}
 	data := t.TempDir()
-	p := start(t, data)
+	p := start(t, data, "--demo")
 	// The lines after "listening on" may still be on their way through
 	// the pipe when start returns.
 	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(p.output(), "/setup and enter the code") &&
@@ -358,7 +373,7 @@ func TestBackupWhileServing(t *testing.T) {
 		t.Skip("starts the real binary")
 	}
 	data := t.TempDir()
-	p := start(t, data)
+	p := start(t, data, "--demo")
 	dst := filepath.Join(t.TempDir(), "copy.db")
 	addr := strings.TrimPrefix(p.base, "http://")
 	var out, errOut bytes.Buffer

@@ -70,12 +70,18 @@ func commands() []command {
 // the process exit code: 0 success, 1 failure, 2 usage error.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
-	}
-	if name == "help" {
+	switch {
+	case len(args) == 0 || args[0] == "":
+	case isHelp(args[0]):
+		usage(stdout) // saperi --help: the commands, not serve's flags
+		return 0
+	case args[0] == "help" && len(args) > 1:
+		name, args = args[1], []string{"--help"} // saperi help <command>
+	case args[0] == "help":
 		usage(stdout)
 		return 0
+	case args[0][0] != '-':
+		name, args = args[0], args[1:]
 	}
 	for _, c := range commands() {
 		if c.name != name {
@@ -100,6 +106,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 2
 }
 
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Saperi matches what people can offer with what people need.")
 	fmt.Fprintln(w, "\nUsage: saperi <command> [flags]")
@@ -107,13 +121,12 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command takes --data DIR (env SAPERI_DATA, default ./data) and --help.")
+	fmt.Fprintln(w, "\nWithout a command, saperi runs serve. 'saperi <command> --help' (or 'saperi help <command>')")
+	fmt.Fprintln(w, "lists that command's flags; those that work on data take --data DIR (env SAPERI_DATA, default ./data).")
 }
 
 func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	var c common
 	fs := newFlags("version", "", "Print the version of this binary.", stdout)
-	fs.common(&c)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
@@ -122,12 +135,8 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 func runHealth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var (
-		c    common
-		addr string
-	)
+	var addr string
 	f := newFlags("health", "", "Exit 0 when the server at --addr answers /healthz, 1 otherwise.", stdout)
-	f.common(&c)
 	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address of the server")
 	if err := f.parse(args); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -18,118 +19,88 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/demo"
+	"github.com/saperi/saperi/service"
 	"github.com/saperi/saperi/web"
 )
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var (
-		c        common
-		ec       engineConfig
-		mc       mailConfig
-		digests  bool
-		addr     string
-		seed     bool
-		secure   bool
-		shutdown time.Duration
-		hosts    string
-		metrics  string
-		purgeEv  time.Duration
-	)
-	f := newFlags("serve", "", "Run the Saperi service: the JSON API under /api/v1, its OpenAPI document at\n"+
+// serveConfig is the configuration of saperi serve.
+type serveConfig struct {
+	common
+	engine   engineConfig
+	mail     mailConfig
+	digests  bool
+	addr     string
+	demo     bool
+	secure   bool
+	shutdown time.Duration
+	hosts    string
+	metrics  string
+	purgeEv  time.Duration
+}
+
+func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
+	var c serveConfig
+	f := newFlags("serve", "", "Run the Saperi service: the pages, the JSON API under /api/v1, its OpenAPI document at\n"+
 		"/api/openapi.json, /healthz, /readyz and /metrics. The store and the search index live in\n"+
-		"the data folder; on first start with an empty store the demo data is loaded.", stdout)
-	f.common(&c)
-	f.engine(&ec)
-	f.mail(&mc)
-	f.bool(&digests, "digests", "SAPERI_DIGESTS", true, "run the weekly assignment and digests on schedule, and send transactional mails")
-	f.str(&addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one; :8080 for every interface)")
-	f.bool(&seed, "demo", "SAPERI_DEMO", true, "load the demo data when the store is empty")
-	f.str(&hosts, "allowed-hosts", "SAPERI_ALLOWED_HOSTS", "", "comma-separated host names the server answers to, besides localhost and\n"+
+		"the data folder. A new store starts empty (no demo data unless --demo).", stdout)
+	f.common(&c.common)
+	f.engine(&c.engine)
+	f.mail(&c.mail)
+	f.bool(&c.digests, "digests", "SAPERI_DIGESTS", true, "run the weekly assignment and digests on schedule, and send transactional mails")
+	f.str(&c.addr, "addr", "SAPERI_ADDR", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one; :8080 for every interface)")
+	f.bool(&c.demo, "demo", "SAPERI_DEMO", false, "load the demo data when the store is empty (make run sets it; never in production)")
+	f.str(&c.hosts, "allowed-hosts", "SAPERI_ALLOWED_HOSTS", "", "comma-separated host names the server answers to, besides localhost and\n"+
 		"the --addr host (protects a server on loopback from DNS rebinding); * answers any")
-	f.str(&metrics, "metrics-addr", "SAPERI_METRICS_ADDR", "", "also serve /metrics with no login on this address, for a Prometheus scraper\n"+
+	f.str(&c.metrics, "metrics-addr", "SAPERI_METRICS_ADDR", "", "also serve /metrics with no login on this address, for a Prometheus scraper\n"+
 		"(host:port; a bare :port listens on loopback only). On --addr, /metrics answers an admin API token only")
-	f.bool(&secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
-	f.duration(&purgeEv, "purge-every", "SAPERI_PURGE_EVERY", defaultPurgeEvery, "how often erasures are completed on disk (store file rewritten without the\n"+
+	f.bool(&c.secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
+	f.duration(&c.purgeEv, "purge-every", "SAPERI_PURGE_EVERY", defaultPurgeEvery, "how often erasures are completed on disk (store file rewritten without the\n"+
 		"freed pages, index segments merged); an erasure leaves nothing on disk within this time")
-	f.duration(&shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
+	f.duration(&c.shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
+		return c, err
+	}
+	if c.purgeEv <= 0 {
+		return c, usageError{fmt.Errorf("--purge-every %s: use a positive duration such as 10m", c.purgeEv)}
+	}
+	return c, c.mail.check()
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseServe(args, stdout)
+	if err != nil {
 		return err
 	}
-	if err := mc.check(); err != nil {
-		return err
-	}
-	if purgeEv <= 0 {
-		return usageError{fmt.Errorf("--purge-every %s: use a positive duration such as 10m", purgeEv)}
-	}
-	a, log, err := c.open(ctx, ec, stderr)
+	a, log, err := c.open(ctx, c.engine, stderr)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-
-	if seed {
+	if c.demo {
 		if err := seedIfEmpty(ctx, a, stdout); err != nil {
 			return err
 		}
 	}
-
-	// First run: no admin yet. A one-time code opens /setup (for
-	// installations without a shell); it dies with the process.
-	var setupCode string
-	if admins, err := a.db.Users(ctx, saperi.RoleAdmin); err != nil {
-		return err
-	} else if len(admins) == 0 {
-		var b [6]byte
-		_, _ = rand.Read(b[:])
-		setupCode = hex.EncodeToString(b[:])
-	}
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	secret, err := a.db.LinkSecret(ctx)
+	setupCode, err := setupCode(ctx, a)
 	if err != nil {
 		return err
 	}
-	bg, stopBG := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	defer func() { stopBG(); wg.Wait() }() // before the store closes
-	goBG := func(fn func()) {
-		wg.Add(1)
-		go func() { defer wg.Done(); fn() }()
-	}
-	var (
-		connected func(context.Context, *saperi.Match) error
-		reset     func(context.Context, *saperi.User) error
-	)
-	if digests {
-		n, err := startMail(bg, a, c.Data, mc, log, goBG)
-		if err != nil {
-			stopBG()
-			wg.Wait()
-			return err
-		}
-		connected, reset = n.MatchConnected, n.PasswordReset
-	}
-	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Registry: reg, Version: Version, AllowedHosts: allowedHosts(addr, hosts), SetupCode: setupCode, SecureCookies: secure,
-		LinkSecret: secret, Connected: connected, Reset: reset, Erased: erased(c.Data, log)})
+	bg := newBackground()
+	defer bg.stop() // before the store closes
+	srv, err := c.server(ctx, a, log, bg, setupCode)
 	if err != nil {
-		stopBG()
-		wg.Wait()
 		return err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w (is another saperi running? choose another --addr)", addr, err)
+		return fmt.Errorf("listen on %s: %w (is another saperi running? choose another --addr)", c.addr, err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	metricsURL := ""
-	if metrics != "" {
-		mln, err := net.Listen("tcp", metricsAddr(metrics))
+	if c.metrics != "" {
+		mln, err := net.Listen("tcp", metricsAddr(c.metrics))
 		if err != nil {
 			_ = ln.Close()
-			return fmt.Errorf("listen for metrics on %s: %w", metrics, err)
+			return fmt.Errorf("listen for metrics on %s: %w", c.metrics, err)
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", srv.MetricsHandler())
@@ -138,47 +109,117 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer ms.Close()
 		metricsURL = "http://" + mln.Addr().String() + "/metrics"
 	}
+	bg.run(func(ctx context.Context) { a.ix.Run(ctx) })
+	bg.run(func(ctx context.Context) { a.warm(ctx, log) })
+	bg.run(func(ctx context.Context) { purgeLoop(ctx, a, c.purgeEv, log) })
+	c.banner(stdout, ln.Addr().String(), metricsURL, setupCode)
+	log.Info("serving", "addr", ln.Addr().String(), "data", c.Data)
+	return serve(ctx, log, srv.Handler(), ln, c.shutdown)
+}
 
-	goBG(func() { a.ix.Run(bg) })
-	goBG(func() { a.warm(bg, log) })
-	goBG(func() { purgeLoop(bg, a, purgeEv, log) })
-
-	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Saperi %s listening on %s\n", Version, url)
-	fmt.Fprintf(stdout, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
-	fmt.Fprintf(stdout, "  API docs: %s/api/openapi.json\n", url)
-	fmt.Fprintf(stdout, "  log in:   %s/login (every API route needs a login or an API token)\n", url)
-	if metricsURL != "" {
-		fmt.Fprintf(stdout, "  metrics:  %s (no login: keep this address private)\n", metricsURL)
+// setupCode is a one-time code that opens /setup while no admin exists
+// (for installations without a shell); it dies with the process. "" once
+// there is an admin.
+func setupCode(ctx context.Context, a *app) (string, error) {
+	admins, err := a.db.Users(ctx, saperi.RoleAdmin)
+	if err != nil || len(admins) > 0 {
+		return "", err
 	}
-	if digests {
-		where := "written as .eml files to " + filepath.Join(c.Data, "outbox") + " (no SMTP configured)"
-		if mc.SMTPHost != "" {
-			where = "sent through " + mc.SMTPHost
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:]), nil
+}
+
+// background runs the server's goroutines (indexer, mail, scheduler,
+// purges) until stop, which waits for them.
+type background struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func newBackground() *background {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &background{ctx: ctx, cancel: cancel}
+}
+
+func (b *background) run(fn func(ctx context.Context)) {
+	b.wg.Add(1)
+	go func() { defer b.wg.Done(); fn(b.ctx) }()
+}
+
+func (b *background) stop() { b.cancel(); b.wg.Wait() }
+
+// server wires the use cases, the mail hooks and the web server.
+func (c serveConfig) server(ctx context.Context, a *app, log *slog.Logger, bg *background, setupCode string) (*web.Server, error) {
+	secret, err := a.db.LinkSecret(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		connected func(context.Context, *saperi.Match) error
+		reset     func(context.Context, *saperi.User) error
+	)
+	if c.digests {
+		n, err := startMail(bg.ctx, a, c.Data, c.mail, log, func(fn func()) { bg.run(func(context.Context) { fn() }) })
+		if err != nil {
+			return nil, err
 		}
-		fmt.Fprintf(stdout, "  digests:  weekly, %s %s %s (a missed run this week runs now); %s\n", mc.Day, mc.At, mc.Zone, where)
+		connected, reset = n.MatchConnected, n.PasswordReset
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	svc := service.New(service.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
+		Connected: connected, Erased: erased(c.Data, log)})
+	return web.New(web.Deps{Service: svc, Store: a.db, Index: a.ix, Now: time.Now, Log: log,
+		Registry: reg, Version: Version, AllowedHosts: allowedHosts(c.addr, c.hosts), SetupCode: setupCode,
+		SecureCookies: c.secure, LinkSecret: secret, Reset: reset})
+}
+
+// banner tells whoever started the server where it is and what to do
+// next.
+func (c serveConfig) banner(w io.Writer, addr, metricsURL, setupCode string) {
+	url := "http://" + addr
+	fmt.Fprintf(w, "Saperi %s listening on %s\n", Version, url)
+	fmt.Fprintf(w, "  data:     %s (store saperi.db, index index.bleve)\n", c.Data)
+	fmt.Fprintf(w, "  API docs: %s/api/openapi.json\n", url)
+	fmt.Fprintf(w, "  log in:   %s/login (every API route needs a login or an API token)\n", url)
+	if metricsURL != "" {
+		fmt.Fprintf(w, "  metrics:  %s (no login: keep this address private)\n", metricsURL)
+	}
+	if c.digests {
+		where := "written as .eml files to " + filepath.Join(c.Data, "outbox") + " (no SMTP configured)"
+		if c.mail.SMTPHost != "" {
+			where = "sent through " + c.mail.SMTPHost
+		}
+		fmt.Fprintf(w, "  digests:  weekly, %s %s %s (a run missed while the server was down runs at start); %s\n",
+			c.mail.Day, c.mail.At, c.mail.Zone, where)
 	}
 	if setupCode != "" {
-		fmt.Fprintf(stdout, "  No admin account yet: open %s/setup and enter the code %s,\n"+
+		fmt.Fprintf(w, "  No admin account yet: open %s/setup and enter the code %s,\n"+
 			"    or stop the server and run: saperi user add --data %s --role admin --email you@example.org\n", url, setupCode, c.Data)
 	}
-	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) {
-		fmt.Fprintf(stdout, "  Reachable from other machines on %s: put it behind HTTPS (a reverse proxy, then --secure-cookies) so that passwords and cookies travel encrypted.\n", host)
+	if host, _, _ := net.SplitHostPort(addr); !isLoopback(host) {
+		fmt.Fprintf(w, "  Reachable from other machines on %s: put it behind HTTPS (a reverse proxy, then --secure-cookies) so that passwords and cookies travel encrypted.\n", host)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "data", c.Data)
+}
 
+// serve answers on ln until ctx ends, then shuts down gracefully within
+// timeout.
+func serve(ctx context.Context, log *slog.Logger, h http.Handler, ln net.Listener, timeout time.Duration) error {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	var err error
 	select {
 	case err = <-errc:
 	case <-ctx.Done():
-		log.Info("shutting down", "timeout", shutdown)
-		sctx, cancel := context.WithTimeout(context.Background(), shutdown)
+		log.Info("shutting down", "timeout", timeout)
+		sctx, cancel := context.WithTimeout(context.Background(), timeout)
 		err = hs.Shutdown(sctx)
 		cancel()
 	}
-	stopBG()
-	wg.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
