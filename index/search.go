@@ -19,10 +19,13 @@ import (
 type SearchFilter = saperi.SearchFilter
 
 // Search serves a search box: text is plain words, never query syntax
-// ("title:x +y AND (" are just words). Postings must contain every word of
-// text (after analysis) in the title, description or tags, and are ranked
-// by relevance; empty text lists all postings that pass the filter, newest
-// first. It returns one page of hits and the total number of matches.
+// ("title:x +y AND (" are just words). A posting matches when it contains
+// any word of text (after analysis) in the title, description or tags,
+// and postings are ranked by relevance, those with more of the words
+// first: "aiuto spesa anziana" finds what matches any of them, best
+// first, rather than nothing when no posting has all three. Empty text
+// lists all postings that pass the filter, newest first. It returns one
+// page of hits and the total number of matches.
 //
 // Status is as of now: an open or paused posting past its expiry counts
 // as expired, as saperi.Posting.StatusAt says.
@@ -37,9 +40,11 @@ func (ix *Index) Search(ctx context.Context, text string, f SearchFilter) ([]mat
 	bq := bleve.NewBooleanQuery()
 	terms := ix.an.terms(text)
 	if len(terms) > 0 {
-		// Every word must match, itself or through a one-word synonym
-		// (at the lower synonym weight).
+		// Any word may match, itself or through a one-word synonym (at
+		// the lower synonym weight); a disjunction scores a posting by
+		// the share of words it has, so more words rank higher.
 		layers := ix.layers()
+		words := make([]query.Query, 0, len(terms))
 		for _, term := range terms {
 			alts := []query.Query{ix.fieldsQ(term, 1)}
 			for _, e := range expand(layers, []string{term}) {
@@ -47,8 +52,9 @@ func (ix *Index) Search(ctx context.Context, text string, f SearchFilter) ([]mat
 					alts = append(alts, ix.fieldsQ(e.terms[0], e.weight))
 				}
 			}
-			bq.AddMust(bleve.NewDisjunctionQuery(alts...))
+			words = append(words, bleve.NewDisjunctionQuery(alts...))
 		}
+		bq.AddMust(bleve.NewDisjunctionQuery(words...))
 	}
 	filters := ix.searchFilters(f)
 	bq.AddFilter(bleve.NewConjunctionQuery(filters...))

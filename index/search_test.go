@@ -43,11 +43,12 @@ func TestSearch(t *testing.T) {
 		{"expired by status or by date", "", SearchFilter{Status: saperi.Expired}, []uint64{5, 6}, true, 2},
 		{"page", "", SearchFilter{From: 1, Size: 2}, []uint64{3, 1}, true, 4},
 		{"words, stemmed", "violini", SearchFilter{}, []uint64{1, 2, 7}, false, 3},
-		{"every word must match", "lezioni violino", SearchFilter{}, []uint64{1, 7}, false, 2},
-		{"stop and intent words are ignored", "cerco delle lezioni di violino", SearchFilter{}, []uint64{1, 7}, false, 2},
-		{"plus and minus are words", "+violino -lezioni", SearchFilter{}, []uint64{1, 7}, false, 2},
+		{"any word matches", "lezioni violino", SearchFilter{}, []uint64{1, 7, 2}, false, 3},
+		{"stop and intent words are ignored", "cerco delle lezioni di violino", SearchFilter{}, []uint64{1, 7, 2}, false, 3},
+		{"plus and minus are words", "+violino -lezioni", SearchFilter{}, []uint64{1, 7, 2}, false, 3},
+		{"words nobody has all of", "aiuto spesa anziana", SearchFilter{}, []uint64{3}, false, 1},
 		{"field syntax is a word", "title: foo", SearchFilter{}, []uint64{7}, false, 1},
-		{"broken syntax", `title:"foo +bar ~2 AND ( ) [ { * ? \ /`, SearchFilter{}, nil, false, 0},
+		{"broken syntax is words", `title:"foo +bar ~2 AND ( ) [ { * ? \ /`, SearchFilter{}, []uint64{7}, false, 1},
 		{"only stop words lists all", "di la per", SearchFilter{Kind: saperi.Need}, []uint64{3}, true, 1},
 	}
 	for _, tt := range tests {
@@ -64,5 +65,27 @@ func TestSearch(t *testing.T) {
 				t.Errorf("total = %d, want %d", total, tt.total)
 			}
 		})
+	}
+}
+
+// TestSearchRanksByWords: the search box is an OR over the words, best
+// first: a posting with more of the words ranks above one with fewer.
+func TestSearchRanksByWords(t *testing.T) {
+	ctx := context.Background()
+	st := newFakeStore()
+	st.put(
+		posting(1, "Compagnia per una signora anziana"),
+		posting(2, "Aiuto con la spesa per una persona anziana"),
+		posting(3, "Spesa a domicilio"),
+		posting(4, "Lezioni di chitarra"),
+	)
+	ix := openTest(t, st)
+	hits, total, err := ix.Search(ctx, "aiuto spesa anziana", SearchFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(hits)
+	if total != 3 || len(got) != 3 || got[0] != 2 || slices.Contains(got, 4) {
+		t.Fatalf("search aiuto spesa anziana = %v (total %d), want 2 first, then 1 and 3, never 4", got, total)
 	}
 }
