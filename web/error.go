@@ -58,7 +58,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	if errors.Is(err, syscall.ENOSPC) {
 		// Nothing was acknowledged; say so plainly and alert the operator.
-		s.log.ErrorContext(c.Request.Context(), "disk full: write refused", "err", err, "path", c.Request.URL.Path)
+		s.log.ErrorContext(c.Request.Context(), "disk full: write refused", "err", err, "path", logPath(c))
 		s.problem(c, http.StatusInsufficientStorage, &saperi.Error{Code: eUnavailable, Key: "error.disk_full",
 			Message: "the server's disk is full: nothing was saved"})
 		return
@@ -91,7 +91,7 @@ func (s *Server) problem(c *gin.Context, httpStatus int, err error) {
 	} else {
 		rid := c.GetString(requestIDKey)
 		s.log.ErrorContext(c.Request.Context(), "request failed", "err", err, "request_id", rid,
-			"method", c.Request.Method, "path", c.Request.URL.Path)
+			"method", c.Request.Method, "path", logPath(c))
 		p.Detail = l.T("error.internal", map[string]any{"RequestID": rid}, "internal error")
 	}
 	c.Header("Content-Type", "application/problem+json")

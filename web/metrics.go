@@ -64,8 +64,18 @@ func (s *Server) observe(c *gin.Context) {
 		return
 	}
 	s.log.InfoContext(c.Request.Context(), "request", "method", c.Request.Method, "route", route,
-		"path", c.Request.URL.Path, "status", st, "ms", float64(d.Microseconds())/1000,
+		"path", logPath(c), "status", st, "ms", float64(d.Microseconds())/1000,
 		"bytes", c.Writer.Size(), "request_id", c.GetString(requestIDKey))
+}
+
+// logPath is the request's path as logs may keep it: a path that carries
+// a secret (the signed token of a mail link, a password-reset token) is
+// logged as its route, "/l/:token", never with the token.
+func logPath(c *gin.Context) string {
+	if c.Param("token") != "" {
+		return c.FullPath()
+	}
+	return c.Request.URL.Path
 }
 
 // metricsHandler serves the metrics on the main address, to admins only

@@ -252,7 +252,7 @@ func (s *Server) pageFail(c *gin.Context, err error) {
 		msg = l.T(e.Key, args, e.Message)
 	} else {
 		s.log.ErrorContext(c.Request.Context(), "page failed", "err", err, "request_id", c.GetString(requestIDKey),
-			"path", c.Request.URL.Path)
+			"path", logPath(c))
 	}
 	v := view{Error: msg, Form: url.Values{"back": {backLink(c)}}}
 	if code == saperi.EFORBIDDEN {
