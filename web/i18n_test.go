@@ -117,15 +117,20 @@ func TestCatalogsComplete(t *testing.T) {
 	}
 	// Keys the templates build at run time (tn (printf "ui.status.%s" …)).
 	for prefix, values := range map[string][]string{
-		"ui.status.":      {"open", "paused", "matched", "closed", "expired"},
-		"ui.state.":       {"proposed", "accepted_need", "accepted_offer", "connected", "done", "declined", "expired", "withdrawn"},
-		"ui.day.":         {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
-		"ui.mode.":        {"in_person", "remote", "either"},
-		"ui.lang.":        signupLanguages,
-		"ui.action.":      {"propose", "accept", "decline", "withdraw", "complete", "expire", "note", "contact", "forget"},
-		"ui.outcome.":     saperi.Outcomes,
-		"ui.kind.":        {"offer", "need"},
-		"ui.posting.new_": {"offer", "need"},
+		"ui.status.":        {"open", "paused", "matched", "closed", "expired"},
+		"ui.state.":         {"proposed", "accepted_need", "accepted_offer", "connected", "done", "declined", "expired", "withdrawn"},
+		"ui.day.":           {"mon", "tue", "wed", "thu", "fri", "sat", "sun"},
+		"ui.mode.":          {"in_person", "remote", "either"},
+		"ui.lang.":          signupLanguages,
+		"ui.action.":        {"propose", "accept", "decline", "withdraw", "complete", "expire", "note", "contact", "forget"},
+		"ui.outcome.":       saperi.Outcomes,
+		"ui.kind.":          {"offer", "need"},
+		"ui.posting.new_":   {"offer", "need"},
+		"ui.kind_label.":    {"offer", "need"},
+		"ui.card.for_your_": {"offer", "need"},
+		"ui.admin.role.":    {"admin", "operator"},
+		"ui.side.":          {"need", "offer"},
+		"ui.history.":       {"propose", "propose_engine", "accept", "decline", "withdraw", "complete", "expire", "note", "contact", "forget"},
 	} {
 		for _, v := range values {
 			used = append(used, prefix+v)

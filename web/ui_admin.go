@@ -16,6 +16,8 @@ type adminData struct {
 	Operators  []*saperi.User
 	Tokens     []*saperi.APIToken
 	NewToken   string
+	// HubNames names the operators' hubs.
+	HubNames map[uint64]string
 }
 
 // adminPage is the coordinator's page: hubs (and whether they share with
@@ -40,6 +42,9 @@ func (s *Server) adminRender(c *gin.Context, status int, v view) {
 				d.Tokens, err = s.svc.Tokens(ctx)
 			}
 		}
+	}
+	if err == nil {
+		d.HubNames, err = s.svc.HubNames(ctx)
 	}
 	if err != nil {
 		s.pageFail(c, err)
