@@ -261,7 +261,7 @@ func TestUIDeskJourney(t *testing.T) {
 			t.Fatalf("register: %d %s", r.Code, visible(r.Body.String()))
 		}
 		rosaPage = strings.Split(r.Header().Get("Location"), "?")[0]
-		sees(t, e.get(op, rosaPage), 200, "Rosa Esposito", "dato a voce, registrato da Utente op1@example.org, dello sportello di Porta Palazzo",
+		sees(t, e.get(op, rosaPage), 200, "Rosa Esposito", "dato a voce, registrato da Utente op1@example.org (sportello di Porta Palazzo)",
 			"Scrivi una richiesta a suo nome", "Nessuna offerta o richiesta", "ha registrato il profilo", "!operator/", "!profile.create",
 			"Le sue proposte", "Aurora · italiano")
 		sees(t, e.get(w.cast[op2].auth, rosaPage), 403)
@@ -314,7 +314,7 @@ func TestUIDeskJourney(t *testing.T) {
 		// The card says what was proposed to whom, and the desk of the
 		// need's side sees only the buttons it may use.
 		sees(t, e.get(op, needPage), 200, "«Aiuto con computer e posta elettronica» per «Cerco aiuto con computer e posta elettronica»",
-			"Chi offre: una persona della portineria Barriera", "Chi cerca: Rosa Esposito", "proposta da Utente op1@example.org",
+			"Chi offre: una persona della portineria Barriera", "Chi cerca: Rosa Esposito", "proposta da Utente op1@example.org (sportello di Porta Palazzo)",
 			"Accetta per chi cerca", "!Accetta per chi offre", "Tentativo di contatto", "!maria@example.org", "!Proposta 1")
 	})
 	var matchID string

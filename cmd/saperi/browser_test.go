@@ -152,6 +152,24 @@ func TestBrowserJourney(t *testing.T) {
 		"role": "operator", "hub_id": hub.ID, "password": "password dello sportello"}, nil); err != nil || st != 201 {
 		t.Fatalf("operator: %d %v", st, err)
 	}
+	// A few open needs for the desk's queue (and the noticeboard).
+	var franco struct{ ID uint64 }
+	if st, err := p.postJSON(p.base+"/api/v1/profiles", map[string]any{"kind": "resident", "name": "Franco Gallo", "hub_id": hub.ID,
+		"area": "Aurora", "languages": []string{"it"},
+		"consent": map[string]string{"text": "Letto a voce", "version": "1", "by": "operator"}}, &franco); err != nil || st != 201 {
+		t.Fatalf("profile: %d %v", st, err)
+	}
+	for _, n := range []map[string]any{
+		{"title": "Cerco qualcuno che mi accompagni a fare la spesa il sabato", "category": "cucina", "urgent": true,
+			"description": "Da quando sono uscito dall'ospedale non porto pesi."},
+		{"title": "Cerco chi mi aiuti a compilare la domanda per la casa popolare", "category": "burocrazia"},
+		{"title": "Cerco ripetizioni di matematica per mio figlio (terza media)", "category": "scuola"},
+	} {
+		n["kind"], n["profile_id"] = "need", franco.ID
+		if st, err := p.postJSON(p.base+"/api/v1/postings", n, nil); err != nil || st != 201 {
+			t.Fatalf("need: %d %v", st, err)
+		}
+	}
 
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chrome), chromedp.UserDataDir(t.TempDir()),
@@ -164,7 +182,7 @@ func TestBrowserJourney(t *testing.T) {
 	defer cancelAlloc()
 	ctx, cancel := chromedp.NewContext(alloc)
 	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancelT()
 	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -245,7 +263,8 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href^="/postings/new?kind=need"]`)),
 	)
-	if s := text("main"); !strings.Contains(s, "dato a voce, registrato da operator/") {
+	if s := text("main"); !strings.Contains(s, "dato a voce, registrato da Giulia Operatrice (sportello di Portineria di Porta Palazzo)") ||
+		strings.Contains(s, "operator/") {
 		t.Fatalf("walk-in consent: %s", s)
 	}
 	run("need on her behalf",
@@ -304,6 +323,34 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatalf("desk view after both accepted: %s", s)
 	}
 	shoot(t, ctx, "desk-match")
+
+	// 4b. The desk's other screens: the queue, a walk-in who is already
+	// registered, and the noticeboard (titles and categories only).
+	run("the queue", chromedp.Navigate(u+"/desk"), chromedp.WaitVisible(chromedp.CSS("#queue")))
+	if s := text("main"); !strings.Contains(s, "Cerco chi mi aiuti a compilare la domanda per la casa popolare") {
+		t.Fatalf("queue: %s", s)
+	}
+	shoot(t, ctx, "desk-queue")
+	run("register Rosa again",
+		chromedp.Navigate(u+"/desk/people/new"),
+		chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.SendKeys(chromedp.CSS("#name"), "rosa esposito"),
+		chromedp.Click(chromedp.CSS("#consent")),
+		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("#duplicates")),
+	)
+	if s := text("#duplicates"); !strings.Contains(s, "Rosa Esposito") || !strings.Contains(s, "+39 011 555 0202") {
+		t.Fatalf("duplicate warning: %s", s)
+	}
+	axeNotes = append(axeNotes, axeCheck(t, ctx, string(axe), "walk-in duplicate"))
+	shoot(t, ctx, "walkin-duplicate")
+	run("noticeboard", chromedp.Navigate(fmt.Sprintf("%s/hubs/%d/noticeboard", u, hub.ID)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	if s := text("body"); !strings.Contains(s, "Cerco ripetizioni di matematica") || strings.Contains(s, "ospedale") ||
+		strings.Contains(s, "Franco") {
+		t.Fatalf("noticeboard: %s", s)
+	}
+	shoot(t, ctx, "noticeboard")
+	run("back to the desk", chromedp.Navigate(u+"/desk"), chromedp.WaitVisible(chromedp.CSS("#queue")))
 	run("operator logs out again", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`p.actions a[href="/signup"]`)))
 
 	// 5. Lucia forgot her password. With no SMTP server set up the mail
