@@ -57,7 +57,7 @@ func FuzzPostingForm(f *testing.F) {
 			return // the real handler gets the same: ParseForm keeps what it could read
 		}
 		p := &saperi.Posting{ID: 1, Kind: saperi.Need, ProfileID: 1, HubID: 1, Status: saperi.Open, Capacity: 1, Created: now, Updated: now}
-		if err := applyPostingForm(p, form, now); err != nil {
+		if err := applyPostingForm(p, form); err != nil {
 			if e := saperi.AsError(err); e == nil || e.Key == "" || e.Field == "" {
 				t.Fatalf("applyPostingForm(%q): %v is not an actionable error", body, err)
 			}

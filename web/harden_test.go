@@ -117,7 +117,7 @@ func TestMetricsNeedAdmin(t *testing.T) {
 func TestAnswerPageConnects(t *testing.T) {
 	e := newEnv(t)
 	var got []uint64
-	e.srv.Connected = func(_ context.Context, m *saperi.Match) error {
+	e.hooks.connected = func(_ context.Context, m *saperi.Match) error {
 		got = append(got, m.ID)
 		return nil
 	}

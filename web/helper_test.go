@@ -37,6 +37,13 @@ type env struct {
 	token string
 	// responses records every JSON answer, for the OpenAPI check.
 	responses []recorded
+	// hooks are what the use cases tell after a commit; a test sets them.
+	hooks *envHooks
+}
+
+// envHooks are the service's hooks in tests.
+type envHooks struct {
+	connected func(ctx context.Context, m *saperi.Match) error
 }
 
 type recorded struct {
@@ -63,7 +70,14 @@ func newEnv(tb testing.TB) *env {
 		_ = db.Close()
 	})
 	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: matcher.NewScorer(matcher.Weights{}), Pool: 50}
-	svc := service.New(service.Deps{Store: db, Index: syncIndex{ix}, Engine: eng, Now: func() time.Time { return testNow }, Log: log})
+	hooks := &envHooks{}
+	svc := service.New(service.Deps{Store: db, Index: syncIndex{ix}, Engine: eng, Now: func() time.Time { return testNow }, Log: log,
+		Connected: func(ctx context.Context, m *saperi.Match) error {
+			if hooks.connected != nil {
+				return hooks.connected(ctx, m)
+			}
+			return nil
+		}})
 	srv, err := New(Deps{Service: svc, Store: db, Index: syncIndex{ix}, Now: func() time.Time { return testNow }, Log: log})
 	if err != nil {
 		tb.Fatal(err)
@@ -73,7 +87,7 @@ func newEnv(tb testing.TB) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &env{tb: tb, srv: srv, db: db, ix: ix, handler: srv.Handler(), token: token}
+	return &env{tb: tb, srv: srv, db: db, ix: ix, handler: srv.Handler(), token: token, hooks: hooks}
 }
 
 // syncIndex applies changes at once on Notify, so tests see their writes

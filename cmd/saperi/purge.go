@@ -20,7 +20,7 @@ const defaultPurgeEvery = 10 * time.Minute
 // outboxDir is the folder of the mails written without SMTP.
 func outboxDir(data string) string { return filepath.Join(data, "outbox") }
 
-// erased scrubs the outbox of an erasure's mails at once (web.Deps.Erased);
+// erased scrubs the outbox of an erasure's mails at once (service.Deps.Erased);
 // the store and the index are purged by purge, on the next round.
 func erased(data string, log *slog.Logger) func(context.Context, saperi.Erasure) {
 	return func(ctx context.Context, e saperi.Erasure) {
