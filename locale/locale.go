@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"strconv"
 	"strings"
 
@@ -137,16 +138,21 @@ func (l *Localizer) Dir() string { return Dir(l.lang) }
 // (and the key itself when fallback is empty).
 //
 // Two conventions hold for every language: a number N (or Count) equal to
-// 1 picks the key's singular form "<key>.one" when the catalog has one
-// ("1 giorno", not "1 giorni"); and decimal numbers are written with the
+// 1 picks the key's singular form "<key>.one", and 0 its "<key>.zero",
+// when the catalog has one ("1 giorno", "da oggi", not "1 giorni", "0
+// giorni"); and decimal numbers are written with the
 // language's decimal separator ("0,2 km" in Italian).
 func (l *Localizer) T(key string, args map[string]any, fallback string) string {
-	args = l.numbers(args)
-	if one(args) {
-		if s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: key + ".one", TemplateData: args}); err == nil && s != "" {
+	if n, ok := count(args); ok && (n == 0 || n == 1) {
+		form := ".one"
+		if n == 0 {
+			form = ".zero"
+		}
+		if s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: key + form, TemplateData: args}); err == nil && s != "" {
 			return s
 		}
 	}
+	args = l.numbers(args)
 	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: key, TemplateData: args})
 	if err != nil || s == "" {
 		if fallback != "" {
@@ -157,19 +163,21 @@ func (l *Localizer) T(key string, args map[string]any, fallback string) string {
 	return s
 }
 
-// one reports whether args count exactly one thing.
-func one(args map[string]any) bool {
+// count returns the number N (or Count) among args, if any.
+func count(args map[string]any) (float64, bool) {
 	for _, k := range []string{"N", "Count"} {
 		switch n := args[k].(type) {
 		case int:
-			return n == 1
+			return float64(n), true
 		case int64:
-			return n == 1
+			return float64(n), true
 		case uint64:
-			return n == 1
+			return float64(n), true
+		case float64:
+			return n, true
 		}
 	}
-	return false
+	return 0, false
 }
 
 // decimalComma lists the languages that write 0,2 rather than 0.2.
@@ -188,6 +196,9 @@ func (l *Localizer) numbers(args map[string]any) map[string]any {
 			f = float64(n)
 		default:
 			continue
+		}
+		if f == math.Trunc(f) {
+			continue // a whole number (often an int decoded from JSON) stays a number: {{if .Days}} works
 		}
 		if out == nil {
 			out = make(map[string]any, len(args))

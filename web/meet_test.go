@@ -202,7 +202,10 @@ func TestItalianWithoutSlips(t *testing.T) {
 	if err := e.db.CreatePosting(t.Context(), old, saperi.Event{At: testNow, Actor: "tests"}); err != nil {
 		t.Fatal(err)
 	}
-	sees(t, e.get(w.opMaria, "/desk"), 200, "1 giorno", "!1 giorni")
+	sees(t, e.get(w.opMaria, "/desk"), 200, "1 giorno", "!1 giorni", "da oggi", "!0 giorni")
+	if got := e.srv.catalog.For("it").T("reason.freshness", map[string]any{"Days": float64(0)}, ""); got != "aggiornato oggi" {
+		t.Errorf("a whole number decoded from JSON: %q", got)
+	}
 	sees(t, e.get(w.opMaria, fmt.Sprintf("/desk/people/%d", w.carla.ID)), 200, "Email carla@example.org", "Telefono nessuno", "aperta",
 		"!aperto", "Le sue proposte", "!Le mie proposte")
 	sees(t, e.get(w.opMaria, fmt.Sprintf("/postings/new?kind=need&profile=%d", w.carla.ID)), 200, "Cosa cerca, in poche parole",
