@@ -22,7 +22,7 @@ func TestRestoreDrill(t *testing.T) {
 	data := t.TempDir()
 	// No weekly run on either side: it proposes matches at start when the
 	// week's run is missing, which would change the answers compared.
-	p := start(t, data, "--digests=false")
+	p := start(t, data, "--demo", "--digests=false")
 	var needs, offers struct {
 		Items []struct{ ID uint64 }
 	}
