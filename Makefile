@@ -4,7 +4,7 @@
 #   make test   – the whole test suite, exactly as CI runs it
 GO ?= go
 
-.PHONY: run test vet fmt-check build fuzz deps
+.PHONY: run test vet fmt-check build fuzz soak deps
 # run builds the binary and replaces the shell with it (exec): Ctrl-C
 # reaches saperi, which shuts down gracefully and exits 0, so make has
 # nothing to report (`go run` turned every Ctrl-C into "Error 1").
@@ -70,3 +70,11 @@ fuzz:
 	  echo "== $$name ($$pkg, $(FUZZTIME))"; \
 	  $(GO) test -run=^$$ -fuzz=^$$name\$$ -fuzztime=$(FUZZTIME) $$pkg; \
 	done
+
+# The endurance test's short form (saperi soak for 2 minutes at 200
+# requests/s; TestSoak). Not part of `make test`: the suite with -race
+# already takes most of CI's ten minutes on a 2-core runner. The closing
+# run is `saperi soak` (30 minutes by default).
+SOAK ?= 2m
+soak:
+	SAPERI_SOAK=$(SOAK) $(GO) test -run '^TestSoak$$' -timeout 60m -v ./cmd/saperi

@@ -61,6 +61,7 @@ func commands() []command {
 		{"purge", "complete erasures on disk (rewrite the store, merge the index)", runPurge},
 		{"eval", "measure need → offer match quality on an evaluation set", runEval},
 		{"bench", "measure speed and memory at scale on generated data", runBench},
+		{"soak", "endurance test: mixed load on a served copy, reporting errors, latency, memory, files, goroutines", runSoak},
 		{"health", "check that a running server answers (for container health checks)", runHealth},
 		{"version", "print the version", runVersion},
 	}
