@@ -63,7 +63,7 @@ FUZZ_TARGETS := \
 	./web:FuzzDecode ./web:FuzzPostingForm \
 	.:FuzzSlotUnmarshal .:FuzzVerifyLink \
 	./index:FuzzAnalyze ./index:FuzzMythes \
-	./digest:FuzzSchedule
+	./digest:FuzzSchedule ./sheet:FuzzParse
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  pkg=$${t%%:*}; name=$${t##*:}; \

@@ -22,6 +22,8 @@ import (
 // event "profile.erase" added (ev, without personal data). Everything
 // else keyed by or holding the person's addresses goes too: the records
 // of mails to them and of the "connected" mails of their matches, the
+// import keys of the person and their postings (name, phone, email as the
+// hub's register had them),
 // login and reset throttles of their addresses, their unsubscription.
 // The erasure is recorded in the meta bucket (purge_pending) so that
 // Purge rewrites the file without the freed pages that still hold the
@@ -55,6 +57,9 @@ func (db *DB) EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (sap
 			}
 		}
 		n.Postings, n.Matches = len(postings), len(seen)
+		if err := forgetImportKeys(tx, id, postings); err != nil {
+			return fmt.Errorf("store: erase profile %d: %w", id, err)
+		}
 		if n.Events, err = clearEventDetails(tx, id); err != nil {
 			return err
 		}
@@ -269,4 +274,42 @@ func forgetSends(tx *bbolt.Tx, addrs map[string]bool, matches []uint64) ([]strin
 		out = append(out, string(k))
 	}
 	return out, nil
+}
+
+// forgetImportKeys deletes the import keys of profile id and of its
+// postings: a key is the person's name and phone or email as the hub's
+// register had them (saperi.ImportKey). Importing the register again
+// would create the person anew: the hub must strike them from it too.
+func forgetImportKeys(tx *bbolt.Tx, id uint64, postings []uint64) error {
+	b := tx.Bucket(importKeyBucket)
+	if b == nil {
+		return nil
+	}
+	mine := make(map[uint64]bool, len(postings))
+	for _, pid := range postings {
+		mine[pid] = true
+	}
+	var keys [][]byte
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(k) < 10 || len(v) != 8 {
+			continue
+		}
+		switch string(k[8:10]) {
+		case personKeyPrefix:
+			if btoi(v) == id {
+				keys = append(keys, bytes.Clone(k))
+			}
+		case postingKeyPrefix:
+			if mine[btoi(v)] {
+				keys = append(keys, bytes.Clone(k))
+			}
+		}
+	}
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

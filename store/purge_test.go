@@ -182,3 +182,40 @@ func fileHas(t *testing.T, path string, marker []byte) bool {
 	}
 	return bytes.Contains(bytes.ToLower(raw), marker)
 }
+
+// TestEraseImportedPerson: a person imported from a hub's register has
+// import keys made of their name and phone; erasing them deletes the keys
+// too, and after a purge no byte of the file holds them.
+func TestEraseImportedPerson(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	h := mustHub(t, db, "Portineria Aurora")
+	p := newProfile(h.ID, "Quokkaviola Bianchi")
+	p.Contacts.Phone = "+39 333 765 4321"
+	key := saperi.ImportKey(p.Name, p.Contacts.Phone, "")
+	post := newPosting(p, saperi.Offer, "Lezioni di quokkaviola")
+	if _, err := db.Import(ctx, h.ID, []saperi.ImportPerson{{Key: key, Profile: p,
+		Postings: []saperi.ImportPosting{{Key: key + "|lezioni", Posting: post}}}}, saperi.Event{At: t0, Actor: "op1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ImportedPeople(ctx, h.ID, []string{key}); got[key] != p.ID {
+		t.Fatalf("import key not stored: %v", got)
+	}
+	if _, err := db.EraseProfile(ctx, p.ID, saperi.Event{At: t0, Actor: "op1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.ImportedPeople(ctx, h.ID, []string{key}); len(got) != 0 {
+		t.Errorf("the person's import key survived: %v", got)
+	}
+	if got, _ := db.ImportedPostings(ctx, h.ID, []string{key + "|lezioni"}); len(got) != 0 {
+		t.Errorf("the posting's import key survived: %v", got)
+	}
+	if _, err := db.Purge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []string{"quokkaviol", "393337654321"} {
+		if fileHas(t, db.Path(), []byte(m)) {
+			t.Errorf("%s is still in the file after the purge", m)
+		}
+	}
+}
