@@ -341,7 +341,50 @@ func compact(ctx context.Context, idx bleve.Index) error {
 	if !ok {
 		return nil
 	}
-	return sc.ForceMerge(ctx, nil)
+	// ForceMerge merges only the segments already persisted to files: a
+	// segment still in memory is written as a file of its own later, with
+	// the terms of any document deleted meanwhile (an erased person's
+	// words stay in it until some later merge). So wait until every
+	// segment is a file, merge, and again while a merge leaves more than
+	// one.
+	for round := 0; round < 5; round++ {
+		if err := waitPersisted(ctx, sc); err != nil {
+			return err
+		}
+		if err := sc.ForceMerge(ctx, nil); err != nil {
+			return err
+		}
+		if err := waitPersisted(ctx, sc); err != nil {
+			return err
+		}
+		if rootStat(sc, "num_root_filesegments") <= 1 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// waitPersisted waits until sc's root holds no in-memory segment.
+func waitPersisted(ctx context.Context, sc *scorch.Scorch) error {
+	for rootStat(sc, "num_root_memorysegments") > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// rootStat reads a counter of scorch's stats map.
+func rootStat(sc *scorch.Scorch, name string) uint64 {
+	switch v := sc.StatsMap()[name].(type) {
+	case uint64:
+		return v
+	case int:
+		return uint64(v)
+	}
+	return 0
 }
 
 // build writes a complete index of the store's postings at path and
