@@ -27,7 +27,7 @@ import (
 // soakConfig is what a soak run does.
 type soakConfig struct {
 	Binary   string        // the saperi binary to serve with
-	Data     string        // data folder (a new temporary one when empty)
+	Data     string        // data folder whose store is copied (the demo data when empty)
 	Duration time.Duration // how long the load lasts
 	Rate     int           // requests per second
 	Workers  int           // concurrent clients
@@ -86,14 +86,18 @@ func loadAverage() string {
 
 func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := soakConfig{}
-	var asJSON bool
-	f := newFlags("soak", "", "Endurance test: start `saperi serve` on loopback over a store with the demo data,\n"+
+	var (
+		asJSON bool
+		c      common
+	)
+	f := newFlags("soak", "", "Endurance test: start `saperi serve` on loopback over a copy of the store of --data (never\n"+
+		"the store itself: the load writes), or the demo data when there is none there,\n"+
 		"and send it --rate mixed requests per second for --duration (reads, lists, searches,\n"+
 		"candidates, new and changed postings, proposals, logins, pages). Every --every it prints\n"+
 		"the requests, errors (any 5xx, refused connection, time-out or unexpected answer), p50 and\n"+
 		"p99 latency, and the server's heap, RSS, open files and goroutines. Exit status 1 when\n"+
 		"any request failed.", stdout)
-	f.str(&cfg.Data, "data", "", "", "data folder to serve (default: a new temporary folder with the demo data)")
+	f.common(&c)
 	f.duration(&cfg.Duration, "duration", "", 30*time.Minute, "how long to send requests")
 	f.int(&cfg.Rate, "rate", "", 200, "requests per second")
 	f.int(&cfg.Workers, "workers", "", 64, "concurrent clients")
@@ -110,6 +114,9 @@ func runSoak(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	cfg.Binary = bin
+	if _, err := os.Stat(storePath(c.Data)); err == nil {
+		cfg.Data = c.Data
+	}
 	rep, err := soak(ctx, cfg, stdout)
 	if err != nil {
 		return err
@@ -286,14 +293,18 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // soak runs the load and reports every cfg.Every to out.
 func soak(ctx context.Context, cfg soakConfig, out io.Writer) (*soakReport, error) {
-	if cfg.Data == "" {
-		dir, err := os.MkdirTemp("", "saperi-soak-*")
-		if err != nil {
+	dir, err := os.MkdirTemp("", "saperi-soak-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	data := filepath.Join(dir, "data")
+	if cfg.Data != "" {
+		if _, err := restore(ctx, storePath(cfg.Data), data); err != nil {
 			return nil, err
 		}
-		defer os.RemoveAll(dir)
-		cfg.Data = filepath.Join(dir, "data")
 	}
+	cfg.Data = data
 	fx, err := prepareSoak(ctx, cfg.Data)
 	if err != nil {
 		return nil, err
