@@ -9,11 +9,12 @@ import (
 	zapv17 "github.com/blevesearch/zapx/v17"
 )
 
-// TestCompactForgetsErasedTerms is finding 14 for the index: deleting an
+// TestRebuildForgetsErasedTerms is finding 14 for the index: deleting an
 // erased person's posting only marks it deleted in its segment, whose
-// term dictionary keeps her words; Compact (run by the purge after
-// erasures) merges the segments, and no dictionary keeps them.
-func TestCompactForgetsErasedTerms(t *testing.T) {
+// term dictionary keeps her words (and a merge of a single segment does
+// not rewrite it); Rebuild (run by the purge after erasures) writes a new
+// index from the store, and no segment file keeps them.
+func TestRebuildForgetsErasedTerms(t *testing.T) {
 	ctx := context.Background()
 	st := newFakeStore()
 	ix := openTest(t, st)
@@ -72,13 +73,13 @@ func TestCompactForgetsErasedTerms(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(has()) == 0 {
-		t.Fatal("the deletion alone dropped the term from disk: the test proves nothing about Compact")
+		t.Fatal("the deletion alone dropped the term from disk: the test proves nothing about Rebuild")
 	}
-	if err := ix.Compact(ctx); err != nil {
+	if err := ix.Rebuild(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if files := waitFor(false); len(files) > 0 {
-		t.Fatalf("10 s after Compact, segment files %v still hold the erased posting's word", files)
+		t.Fatalf("10 s after Rebuild, segment files %v still hold the erased posting's word", files)
 	}
 	if n := docCount(t, ix); n != 2 {
 		t.Fatalf("%d documents after compaction, want 2", n)

@@ -33,21 +33,20 @@ func erased(data string, log *slog.Logger) func(context.Context, saperi.Erasure)
 	}
 }
 
-// purge completes the erasures since the last purge on disk: the index
-// applies every pending change (the erased postings' deletions) and merges
-// its segments, so that no term dictionary keeps their words; then the
-// store file is rewritten without its freed pages (store.DB.Purge). It
-// does nothing when no erasure is pending.
+// purge completes the erasures since the last purge on disk: the index is
+// rebuilt from the store (a deleted document's words stay in its segment's
+// term dictionary until a merge rewrites that segment, and a merge of a
+// single segment rewrites nothing: only a rebuild is sure; searches go on
+// over the old index meanwhile); then the store file is rewritten without
+// its freed pages (store.DB.Purge). It does nothing when no erasure is
+// pending.
 func purge(ctx context.Context, a *app, log *slog.Logger) (bool, error) {
 	since, pending, err := a.db.PurgePending(ctx)
 	if err != nil || !pending {
 		return false, err
 	}
 	start := time.Now()
-	if _, err := a.ix.Sync(ctx); err != nil {
-		return false, fmt.Errorf("purge: %w", err)
-	}
-	if err := a.ix.Compact(ctx); err != nil {
+	if err := a.ix.Rebuild(ctx); err != nil {
 		return false, fmt.Errorf("purge: %w", err)
 	}
 	if _, err := a.db.Purge(ctx); err != nil {
@@ -76,7 +75,7 @@ func purgeLoop(ctx context.Context, a *app, every time.Duration, log *slog.Logge
 func runPurge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c common
 	f := newFlags("purge", "", "Complete on disk the erasures made since the last purge: rewrite the store file\n"+
-		"without the pages that held erased records, and merge the index segments. A running server\n"+
+		"without the pages that held erased records, and rebuild the index from it. A running server\n"+
 		"does this itself every --purge-every (and backups do it first); this command is for a\n"+
 		"stopped one.", stdout)
 	f.common(&c)

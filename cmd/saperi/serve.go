@@ -55,7 +55,7 @@ func parseServe(args []string, stdout io.Writer) (serveConfig, error) {
 		"(host:port; a bare :port listens on loopback only). On --addr, /metrics answers an admin API token only")
 	f.bool(&c.secure, "secure-cookies", "SAPERI_SECURE_COOKIES", false, "mark login cookies Secure even on plain HTTP: set it behind a reverse proxy that terminates HTTPS")
 	f.duration(&c.purgeEv, "purge-every", "SAPERI_PURGE_EVERY", defaultPurgeEvery, "how often erasures are completed on disk (store file rewritten without the\n"+
-		"freed pages, index segments merged); an erasure leaves nothing on disk within this time")
+		"freed pages, index rebuilt); an erasure leaves nothing on disk within this time")
 	f.duration(&c.shutdown, "shutdown-timeout", "SAPERI_SHUTDOWN_TIMEOUT", 15*time.Second, "how long in-flight requests may take to finish on shutdown")
 	if err := f.parse(args); err != nil {
 		return c, err
