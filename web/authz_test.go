@@ -205,6 +205,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"people of hub 1: export", answers("GET", fmt.Sprintf("/api/v1/exports/people?hub=%d&format=xlsx", w.hub1.ID), nil), []int{op1, admin, token}},
 		{"people of hub 1: export with contacts", shows(fmt.Sprintf("/api/v1/exports/people?hub=%d", w.hub1.ID), "maria@example.org"), []int{op1, admin, token}},
 		{"postings of hub 3: export", answers("GET", fmt.Sprintf("/api/v1/exports/postings?hub=%d", w.hub3.ID), nil), []int{op3, admin, token}},
+		{"statistics of hub 1", answers("GET", fmt.Sprintf("/api/v1/stats?hub=%d", w.hub1.ID), nil), []int{op1, admin, token}},
+		{"statistics without a hub (an operator's own)", answers("GET", "/api/v1/stats", nil), []int{op1, op2, op3, admin, token}},
+		{"open data of hub 3", answers("GET", fmt.Sprintf("/api/v1/opendata?hub=%d", w.hub3.ID), nil), []int{op3, admin, token}},
 		{"export without a hub (the operator's own; every hub for an admin)", answers("GET", "/api/v1/exports/people", nil), []int{op1, op2, op3, admin, token}},
 	}
 	var table strings.Builder

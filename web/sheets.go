@@ -25,6 +25,7 @@ import (
 type hubStore interface {
 	service.ImportStore
 	service.ExportStore
+	service.StatsStore
 }
 
 // sheetJobs holds the imports the pages run: uploads waiting for the
@@ -426,4 +427,5 @@ func (s *Server) hubRoutes() {
 	ui.POST("/desk/import", s.importPreview)
 	ui.POST("/desk/import/:id", s.importConfirm)
 	ui.GET("/desk/import/:id", s.importProgress)
+	s.statsRoutes()
 }
