@@ -116,7 +116,7 @@ func heatMap(cells []service.CellStats, catName func(string) string, label, othe
 		g.Offers += c.Offers
 		maxGap = max(maxGap, g.Gap)
 	}
-	const left, top, w, h = 170.0, 110.0, 38.0, 24.0
+	const left, top, w, h = 190.0, 120.0, 40.0, 26.0
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="heat" viewBox="0 0 %g %g" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`,
 		left+float64(cols)*w+10, top+float64(len(cats))*h+10, esc(label))
