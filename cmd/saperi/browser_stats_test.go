@@ -27,7 +27,7 @@ func TestBrowserStats(t *testing.T) {
 	data := t.TempDir()
 	// Without the weekly assignment, which would propose for every need
 	// at start: the desk's own proposals below make a varied picture.
-	p := start(t, data, "--digests=false")
+	p := start(t, data, "--demo", "--digests=false")
 	if st, err := p.postJSON(p.base+"/api/v1/users", map[string]any{"email": "coordinamento@example.org", "name": "Coordinamento",
 		"role": "admin", "password": "password del coordinamento"}, nil); err != nil || st != 201 {
 		t.Fatalf("admin: %d %v", st, err)
