@@ -75,6 +75,9 @@ type Engine struct {
 	// Pool is how many hits are retrieved and ranked before the top ones
 	// are returned.
 	Pool int
+	// Threshold is the score from which a candidate is proposed (see
+	// Proposable); zero means DefaultThreshold.
+	Threshold float64
 	// Tokens, when set, keeps the analysed text of candidates between
 	// requests: analysing a hundred descriptions is most of a request's
 	// time, and the same offers come back for many needs.

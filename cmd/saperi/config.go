@@ -74,6 +74,17 @@ func (f *flags) int(p *int, name, key string, def int, usage string) {
 	f.fs.IntVar(p, name, def, usage)
 }
 
+func (f *flags) float(p *float64, name, key string, def float64, usage string) {
+	if v, ok := f.env(name, key); ok {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			f.envErr = fmt.Errorf("%s=%q is not a number", key, v)
+		}
+		def = x
+	}
+	f.fs.Float64Var(p, name, def, usage)
+}
+
 func (f *flags) bool(p *bool, name, key string, def bool, usage string) {
 	if v, ok := f.env(name, key); ok {
 		b, err := strconv.ParseBool(v)
