@@ -92,6 +92,12 @@ func (an *analyzer) analyze(text string) []matcher.Token {
 	return out
 }
 
+// positioned returns the terms of text with their positions, for the
+// concept tagger.
+func (an *analyzer) positioned(text string) []posTerm {
+	return positioned(an.a, text, nil)
+}
+
 // terms returns the distinct terms of text, in order of first occurrence.
 func (an *analyzer) terms(text string) []string {
 	ts := an.a.Analyze([]byte(text))

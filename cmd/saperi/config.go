@@ -208,7 +208,7 @@ type relevance struct {
 }
 
 // relevanceNames are the names --relevance accepts.
-const relevanceNames = "title, description, tags, synonym, general, fuzzy, common, common_min, coverage, synonym_credit"
+const relevanceNames = "title, description, tags, synonym, general, fuzzy, common, common_min, concept, coverage, synonym_credit"
 
 // parseRelevance reads "title=2,synonym=0.5,…" over index.DefaultOptions
 // and the matcher's text defaults; a retrieval weight of 0 turns that part
@@ -224,7 +224,7 @@ func parseRelevance(s string) (r relevance, err error) {
 	fields := map[string]*float64{
 		"common": &o.CommonShare, "common_min": &commonMin,
 		"title": &o.BoostTitle, "description": &o.BoostDescription, "tags": &o.BoostTags,
-		"synonym": &o.SynonymWeight, "general": &o.GeneralWeight, "fuzzy": &o.FuzzyWeight,
+		"synonym": &o.SynonymWeight, "general": &o.GeneralWeight, "fuzzy": &o.FuzzyWeight, "concept": &o.ConceptWeight,
 		"coverage": &r.coverage, "synonym_credit": &r.synonymCredit,
 	}
 	for _, part := range strings.Split(s, ",") {
