@@ -40,10 +40,16 @@ type concept struct {
 // label is one label of a concept, analysed.
 type label struct {
 	c         *concept
+	lang      string
 	text      string   // as written in the file
 	terms     []string // its distinct content terms, analysed as posts are
 	ambiguous bool     // from it?: counts only with the category or another label
 	problem   bool
+	// strength is how surely the label names its concept, in (0,1]: a
+	// label of two or more telling words fully; one word less the more
+	// concepts share it ("documenti", "lezioni" name many; "idraulico"
+	// one), as counted over the concept files themselves.
+	strength float64
 }
 
 // conceptSet is the loaded concept files: the concepts and, per language,
@@ -195,6 +201,8 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 		}
 		p.children = append(p.children, r.ID)
 	}
+	var all []*label
+	spread := map[string]map[string]map[string]bool{} // lang → term → concepts whose labels use it
 	for _, r := range raws {
 		c := cs.byID[r.ID]
 		for _, key := range slices.Sorted(mapsKeys(r.lines)) {
@@ -213,7 +221,17 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 					cs.dropped = append(cs.dropped, fmt.Sprintf("[%s] %s: %s", c.ID, key, text))
 					continue
 				}
-				l := &label{c: c, text: text, terms: terms, ambiguous: key == "it?", problem: key == "problem"}
+				l := &label{c: c, lang: lang, text: text, terms: terms, ambiguous: key == "it?", problem: key == "problem"}
+				all = append(all, l)
+				if spread[lang] == nil {
+					spread[lang] = map[string]map[string]bool{}
+				}
+				for _, t := range terms {
+					if spread[lang][t] == nil {
+						spread[lang][t] = map[string]bool{}
+					}
+					spread[lang][t][c.ID] = true
+				}
 				if cs.labels[lang] == nil {
 					cs.labels[lang] = map[string][]*label{}
 				}
@@ -227,7 +245,30 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 			}
 		}
 	}
+	for _, l := range all {
+		var telling []string
+		for _, t := range l.terms {
+			if !lowInfo[t] {
+				telling = append(telling, t)
+			}
+		}
+		lang := l.lang
+		switch {
+		case len(telling) >= 2:
+			l.strength = 1
+		case len(telling) == 1:
+			l.strength = labelStrength(len(spread[lang][telling[0]]))
+		default: // only filler words with another (foreign labels)
+			l.strength = labelStrength(len(spread[lang][l.terms[0]]))
+		}
+	}
 	return cs, nil
+}
+
+// labelStrength is the strength of a one-word label whose word is used
+// by the labels of n concepts: 1 for one, 0.8 for two, down to 0.4.
+func labelStrength(n int) float64 {
+	return max(0.4, 1/(1+0.25*float64(max(n, 1)-1)))
 }
 
 func mapsKeys[V any](m map[string]V) func(func(string) bool) {

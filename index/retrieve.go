@@ -127,7 +127,7 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 }
 
 // conceptQs matches the target's concepts in the concepts field: each at
-// Options.ConceptWeight (less when found only in the description), its
+// Options.ConceptWeight times how surely the target is about it, its
 // broader and narrower concepts at half that.
 func (ix *Index) conceptQs(t *saperi.Posting) []query.Query {
 	cs := ix.lex.concepts
@@ -139,10 +139,7 @@ func (ix *Index) conceptQs(t *saperi.Posting) []query.Query {
 	boost := map[string]float64{}
 	raise := func(id string, b float64) { boost[id] = max(boost[id], b) }
 	for _, tg := range tags {
-		b := w
-		if !tg.inTitle {
-			b *= 0.7
-		}
+		b := w * tg.strength
 		raise(tg.c.ID, b)
 		if tg.c.Parent != "" {
 			raise(tg.c.Parent, b/2)

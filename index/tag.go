@@ -100,7 +100,17 @@ type tagged struct {
 	inTitle bool
 	problem bool
 	sure    bool // an unambiguous label, or the concept's own category
+	// labels are the distinct labels of the concept found.
+	labels map[*label]bool
+	// strength is how surely the posting is about the concept, in (0,1]:
+	// its strongest label's, less for a one found only in the
+	// description.
+	strength float64
 }
+
+// untitled scales the strength of a concept found in a description only:
+// a description mentions things in passing that a title would not.
+const untitled = 0.85
 
 // tag finds the concepts of a posting's title (and tags) and
 // description, written in lang, filed under category.
@@ -113,13 +123,20 @@ func (ix *Index) tag(title string, tags []string, description, category, lang st
 	var order []string
 	add := func(h conceptHit, inTitle bool) {
 		sure := !h.l.ambiguous
+		strength := h.l.strength
+		if !inTitle {
+			strength *= untitled
+		}
 		t, ok := byID[h.l.c.ID]
 		if !ok {
-			t = &tagged{c: h.l.c, label: h.l.text, words: h.words, inTitle: inTitle, problem: h.l.problem, sure: sure}
+			t = &tagged{c: h.l.c, label: h.l.text, words: h.words, inTitle: inTitle, problem: h.l.problem, sure: sure, strength: strength,
+				labels: map[*label]bool{h.l: true}}
 			byID[h.l.c.ID] = t
 			order = append(order, h.l.c.ID)
 			return
 		}
+		t.strength = max(t.strength, strength)
+		t.labels[h.l] = true
 		// Keep the strongest evidence: unambiguous over ambiguous, the
 		// title over the description, more words over fewer.
 		better := (sure && !t.sure) || (sure == t.sure && inTitle && !t.inTitle) ||
@@ -157,8 +174,9 @@ func (ix *Index) tag(title string, tags []string, description, category, lang st
 	for _, id := range order {
 		t := byID[id]
 		// An ambiguous label counts in the concept's own category only,
-		// unless another label of the concept is there too.
-		if !t.sure && t.c.Category != category {
+		// unless another label of the concept is there too: its
+		// neighbours give it its sense ("prese" and "corrente").
+		if !t.sure && t.c.Category != category && len(t.labels) < 2 {
 			continue
 		}
 		t.sure = true
@@ -214,7 +232,8 @@ func conceptOf(c *concept) matcher.Concept {
 func (ix *Index) conceptMatches(ts []tagged) []matcher.ConceptMatch {
 	out := make([]matcher.ConceptMatch, len(ts))
 	for i, t := range ts {
-		out[i] = matcher.ConceptMatch{Concept: conceptOf(t.c), Label: t.label, Words: t.words, InTitle: t.inTitle, Problem: t.problem}
+		out[i] = matcher.ConceptMatch{Concept: conceptOf(t.c), Label: t.label, Words: t.words, InTitle: t.inTitle, Problem: t.problem,
+			Strength: math.Round(t.strength*1e4) / 1e4}
 	}
 	return out
 }

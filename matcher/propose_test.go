@@ -1,12 +1,16 @@
 package matcher
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/saperi/saperi"
+)
 
 func TestProposals(t *testing.T) {
 	ranked := func(scores ...float64) []Ranked {
 		out := make([]Ranked, len(scores))
 		for i, s := range scores {
-			out[i] = Ranked{Posting: &Posting{ID: uint64(i + 1)}, Score: s}
+			out[i] = Ranked{Posting: &saperi.Posting{ID: uint64(i + 1)}, Score: s}
 		}
 		return out
 	}

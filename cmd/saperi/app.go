@@ -110,8 +110,8 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	}
 	ix.SetSynonyms(saperi.SynonymGroups(syns))
 	sc := matcher.NewScorer(w)
-	sc.CoverageShare, sc.SynonymCredit = rel.coverage, rel.synonymCredit
-	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: sc, Pool: ec.Pool, Threshold: ec.Threshold,
+	sc.SynonymCredit = rel.synonymCredit
+	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Lexicon: ix, Scorer: sc, Pool: ec.Pool, Threshold: ec.Threshold,
 		Tokens: matcher.NewTokenCache(tokenCacheSize)}
 	return &app{db: db, ix: ix, engine: eng, log: log}, nil
 }
