@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -248,37 +249,56 @@ func (ix *Index) conceptIDs(p *saperi.Posting) []string {
 	return out
 }
 
-// Salience says how much a word tells about what a post is about, in
-// [lowSalience, 1]: the curated filler words (sempre, anni, lavoro,
+// Salience says how much each of terms tells about what a post is about,
+// in [lowSalience, 1]: the curated filler words (sempre, anni, lavoro,
 // casa…) weigh lowSalience, others by how rare they are among the
 // postings (BM25's idf, relative to a word found in one posting in a
-// thousand). It implements matcher.Analyzer. Answers are cached.
-func (ix *Index) Salience(term string) float64 {
-	if ix.lex.lowInfo[term] {
-		return lowSalience
-	}
+// thousand). It implements matcher.Lexicon. Answers are cached; the
+// terms not yet known are counted in one look at the index.
+func (ix *Index) Salience(terms []string) []float64 {
+	out := make([]float64, len(terms))
+	var missing []string
 	ix.hubMu.RLock()
-	v, ok := ix.salCache[term]
-	ix.hubMu.RUnlock()
-	if ok {
-		return v
-	}
-	v = 1
-	if st := ix.termStats([]string{term}); st.ok && st.docs > 0 {
-		n := float64(st.docs)
-		idf := func(df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
-		ref := idf(max(1, n/1000))
-		if ref > 0 {
-			v = min(1, max(lowSalience, idf(float64(st.df(term)))/ref))
+	for i, t := range terms {
+		switch v, ok := ix.salCache[t]; {
+		case ix.lex.lowInfo[t]:
+			out[i] = lowSalience
+		case ok:
+			out[i] = v
+		default:
+			out[i] = -1
+			missing = append(missing, t)
 		}
 	}
+	ix.hubMu.RUnlock()
+	if len(missing) == 0 {
+		return out
+	}
+	found := make(map[string]float64, len(missing))
+	st := ix.termStats(missing)
+	for _, t := range missing {
+		v := 1.0
+		if st.ok && st.docs > 0 {
+			n := float64(st.docs)
+			idf := func(df float64) float64 { return math.Log(1 + (n-df+0.5)/(df+0.5)) }
+			if ref := idf(max(1, n/1000)); ref > 0 {
+				v = min(1, max(lowSalience, idf(float64(st.df(t)))/ref))
+			}
+		}
+		found[t] = v
+	}
 	ix.hubMu.Lock()
-	if len(ix.salCache) >= relCacheMax {
+	if len(ix.salCache)+len(found) >= relCacheMax {
 		clear(ix.salCache)
 	}
-	ix.salCache[term] = v
+	maps.Copy(ix.salCache, found)
 	ix.hubMu.Unlock()
-	return v
+	for i, t := range terms {
+		if out[i] < 0 {
+			out[i] = found[t]
+		}
+	}
+	return out
 }
 
 // lowSalience is the weight of a filler word.

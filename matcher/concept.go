@@ -65,9 +65,9 @@ type Lexicon interface {
 	// Concepts returns the concepts of a posting's text, those of its
 	// title first.
 	Concepts(p *saperi.Posting) []ConceptMatch
-	// Salience says how much a (normalised) word tells about what a post
-	// is about, in (0,1]: filler words little, rare words fully.
-	Salience(term string) float64
+	// Salience says how much each (normalised) word tells about what a
+	// post is about, in (0,1]: filler words little, rare words fully.
+	Salience(terms []string) []float64
 	// Ambiguous reports whether a word has several common senses (presa,
 	// cucina, pianta), so that between postings of different categories
 	// it likely means different things.

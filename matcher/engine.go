@@ -180,6 +180,7 @@ func (e *Engine) For(ctx context.Context, target *saperi.Posting, limit int, now
 		skip[d] = true
 	}
 	want := e.analyse(target)
+	e.weigh(&want)
 	cands := make([]Candidate, 0, len(hits))
 	for _, h := range hits {
 		p := byID[h.ID]
@@ -233,6 +234,10 @@ func (e *Engine) analyseCached(p *saperi.Posting) analysed {
 type analysed struct {
 	toks     []Token
 	concepts []ConceptMatch
+	// salience of each distinct term and their sum, for a target only
+	// (see weigh).
+	salience map[string]float64
+	wordsOf  float64
 }
 
 func (e *Engine) analyse(p *saperi.Posting) analysed {

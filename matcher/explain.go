@@ -25,5 +25,7 @@ func (e *Engine) Explain(ctx context.Context, target, other *saperi.Posting, now
 	if err != nil {
 		return Ranked{}, err
 	}
-	return e.Scorer.Score(target, e.candidate(target, e.analyse(target), other, 0, active[other.ID]), now), nil
+	want := e.analyse(target)
+	e.weigh(&want)
+	return e.Scorer.Score(target, e.candidate(target, want, other, 0, active[other.ID]), now), nil
 }

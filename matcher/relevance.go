@@ -14,14 +14,16 @@ func (e *Engine) candidate(target *saperi.Posting, want analysed, p *saperi.Post
 	have := e.analyseCached(p)
 	terms, ts, distinct := matchTerms(want.toks, have.toks, e.Analyzer)
 	c := Candidate{Posting: p, TextScore: textScore, Terms: terms, Active: active,
-		Concepts: sharedConcepts(want.concepts, have.concepts), WordsOf: e.wordsOf(want.toks)}
+		Concepts: sharedConcepts(want.concepts, have.concepts), WordsOf: want.wordsOf}
 	if distinct > 0 {
 		c.Coverage = float64(len(terms)) / float64(distinct)
 	}
 	for i := range terms {
 		sal, amb := 1.0, false
+		if v, ok := want.salience[ts[i]]; ok {
+			sal = v
+		}
 		if e.Lexicon != nil {
-			sal = e.Lexicon.Salience(ts[i])
 			// A word of several senses means the same on both sides only
 			// when a concept they share is named by it on both.
 			amb = e.Lexicon.Ambiguous(ts[i]) && !namedBy(c.Concepts, terms[i])
@@ -33,22 +35,30 @@ func (e *Engine) candidate(target *saperi.Posting, want analysed, p *saperi.Post
 	return c
 }
 
-// wordsOf is the salience of the distinct words of toks.
-func (e *Engine) wordsOf(toks []Token) float64 {
-	seen := make(map[string]bool, len(toks))
-	sum := 0.0
-	for _, t := range toks {
-		if seen[t.Term] {
-			continue
-		}
-		seen[t.Term] = true
-		if e.Lexicon != nil {
-			sum += e.Lexicon.Salience(t.Term)
-		} else {
-			sum++
+// weigh fills in the salience of a's distinct words, as a target.
+func (e *Engine) weigh(a *analysed) {
+	var terms []string
+	seen := make(map[string]bool, len(a.toks))
+	for _, t := range a.toks {
+		if !seen[t.Term] {
+			seen[t.Term] = true
+			terms = append(terms, t.Term)
 		}
 	}
-	return sum
+	a.salience = make(map[string]float64, len(terms))
+	a.wordsOf = 0
+	var sal []float64
+	if e.Lexicon != nil {
+		sal = e.Lexicon.Salience(terms)
+	}
+	for i, t := range terms {
+		v := 1.0
+		if i < len(sal) {
+			v = sal[i]
+		}
+		a.salience[t] = v
+		a.wordsOf += v
+	}
 }
 
 // namedBy reports whether one of cs is named by t's words on both sides.
