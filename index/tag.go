@@ -55,12 +55,14 @@ func loadLexicon(a analysis.Analyzer) (*lexicon, error) {
 				l.lowInfo[t.term] = true
 			}
 		}
-		l.it, l.foreignTF = it, map[string]termsFunc{}
+		// Labels are analysed once per process: a lexicon with extra
+		// concepts (with) reuses the embedded ones' analysis.
+		l.it, l.foreignTF = memo(it), map[string]termsFunc{}
 		for lang, fa := range l.foreign {
-			l.foreignTF[lang] = func(text string) []posTerm { return positioned(fa, text, fold) }
+			l.foreignTF[lang] = memo(func(text string) []posTerm { return positioned(fa, text, fold) })
 		}
 		if l.raws, l.hash, lexErr = readConcepts(); lexErr == nil {
-			l.concepts, lexErr = buildConcepts(l.raws, it, l.foreignTF, l.lowInfo, hex.EncodeToString(l.hash)[:12])
+			l.concepts, lexErr = buildConcepts(l.raws, l.it, l.foreignTF, l.lowInfo, hex.EncodeToString(l.hash)[:12])
 		}
 		if lexErr != nil {
 			lexErr = fmt.Errorf("index: concepts: %w", lexErr)
@@ -69,6 +71,25 @@ func loadLexicon(a analysis.Analyzer) (*lexicon, error) {
 		lex = l
 	})
 	return lex, lexErr
+}
+
+// memo remembers f's answers; it is safe for concurrent use.
+func memo(f termsFunc) termsFunc {
+	var mu sync.Mutex
+	seen := map[string][]posTerm{}
+	return func(text string) []posTerm {
+		mu.Lock()
+		ts, ok := seen[text]
+		mu.Unlock()
+		if ok {
+			return ts
+		}
+		ts = f(text)
+		mu.Lock()
+		seen[text] = ts
+		mu.Unlock()
+		return ts
+	}
 }
 
 // with returns the lexicon with extra concepts (text in the concept file
@@ -101,8 +122,9 @@ type tagged struct {
 	inTitle bool
 	problem bool
 	sure    bool // an unambiguous label, or the concept's own category
-	// labels are the distinct labels of the concept found.
-	labels map[*label]bool
+	// labels are the distinct labels of the concept found, by their
+	// terms (presa and prese are one).
+	labels map[string]bool
 	// strength is how surely the posting is about the concept, in (0,1]:
 	// its strongest label's, less for a one found only in the
 	// description.
@@ -131,13 +153,13 @@ func (ix *Index) tag(title string, tags []string, description, category, lang st
 		t, ok := byID[h.l.c.ID]
 		if !ok {
 			t = &tagged{c: h.l.c, label: h.l.text, words: h.words, inTitle: inTitle, problem: h.l.problem, sure: sure, strength: strength,
-				labels: map[*label]bool{h.l: true}}
+				labels: map[string]bool{strings.Join(h.l.terms, " "): true}}
 			byID[h.l.c.ID] = t
 			order = append(order, h.l.c.ID)
 			return
 		}
 		t.strength = max(t.strength, strength)
-		t.labels[h.l] = true
+		t.labels[strings.Join(h.l.terms, " ")] = true
 		// Keep the strongest evidence: unambiguous over ambiguous, the
 		// title over the description, more words over fewer.
 		better := (sure && !t.sure) || (sure == t.sure && inTitle && !t.inTitle) ||
