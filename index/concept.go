@@ -321,6 +321,7 @@ func readConcepts() ([]*rawConcept, []byte, error) {
 type conceptHit struct {
 	l     *label
 	words []string // the words of the text that matched, as written
+	at    []int    // their indexes in the text's terms
 }
 
 // find returns the labels of lang found in ts: every term of the label
@@ -348,11 +349,40 @@ func (cs *conceptSet) find(lang string, ts []posTerm, multiOnly bool) []conceptH
 				for i, j := range idx {
 					words[i] = ts[j].word
 				}
-				out = append(out, conceptHit{l: l, words: words})
+				out = append(out, conceptHit{l: l, words: words, at: idx})
 			}
 		}
 	}
+	return subsumed(out)
+}
+
+// subsumed drops the hits whose words all belong to a longer hit of
+// another concept: in "compagnia telefonica" the word "compagnia" does
+// not also name companionship.
+func subsumed(hs []conceptHit) []conceptHit {
+	out := hs[:0:0]
+	for i, h := range hs {
+		inside := false
+		for j, o := range hs {
+			if i != j && o.l.c != h.l.c && len(o.at) > len(h.at) && allContained(h.at, o.at) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, h)
+		}
+	}
 	return out
+}
+
+func allContained(a, b []int) bool {
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
 }
 
 // within finds one occurrence of every term of terms close together,

@@ -42,6 +42,16 @@ it: piccoli interventi idraulici | idraulico | rubinetto | sifone
 problem: rubinetto perde | lavandino intasato
 en: plumber | leaking tap
 
+[t-telefonia]
+cat: digitale
+it: compagnia telefonica | gestore telefonico | cambiare operatore
+en: phone company
+
+[t-compagnia]
+cat: compagnia
+it: compagnia | stare in compagnia | due chiacchiere
+en: company
+
 [t-cucinare]
 cat: cucina
 it: corso di cucina | ricette tradizionali | imparare a cucinare | casa
@@ -52,7 +62,7 @@ en: cooking class | learn to cook
 func openConcepts(tb testing.TB, st Store) *Index {
 	tb.Helper()
 	ix, err := Open(context.Background(), filepath.Join(tb.TempDir(), "index.bleve"), st,
-		Options{Now: func() time.Time { return now }, ExtraConcepts: []byte(testConcepts)}, slog.New(slog.DiscardHandler))
+		Options{Now: func() time.Time { return now }, ExtraConcepts: []byte(testConcepts), onlyExtraConcepts: true}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		tb.Fatalf("Open: %v", err)
 	}
@@ -60,14 +70,10 @@ func openConcepts(tb testing.TB, st Store) *Index {
 	return ix
 }
 
-// conceptIDs are the ids of the test concepts among ms (the concept
-// files that ship with Saperi are loaded too).
 func conceptIDs(ms []matcher.ConceptMatch) []string {
 	out := []string{}
 	for _, m := range ms {
-		if strings.HasPrefix(m.ID, "t-") {
-			out = append(out, m.ID)
-		}
+		out = append(out, m.ID)
 	}
 	return out
 }
@@ -89,6 +95,8 @@ func TestConceptsOf(t *testing.T) {
 		{"homonym: the room", "In cucina si è rotta la plafoniera", "casa", []string{"t-elettrico"}},
 		{"homonym: the food", "Mi piace la cucina piemontese", "cucina", []string{"t-cucinare"}},
 		{"filler label is dropped", "Cerco casa in affitto", "", []string{}},
+		{"a word inside a longer label of another concept", "Voglio cambiare compagnia telefonica", "compagnia", []string{"t-telefonia"}},
+		{"the word alone", "Cerco compagnia il pomeriggio", "compagnia", []string{"t-compagnia"}},
 		{"english", "I need an electrician, the socket is not working", "", []string{"t-elettrico"}},
 		{"french", "Je cherche un électricien", "", []string{"t-elettrico"}},
 		{"arabic", "أحتاج كهربائي في البيت", "", []string{"t-elettrico"}},
@@ -148,7 +156,7 @@ func TestBuildConceptsErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := l.with([]byte(tc.text))
+			_, err := l.with([]byte(tc.text), false)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error saying %q", err, tc.want)
 			}

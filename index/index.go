@@ -78,6 +78,9 @@ type Options struct {
 	// (index/concepts/README.md) added to those that ship with Saperi:
 	// a hub's own. A change rebuilds the index at Open.
 	ExtraConcepts []byte
+	// onlyExtraConcepts leaves the embedded concept files out: tests
+	// of the mechanism use concepts of their own.
+	onlyExtraConcepts bool
 	// GeneralThesaurus is the path of a MyThes .dat file to load as the
 	// general thesaurus; empty means none.
 	GeneralThesaurus string
@@ -185,7 +188,7 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 	if ix.lex, err = loadLexicon(a); err != nil {
 		return nil, err
 	}
-	if ix.lex, err = ix.lex.with(opts.ExtraConcepts); err != nil {
+	if ix.lex, err = ix.lex.with(opts.ExtraConcepts, opts.onlyExtraConcepts); err != nil {
 		return nil, err
 	}
 	if ix.curated, err = parseThesaurus(ix.an, strings.NewReader(curatedText)); err != nil {

@@ -93,10 +93,10 @@ func memo(f termsFunc) termsFunc {
 }
 
 // with returns the lexicon with extra concepts (text in the concept file
-// format) added to the embedded ones; their content is part of the
-// concept version, so a change rebuilds the index.
-func (l *lexicon) with(extra []byte) (*lexicon, error) {
-	if len(extra) == 0 {
+// format) added to the embedded ones, or instead of them when only; their
+// content is part of the concept version, so a change rebuilds the index.
+func (l *lexicon) with(extra []byte, only bool) (*lexicon, error) {
+	if len(extra) == 0 && !only {
 		return l, nil
 	}
 	more, err := parseConcepts("extra concepts", bytes.NewReader(extra))
@@ -107,7 +107,12 @@ func (l *lexicon) with(extra []byte) (*lexicon, error) {
 	h.Write(l.hash)
 	h.Write(extra)
 	out := *l
-	out.concepts, err = buildConcepts(append(slices.Clip(l.raws), more...), l.it, l.foreignTF, l.lowInfo, hex.EncodeToString(h.Sum(nil))[:12])
+	base := slices.Clip(l.raws)
+	if only {
+		base = nil
+		h.Write([]byte("only"))
+	}
+	out.concepts, err = buildConcepts(append(base, more...), l.it, l.foreignTF, l.lowInfo, hex.EncodeToString(h.Sum(nil))[:12])
 	if err != nil {
 		return nil, fmt.Errorf("index: concepts: %w", err)
 	}
@@ -158,8 +163,14 @@ func (ix *Index) tag(title string, tags []string, description, category, lang st
 			order = append(order, h.l.c.ID)
 			return
 		}
-		t.strength = max(t.strength, strength)
-		t.labels[strings.Join(h.l.terms, " ")] = true
+		// Labels with other words of the same concept support each
+		// other ("prese" and "corrente"): their strengths combine.
+		if key := strings.Join(h.l.terms, " "); !t.labels[key] {
+			t.labels[key] = true
+			t.strength = 1 - (1-t.strength)*(1-strength)
+		} else {
+			t.strength = max(t.strength, strength)
+		}
 		// Keep the strongest evidence: unambiguous over ambiguous, the
 		// title over the description, more words over fewer.
 		better := (sure && !t.sure) || (sure == t.sure && inTitle && !t.inTitle) ||

@@ -139,7 +139,10 @@ const (
 	// conceptSame is the evidence of one shared concept, conceptRelated
 	// of a broader or narrower one, both times the concept's strength.
 	conceptSame    = 0.85
-	conceptRelated = 0.5
+	conceptRelated = 0.3
+	// conceptMore is the part of the further shared concepts' evidence
+	// that counts.
+	conceptMore = 0.25
 	// wordShare is the evidence of the target's words when the
 	// candidate speaks of all of them; wordScale is the salience at which
 	// shared words become convincing (1−1/e of it).
@@ -239,8 +242,10 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 	}
 	cand := c.Posting
 
-	// Relevance.
-	concept := 1.0
+	// Relevance. Several shared concepts add little to the best one: one
+	// word often names two related concepts (telefono: using a
+	// smartphone, second-hand phones), which is one piece of evidence.
+	best, none := 0.0, 1.0
 	for _, sc := range c.Concepts {
 		e := conceptSame
 		if sc.Via != ConceptSame {
@@ -249,9 +254,10 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 		if sc.Strength > 0 {
 			e *= min(sc.Strength, 1)
 		}
-		concept *= 1 - e
+		best = max(best, e)
+		none *= 1 - e
 	}
-	concept = 1 - concept
+	concept := best + conceptMore*((1-none)-best)
 	words := 0.0
 	if c.WordsOf > 0 && c.Words > 0 {
 		cov := clamp01(c.Words / c.WordsOf)
