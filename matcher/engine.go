@@ -233,6 +233,7 @@ func (e *Engine) analyseCached(p *saperi.Posting) analysed {
 // its concepts.
 type analysed struct {
 	toks     []Token
+	title    int // toks[:title] are of the title and tags
 	concepts []ConceptMatch
 	// salience of each distinct term and their sum, for a target only
 	// (see weigh).
@@ -243,10 +244,14 @@ type analysed struct {
 func (e *Engine) analyse(p *saperi.Posting) analysed {
 	var a analysed
 	if e.Analyzer != nil {
-		a.toks = e.Analyzer.Analyze(p.Title + "\n" + p.Description)
+		// The title and tags first, then the description: a.title
+		// tokens say what the posting is about.
+		a.toks = e.Analyzer.Analyze(p.Title)
 		for _, t := range p.Tags {
 			a.toks = append(a.toks, e.Analyzer.Analyze(t)...)
 		}
+		a.title = len(a.toks)
+		a.toks = append(a.toks, e.Analyzer.Analyze(p.Description)...)
 	}
 	if e.Lexicon != nil {
 		a.concepts = e.Lexicon.Concepts(p)

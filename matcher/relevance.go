@@ -29,6 +29,9 @@ func (e *Engine) candidate(target *saperi.Posting, want analysed, p *saperi.Post
 			amb = e.Lexicon.Ambiguous(ts[i]) && !namedBy(c.Concepts, terms[i])
 		}
 		w := e.Scorer.WordWeight(sal, terms[i].Via, amb, target, p)
+		if !inTitle(have, ts[i], terms[i]) {
+			w *= untitledWord
+		}
 		terms[i].Salience = round4(w)
 		c.Words += w
 	}
@@ -66,6 +69,22 @@ func namedBy(cs []SharedConcept, t saperi.TermMatch) bool {
 	for _, c := range cs {
 		if slices.ContainsFunc(c.Words, func(w string) bool { return strings.EqualFold(w, t.Word) }) &&
 			slices.ContainsFunc(c.OtherWords, func(w string) bool { return strings.EqualFold(w, t.Other) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// untitledWord weighs a word the candidate has only in its description:
+// a title says what a posting is about, a description also what it is
+// not.
+const untitledWord = 0.7
+
+// inTitle reports whether the candidate's title or tags have the word
+// (the term itself or, through a synonym, the word it was met as).
+func inTitle(have analysed, term string, t saperi.TermMatch) bool {
+	for _, h := range have.toks[:have.title] {
+		if h.Term == term || strings.EqualFold(h.Word, t.Other) {
 			return true
 		}
 	}

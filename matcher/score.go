@@ -89,6 +89,9 @@ type Candidate struct {
 	Concepts []SharedConcept
 	// Active is the number of active matches the candidate already has.
 	Active int
+	// relText is TextScore relative to the best of the candidates ranked
+	// with it, in (0,1]; zero when unknown (see Rank).
+	relText float64
 }
 
 // Ranked is a scored candidate: Score is Relevance × (a + (1−a)·Fit),
@@ -148,6 +151,9 @@ const (
 	// shared words become convincing (1−1/e of it).
 	wordShare = 0.8
 	wordScale = 0.8
+	// wordText is the share of the word evidence that depends on the
+	// candidate's text score relative to the best candidate's.
+	wordText = 0.3
 	// otherCategory weighs a word shared by postings of different
 	// categories, ambiguousOther one of several senses; categoryOther
 	// and categoryUnknown scale relevance.
@@ -194,7 +200,16 @@ func (s Scorer) WordWeight(salience float64, via string, ambiguous bool, target,
 func (s Scorer) Rank(target *saperi.Posting, cands []Candidate, now time.Time) []Ranked {
 	out := make([]Ranked, 0, len(cands))
 	text := make(map[uint64]float64, len(cands))
+	best := 0.0
 	for _, c := range cands {
+		if finite(c.TextScore) && c.TextScore > best {
+			best = c.TextScore
+		}
+	}
+	for _, c := range cands {
+		if best > 0 && finite(c.TextScore) && c.TextScore > 0 {
+			c.relText = c.TextScore / best
+		}
 		out = append(out, s.Score(target, c, now))
 		if finite(c.TextScore) {
 			text[c.Posting.ID] = c.TextScore
@@ -262,6 +277,12 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 	if c.WordsOf > 0 && c.Words > 0 {
 		cov := clamp01(c.Words / c.WordsOf)
 		words = math.Sqrt(cov * (1 - math.Exp(-c.Words/wordScale)))
+		// How the candidate speaks of the words (how often, in which
+		// field, in how long a text) is what BM25 measures; relative to
+		// the best candidate it takes off up to wordText.
+		if c.relText > 0 {
+			words *= 1 - wordText + wordText*clamp01(c.relText)
+		}
 	}
 	ew := wordShare * words
 	category, catKey, catArgs := 1.0, "reason.category.same", map[string]any{"Category": cand.Category}
