@@ -207,7 +207,7 @@ func TestConceptVersionRebuilds(t *testing.T) {
 func TestRetrieveThroughConcepts(t *testing.T) {
 	st := newFakeStore()
 	st.put(
-		posting(10, "Piccoli lavori elettrici in casa", func(p *saperi.Posting) { p.Category = "casa" }),
+		posting(10, "Piccoli lavori elettrici, lampadari e interruttori", func(p *saperi.Posting) { p.Category = "casa" }),
 		posting(11, "Insegno a cucinare piatti peruviani", func(p *saperi.Posting) { p.Category = "cucina" }),
 		posting(12, "Idraulico in pensione, riparo rubinetti", func(p *saperi.Posting) { p.Category = "casa" }),
 		posting(13, "Tuttofare: piccole riparazioni domestiche", func(p *saperi.Posting) { p.Category = "casa" }),

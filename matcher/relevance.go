@@ -12,12 +12,9 @@ import (
 // the shared concepts.
 func (e *Engine) candidate(target *saperi.Posting, want analysed, p *saperi.Posting, textScore float64, active int) Candidate {
 	have := e.analyseCached(p)
-	terms, ts, distinct := matchTerms(want.toks, have.toks, e.Analyzer)
+	terms, ts, _ := matchTerms(want.toks, have.toks, e.Analyzer)
 	c := Candidate{Posting: p, TextScore: textScore, Terms: terms, Active: active,
 		Concepts: sharedConcepts(want.concepts, have.concepts), WordsOf: want.wordsOf}
-	if distinct > 0 {
-		c.Coverage = float64(len(terms)) / float64(distinct)
-	}
 	for i := range terms {
 		sal, amb := 1.0, false
 		if v, ok := want.salience[ts[i]]; ok {

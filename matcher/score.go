@@ -76,9 +76,6 @@ type Candidate struct {
 	// retrieval; ranking uses it only to break ties, as it is relative to
 	// the other candidates and says nothing of a pair on its own.
 	TextScore float64
-	// Coverage is the share of the target's distinct terms found in the
-	// candidate, in [0,1].
-	Coverage float64
 	// Terms are the target's words found in the candidate, each with the
 	// Salience it counted for.
 	Terms []saperi.TermMatch

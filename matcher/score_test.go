@@ -124,7 +124,6 @@ func TestScoreProperties(t *testing.T) {
 			c := matcher.Candidate{
 				Posting:   randomPosting(r, saperi.Offer, uint64(i+1)),
 				TextScore: r.Float64()*20 - 2,
-				Coverage:  r.Float64()*1.4 - 0.2,
 				Words:     r.Float64() * 3,
 				WordsOf:   r.Float64()*4 - 0.5,
 				Active:    r.IntN(8) - 1,
@@ -174,7 +173,7 @@ func TestScoreBetter(t *testing.T) {
 		cand.Slots = []saperi.Slot{{Day: 3, From: 540, To: 720}}
 		cand.Updated = now.Add(-60 * 24 * time.Hour)
 		cand.Mode = saperi.Either
-		return target, matcher.Candidate{Posting: cand, TextScore: 2, Coverage: 0.2, Words: 0.5, WordsOf: 2, Active: 2}
+		return target, matcher.Candidate{Posting: cand, TextScore: 2, Words: 0.5, WordsOf: 2, Active: 2}
 	}
 	tests := []struct {
 		name    string
@@ -340,7 +339,7 @@ func TestNewScorer(t *testing.T) {
 	})
 	t.Run("zero Scorer scores like the default", func(t *testing.T) {
 		target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
-		cand := matcher.Candidate{Posting: c, TextScore: 1, Coverage: 0.5, Words: 1, WordsOf: 2}
+		cand := matcher.Candidate{Posting: c, TextScore: 1, Words: 1, WordsOf: 2}
 		got := matcher.Scorer{}.Score(target, cand, now)
 		want := matcher.NewScorer(matcher.Weights{}).Score(target, cand, now)
 		if !reflect.DeepEqual(got, want) {
