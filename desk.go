@@ -48,6 +48,7 @@ func (m *Match) Forget(side Side, actor string, now time.Time) {
 		m.State = Withdrawn
 	}
 	m.Terms = []TermMatch{}
+	m.Reasons = nil // they quote the matched words too
 	// The reasons' arguments quote the matched words (text) and the
 	// category's sense of them; numbers (a distance, a share) stay.
 	for name, f := range m.Breakdown {

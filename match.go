@@ -72,21 +72,23 @@ const (
 // Match pairs a need with an offer. Score and Breakdown are those computed
 // when it was proposed. History is append-only.
 type Match struct {
-	ID             uint64       `json:"id"`
-	NeedID         uint64       `json:"need_id"`
-	OfferID        uint64       `json:"offer_id"`
-	NeedProfileID  uint64       `json:"need_profile_id"`
-	OfferProfileID uint64       `json:"offer_profile_id"`
-	Score          float64      `json:"score"`
-	Breakdown      Breakdown    `json:"breakdown"`
-	Terms          []TermMatch  `json:"terms"`
-	ProposedBy     string       `json:"proposed_by"`
-	State          MatchState   `json:"state"`
-	NeedAccepted   bool         `json:"need_accepted"`
-	OfferAccepted  bool         `json:"offer_accepted"`
-	History        []MatchEvent `json:"history"`
-	Created        time.Time    `json:"created"`
-	Updated        time.Time    `json:"updated"`
+	ID             uint64      `json:"id"`
+	NeedID         uint64      `json:"need_id"`
+	OfferID        uint64      `json:"offer_id"`
+	NeedProfileID  uint64      `json:"need_profile_id"`
+	OfferProfileID uint64      `json:"offer_profile_id"`
+	Score          float64     `json:"score"`
+	Breakdown      Breakdown   `json:"breakdown"`
+	Terms          []TermMatch `json:"terms"`
+	// Reasons say why it was proposed, what matched first (Scored).
+	Reasons       []Reason     `json:"reasons,omitempty"`
+	ProposedBy    string       `json:"proposed_by"`
+	State         MatchState   `json:"state"`
+	NeedAccepted  bool         `json:"need_accepted"`
+	OfferAccepted bool         `json:"offer_accepted"`
+	History       []MatchEvent `json:"history"`
+	Created       time.Time    `json:"created"`
+	Updated       time.Time    `json:"updated"`
 }
 
 // MatchEvent is one entry of a match's history.
@@ -120,7 +122,7 @@ func NewMatch(need, offer *Posting, r Scored, proposedBy, actor string, now time
 	m := &Match{
 		NeedID: need.ID, OfferID: offer.ID,
 		NeedProfileID: need.ProfileID, OfferProfileID: offer.ProfileID,
-		Score: r.Score, Breakdown: r.Breakdown, Terms: r.Terms,
+		Score: r.Score, Breakdown: r.Breakdown, Terms: r.Terms, Reasons: r.Reasons,
 		ProposedBy: proposedBy, State: Proposed, Created: now, Updated: now,
 	}
 	if m.Terms == nil {

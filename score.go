@@ -2,8 +2,12 @@ package saperi
 
 import "math"
 
-// Feature names, as they appear in a Breakdown.
+// Feature names, as they appear in a Breakdown. Concept, text and
+// category make up relevance (does the offer answer the need?); the
+// others make up fit, which modulates a relevant pair and never makes an
+// unrelated one look relevant (see matcher.Scorer).
 const (
+	FConcept      = "concept"
 	FText         = "text"
 	FCategory     = "category"
 	FProximity    = "proximity"
@@ -14,7 +18,9 @@ const (
 	FLoad         = "load"
 )
 
-// Features lists the feature names in display order.
+// Features lists the weighted feature names in display order (the
+// concept factor is part of relevance, with text, and has no weight of its
+// own).
 var Features = []string{FText, FCategory, FProximity, FAvailability, FLanguage, FMode, FFreshness, FLoad}
 
 // Factor is one feature's part in a score: its value in [0,1], its weight
@@ -39,6 +45,18 @@ type TermMatch struct {
 	Word  string `json:"word"`
 	Other string `json:"other"`
 	Via   string `json:"via"`
+	// Salience is what the word counted for in relevance, in [0,1]: how
+	// much it says (filler words little), less through a synonym or
+	// between postings of different categories.
+	Salience float64 `json:"salience,omitempty"`
+}
+
+// Reason is one reason for a score, in words: Key names a text of the
+// catalogs, Args fill it in ("stesso bisogno: {{.Concept}}"). Reasons are
+// listed strongest first, the first saying what matched.
+type Reason struct {
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
 }
 
 // Ways two words can meet.
@@ -50,11 +68,12 @@ const (
 )
 
 // Scored is what a match keeps of its ranking: the score in [0,1], its
-// per-feature breakdown and the words that met.
+// per-feature breakdown, the words that met and the reasons in words.
 type Scored struct {
 	Score     float64     `json:"score"`
 	Breakdown Breakdown   `json:"breakdown"`
 	Terms     []TermMatch `json:"terms"`
+	Reasons   []Reason    `json:"reasons,omitempty"`
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

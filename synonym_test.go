@@ -4,7 +4,6 @@ import (
 	"github.com/saperi/saperi"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/saperi/saperi/matcher"
 )
@@ -60,21 +59,16 @@ func TestSuggestCategory(t *testing.T) {
 }
 
 func TestSynonymCreditLowersText(t *testing.T) {
-	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	target := &saperi.Posting{ID: 1, Kind: saperi.Need, Title: "maestra"}
 	cand := &saperi.Posting{ID: 2, Kind: saperi.Offer, Title: "insegnante"}
-	direct := matcher.Candidate{Posting: cand, TextScore: 1, Coverage: 1,
-		Terms: []saperi.TermMatch{{Word: "maestra", Other: "maestra", Via: saperi.ViaExact}}}
-	syn := matcher.Candidate{Posting: cand, TextScore: 1, Coverage: 1,
-		Terms: []saperi.TermMatch{{Word: "maestra", Other: "insegnante", Via: saperi.ViaSynonym}}}
 	s := matcher.NewScorer(matcher.Weights{})
 	s.SynonymCredit = 0.5
-	d, y := s.Score(target, direct, 1, now).Breakdown[saperi.FText].Value, s.Score(target, syn, 1, now).Breakdown[saperi.FText].Value
+	d, y := s.WordWeight(1, saperi.ViaExact, false, target, cand), s.WordWeight(1, saperi.ViaSynonym, false, target, cand)
 	if !(y < d) {
-		t.Errorf("text value through a synonym %v, directly %v: want lower", y, d)
+		t.Errorf("a word through a synonym %v, directly %v: want lower", y, d)
 	}
 	s.SynonymCredit = 1
-	if y := s.Score(target, syn, 1, now).Breakdown[saperi.FText].Value; y != d {
+	if y := s.WordWeight(1, saperi.ViaSynonym, false, target, cand); y != d {
 		t.Errorf("with full synonym credit: %v, want %v", y, d)
 	}
 }

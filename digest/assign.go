@@ -24,7 +24,8 @@ type AssignOptions struct {
 	// Candidates is how many ranked offers per need are considered
 	// (default 10).
 	Candidates int
-	// MinScore drops candidates below this score (default 0.4), and
+	// MinScore drops candidates below this score: the engine's proposal
+	// threshold (default matcher.DefaultThreshold), and
 	// Relative those below this share of the need's best candidate
 	// (default 0.6): a weak proposal costs a person's attention and an
 	// offer's capacity.
@@ -59,7 +60,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		o.Candidates = 10
 	}
 	if o.MinScore <= 0 {
-		o.MinScore = 0.4
+		o.MinScore = matcher.DefaultThreshold
 	}
 	if o.Relative <= 0 {
 		o.Relative = 0.6

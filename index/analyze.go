@@ -18,10 +18,12 @@ func (ix *Index) Analyze(text string) []matcher.Token {
 	return ix.an.analyze(text)
 }
 
-// Related returns the terms the thesauri link to term (curated, the hub's
-// synonyms, and the general thesaurus for words the others lack), without
-// term itself. It implements matcher.Analyzer, so explanations show
-// "maestra ≈ insegnante".
+// Related returns the terms the curated thesaurus and the hub's synonyms
+// link to term, without term itself. It implements matcher.Analyzer, so
+// explanations show "maestra ≈ insegnante" and ranking counts the pair.
+// The general thesaurus is left out: it helps retrieval find candidates,
+// but its links are too loose to say a pair is relevant ("imparare ≈
+// prendere", "costi ≈ fatica").
 //
 // Answers are cached (the engine asks about the same terms for every
 // candidate); SetSynonyms clears the cache. The returned slice is shared:
@@ -33,7 +35,7 @@ func (ix *Index) Related(term string) []string {
 	if ok {
 		return r
 	}
-	r = related(ix.layers(), term)
+	r = related(ix.layers()[:2], term)
 	ix.hubMu.Lock()
 	if len(ix.relCache) >= relCacheMax {
 		clear(ix.relCache)
@@ -90,6 +92,12 @@ func (an *analyzer) analyze(text string) []matcher.Token {
 		out = append(out, matcher.Token{Term: string(t.Term), Word: word})
 	}
 	return out
+}
+
+// positioned returns the terms of text with their positions, for the
+// concept tagger.
+func (an *analyzer) positioned(text string) []posTerm {
+	return positioned(an.a, text, nil)
 }
 
 // terms returns the distinct terms of text, in order of first occurrence.

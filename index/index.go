@@ -70,6 +70,17 @@ type Options struct {
 	// this off.
 	CommonShare float64
 	CommonMin   int
+	// ConceptWeight weighs a concept the target shares with a posting
+	// (found in the target's title; 0.7 of it from its description), the
+	// broader or narrower concepts at half.
+	ConceptWeight float64
+	// ExtraConcepts are concepts in the format of the concept files
+	// (index/concepts/README.md) added to those that ship with Saperi:
+	// a hub's own. A change rebuilds the index at Open.
+	ExtraConcepts []byte
+	// onlyExtraConcepts leaves the embedded concept files out: tests
+	// of the mechanism use concepts of their own.
+	onlyExtraConcepts bool
 	// GeneralThesaurus is the path of a MyThes .dat file to load as the
 	// general thesaurus; empty means none.
 	GeneralThesaurus string
@@ -87,6 +98,7 @@ var DefaultOptions = Options{
 	FuzzyWeight:      0.3,
 	CommonShare:      0.02,
 	CommonMin:        1000,
+	ConceptWeight:    3,
 }
 
 // withDefaults fills in the zero fields of o.
@@ -98,7 +110,7 @@ func (o Options) withDefaults() Options {
 	}{
 		{&o.BoostTitle, d.BoostTitle}, {&o.BoostDescription, d.BoostDescription}, {&o.BoostTags, d.BoostTags},
 		{&o.SynonymWeight, d.SynonymWeight}, {&o.GeneralWeight, d.GeneralWeight}, {&o.FuzzyWeight, d.FuzzyWeight},
-		{&o.CommonShare, d.CommonShare},
+		{&o.CommonShare, d.CommonShare}, {&o.ConceptWeight, d.ConceptWeight},
 	} {
 		if *f.p == 0 {
 			*f.p = f.def
@@ -130,6 +142,10 @@ type Index struct {
 	hubMu            sync.RWMutex
 	hub              *thesaurus
 	relCache         map[string][]string // Related's answers; guarded by hubMu
+	salCache         map[string]float64  // Salience's answers; guarded by hubMu
+
+	// lex holds the concept files and the other languages' analysers.
+	lex *lexicon
 
 	// syncMu serialises Sync and Rebuild: while a rebuild scans the store
 	// the outbox must not be drained into the old index, or the new one
@@ -168,7 +184,13 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 		return nil, fmt.Errorf("index: analyzer %s missing", analyzerName)
 	}
 	ix := &Index{dir: dir, st: st, opts: opts, log: log, im: im, an: newAnalyzer(a), wake: make(chan struct{}, 1),
-		relCache: map[string][]string{}}
+		relCache: map[string][]string{}, salCache: map[string]float64{}}
+	if ix.lex, err = loadLexicon(a); err != nil {
+		return nil, err
+	}
+	if ix.lex, err = ix.lex.with(opts.ExtraConcepts, opts.onlyExtraConcepts); err != nil {
+		return nil, err
+	}
 	if ix.curated, err = parseThesaurus(ix.an, strings.NewReader(curatedText)); err != nil {
 		return nil, fmt.Errorf("index: curated thesaurus: %w", err)
 	}
@@ -208,6 +230,14 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 	return ix, nil
 }
 
+// version is what the index records of how it was built: the mapping
+// version and the concept files' version ("4.1a2b3c4d5e6f"). Another
+// value at Open means a rebuild, so a change of the concept files
+// re-tags every posting.
+func (ix *Index) version() string {
+	return strconv.Itoa(MappingVersion) + "." + ix.lex.concepts.version
+}
+
 // openExisting opens dir when it holds an index of MappingVersion; else it
 // returns nil and why not.
 func (ix *Index) openExisting() (bleve.Index, string) {
@@ -220,7 +250,8 @@ func (ix *Index) openExisting() (bleve.Index, string) {
 		return nil, "unreadable"
 	}
 	raw, err := idx.GetInternal(versionKey)
-	v, perr := strconv.Atoi(string(raw))
+	num, concepts, _ := strings.Cut(string(raw), ".")
+	v, perr := strconv.Atoi(num)
 	switch {
 	case err != nil:
 		ix.log.Warn("index: cannot read mapping version, will rebuild", "dir", ix.dir, "err", err)
@@ -232,6 +263,8 @@ func (ix *Index) openExisting() (bleve.Index, string) {
 		ix.log.Warn("index: built by a newer version, will rebuild", "dir", ix.dir, "version", v, "want", MappingVersion)
 	case v < MappingVersion:
 		ix.log.Info("index: mapping changed, will rebuild", "dir", ix.dir, "version", v, "want", MappingVersion)
+	case concepts != ix.lex.concepts.version:
+		ix.log.Info("index: concept files changed, will rebuild", "dir", ix.dir, "concepts", concepts, "want", ix.lex.concepts.version)
 	default:
 		return idx, ""
 	}
@@ -402,7 +435,7 @@ func (ix *Index) build(ctx context.Context, path string) (int, error) {
 		}
 		docs := make([]doc, len(ps))
 		for i, p := range ps {
-			docs[i] = doc{id: p.ID, p: p}
+			docs[i] = doc{id: p.ID, p: p, concepts: ix.conceptIDs(p)}
 		}
 		if err := applyDocs(idx, docs); err != nil {
 			return err
@@ -418,7 +451,7 @@ func (ix *Index) build(ctx context.Context, path string) (int, error) {
 		err = compact(ctx, idx)
 	}
 	if err == nil {
-		err = idx.SetInternal(versionKey, []byte(strconv.Itoa(MappingVersion)))
+		err = idx.SetInternal(versionKey, []byte(ix.version()))
 	}
 	if cerr := idx.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -527,6 +560,9 @@ func (ix *Index) apply(ctx context.Context, cs []saperi.Change) error {
 	docs := make([]doc, len(ids))
 	for i, id := range ids {
 		docs[i] = doc{id: id, p: found[id]}
+		if p := found[id]; p != nil {
+			docs[i].concepts = ix.conceptIDs(p)
+		}
 	}
 	if err := applyDocs(ix.idx, docs); err != nil {
 		return fmt.Errorf("index: sync: %w", err)
@@ -534,10 +570,11 @@ func (ix *Index) apply(ctx context.Context, cs []saperi.Change) error {
 	return nil
 }
 
-// doc is a posting to index, or to delete when p is nil.
+// doc is a posting to index with its concepts, or to delete when p is nil.
 type doc struct {
-	id uint64
-	p  *saperi.Posting
+	id       uint64
+	p        *saperi.Posting
+	concepts []string
 }
 
 // parallelFrom is the batch size from which applyDocs splits a batch, one
@@ -569,7 +606,7 @@ func applyDocs(idx bleve.Index, docs []doc) error {
 				}
 				if d.p == nil {
 					b.Delete(docID(d.id))
-				} else if err := b.Index(docID(d.id), docFor(d.p)); err != nil {
+				} else if err := b.Index(docID(d.id), docFor(d.p, d.concepts)); err != nil {
 					errs[part] = fmt.Errorf("posting %d: %w", d.id, err)
 					return
 				}

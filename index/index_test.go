@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -309,6 +310,7 @@ func TestOpenRebuilds(t *testing.T) {
 		{"older version", func(t *testing.T, dir string) { setVersion(t, dir, strconv.Itoa(MappingVersion-1)) }},
 		{"newer version", func(t *testing.T, dir string) { setVersion(t, dir, strconv.Itoa(MappingVersion+1)) }},
 		{"no version", func(t *testing.T, dir string) { setVersion(t, dir, "") }},
+		{"other concept files", func(t *testing.T, dir string) { setVersion(t, dir, strconv.Itoa(MappingVersion)+".0123456789ab") }},
 		{"corrupt", func(t *testing.T, dir string) {
 			err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 				if err != nil || d.IsDir() {
@@ -527,7 +529,7 @@ func assertVersion(t *testing.T, ix *Index) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	v, err := ix.idx.GetInternal(versionKey)
-	if want := strconv.Itoa(MappingVersion); err != nil || string(v) != want {
+	if want := ix.version(); err != nil || string(v) != want || !strings.HasPrefix(want, strconv.Itoa(MappingVersion)+".") {
 		t.Errorf("stored version = %q, %v; want %q", v, err, want)
 	}
 }

@@ -28,7 +28,7 @@ import (
 // articles, stemmer): an index built with another version is rebuilt from
 // the store when it is opened. TestMappingFingerprint fails when the
 // mapping changes and this constant does not.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // versionKey names the internal (non-document) entry holding the version
 // the index was built with, as a decimal string.
@@ -60,10 +60,11 @@ const (
 	fStatus      = "status"
 	fMode        = "mode"
 	fOwner       = "owner"
-	fExpires     = "expires" // unix seconds
-	fUpdated     = "updated" // unix seconds, for "newest first"
-	fCell        = "cell"    // quadtree squares of the point (geo.go), only when it has one
-	fLocated     = "located" // whether the posting has a point
+	fExpires     = "expires"  // unix seconds
+	fUpdated     = "updated"  // unix seconds, for "newest first"
+	fCell        = "cell"     // quadtree squares of the point (geo.go), only when it has one
+	fLocated     = "located"  // whether the posting has a point
+	fConcepts    = "concepts" // ids of the concepts of the text (concept.go)
 )
 
 // articles are the words Italian elides before a vowel ("l'insegnante",
@@ -210,6 +211,11 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	for _, f := range []string{fCategory, fArea, fHub, fKind, fStatus, fMode, fOwner, fCell} {
 		dm.AddFieldMappingsAt(f, kw())
 	}
+	// Concepts are scored (BM25 over concept ids: a rare concept says
+	// more), so they keep their frequencies and norms.
+	cm := kw()
+	cm.SkipFreqNorm = false
+	dm.AddFieldMappingsAt(fConcepts, cm)
 	dm.AddFieldMappingsAt(fExpires, num(false))
 	dm.AddFieldMappingsAt(fUpdated, num(true)) // sorted on
 	located := mapping.NewBooleanFieldMapping()
@@ -228,8 +234,8 @@ func buildMapping() (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
-// docFor returns what the index holds of p.
-func docFor(p *saperi.Posting) map[string]any {
+// docFor returns what the index holds of p, whose text has concepts.
+func docFor(p *saperi.Posting, concepts []string) map[string]any {
 	updated := p.Updated
 	if updated.IsZero() {
 		updated = p.Created
@@ -252,6 +258,10 @@ func docFor(p *saperi.Posting) map[string]any {
 		fExpires:     float64(p.Expires.Unix()),
 		fUpdated:     float64(updated.Unix()),
 		fLocated:     p.Point != nil,
+		fConcepts:    concepts,
+	}
+	if concepts == nil {
+		d[fConcepts] = []string{}
 	}
 	if p.Point != nil {
 		d[fCell] = cellTerms(*p.Point)

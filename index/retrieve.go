@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,7 +60,8 @@ func (ix *Index) Retrieve(ctx context.Context, q matcher.Query) ([]matcher.Hit, 
 func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 	t := q.Target
 	terms := ix.targetTerms(t)
-	if len(terms) == 0 {
+	concepts := ix.conceptQs(t)
+	if len(terms) == 0 && len(concepts) == 0 {
 		return nil
 	}
 
@@ -84,6 +87,7 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 		}
 	}
 	must = append(must, ix.fuzzyQs(terms, st)...)
+	must = append(must, concepts...)
 
 	kind := q.Kind
 	if kind == "" {
@@ -120,6 +124,35 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 		bq.AddMustNot(mustNot...)
 	}
 	return bq
+}
+
+// conceptQs matches the target's concepts in the concepts field: each at
+// Options.ConceptWeight times how surely the target is about it, its
+// broader and narrower concepts at half that.
+func (ix *Index) conceptQs(t *saperi.Posting) []query.Query {
+	cs := ix.lex.concepts
+	if cs == nil {
+		return nil
+	}
+	w := ix.opts.ConceptWeight
+	tags := ix.tag(t.Title, t.Tags, t.Description, strings.ToLower(strings.TrimSpace(t.Category)), postingLang(t))
+	boost := map[string]float64{}
+	raise := func(id string, b float64) { boost[id] = max(boost[id], b) }
+	for _, tg := range tags {
+		b := w * tg.strength
+		raise(tg.c.ID, b)
+		if tg.c.Parent != "" {
+			raise(tg.c.Parent, b/2)
+		}
+		for _, ch := range tg.c.children {
+			raise(ch, b/2)
+		}
+	}
+	var out []query.Query
+	for _, id := range slices.Sorted(maps.Keys(boost)) {
+		out = append(out, termQ(fConcepts, id, boost[id]))
+	}
+	return out
 }
 
 // fieldsQ matches term in any text field, each with its boost times w.

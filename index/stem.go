@@ -6,7 +6,7 @@ import (
 )
 
 // stemName is the registered type of the Italian stemmer below.
-const stemName = "it_saperi_light_stem_v2"
+const stemName = "it_saperi_light_stem_v3"
 
 // stemMinLen is the shortest word the stemmer shortens.
 const stemMinLen = 4
@@ -33,10 +33,18 @@ const stemMinLen = 4
 // -oressa/-entessa → -ore/-ente (dottoressa, dottore → dottor;
 // studentessa → student). Other -essa words (promessa, stessa) are left
 // alone.
+//
+// Folding gender merges words whose masculine and feminine are different
+// words: presi (taken) and prese (sockets), caso and casa, posto and
+// posta. The masculine forms of such words (distinctMasculine) keep their
+// -o, so "alle prese con" never matches "presi all'estero".
 func lightStem(t []byte) []byte {
 	n := len(t) // folded: ASCII letters are bytes
 	if n < stemMinLen {
 		return t
+	}
+	if m, ok := distinctMasculine[string(t)]; ok {
+		return append(t[:0], m...)
 	}
 	switch {
 	case n >= 7 && (hasSuffix(t, "trice") || hasSuffix(t, "trici")):
@@ -88,3 +96,22 @@ func init() {
 func hasSuffix(t []byte, suffix string) bool {
 	return len(t) >= len(suffix) && string(t[len(t)-len(suffix):]) == suffix
 }
+
+// distinctMasculine maps the masculine forms (singular and plural) of
+// words whose feminine is another word to a term of their own, the
+// singular: preso, presi → preso, while presa, prese → pres.
+var distinctMasculine = func() map[string]string {
+	pairs := [][2]string{
+		{"preso", "presi"}, {"caso", "casi"}, {"posto", "posti"}, {"modo", "modi"}, {"colpo", "colpi"},
+		{"porto", "porti"}, {"pianto", "pianti"}, {"mostro", "mostri"}, {"foglio", "fogli"}, {"pasto", "pasti"},
+		{"tasso", "tassi"}, {"collo", "colli"}, {"torto", "torti"}, {"manico", "manici"}, {"costo", "costi"},
+		{"partito", "partiti"}, {"corso", "corsi"}, {"banco", "banchi"}, {"testo", "testi"}, {"filo", "fili"},
+		{"punto", "punti"}, {"lotto", "lotti"}, {"speso", "spesi"}, {"messo", "messi"}, {"visto", "visti"},
+		{"cartello", "cartelli"}, {"pezzo", "pezzi"},
+	}
+	m := make(map[string]string, 2*len(pairs))
+	for _, p := range pairs {
+		m[p[0]], m[p[1]] = p[0], p[0]
+	}
+	return m
+}()

@@ -24,7 +24,7 @@ func BenchmarkRank(b *testing.B) {
 			Mode: saperi.Either, Point: &saperi.Point{Lat: 45.07 + r.Float64()/50, Lon: 7.68 + r.Float64()/50}, MaxDistanceKm: 5,
 			Languages: []string{"it"}, Slots: []saperi.Slot{{Day: 1 + i%7, From: 600, To: 780}}, Capacity: 3,
 			Created: now.Add(-time.Duration(i) * time.Hour), Updated: now.Add(-time.Duration(i) * time.Hour)}
-		cands[i] = matcher.Candidate{Posting: p, TextScore: r.Float64() * 10, Coverage: r.Float64(), Active: i % 4,
+		cands[i] = matcher.Candidate{Posting: p, TextScore: r.Float64() * 10, Words: r.Float64() * 2, WordsOf: 2, Active: i % 4,
 			Terms: []saperi.TermMatch{{Word: "matematica", Other: "matematica", Via: saperi.ViaExact}}}
 	}
 	s := matcher.NewScorer(matcher.Weights{})

@@ -71,10 +71,17 @@ type Engine struct {
 	Retriever Retriever
 	Source    Source
 	Analyzer  Analyzer
-	Scorer    Scorer
+	// Lexicon, when set, brings concepts and word salience into
+	// relevance; without it every word counts alike and no concept is
+	// known.
+	Lexicon Lexicon
+	Scorer  Scorer
 	// Pool is how many hits are retrieved and ranked before the top ones
 	// are returned.
 	Pool int
+	// Threshold is the score from which a candidate is proposed (see
+	// Proposable); zero means DefaultThreshold.
+	Threshold float64
 	// Tokens, when set, keeps the analysed text of candidates between
 	// requests: analysing a hundred descriptions is most of a request's
 	// time, and the same offers come back for many needs.
@@ -92,7 +99,7 @@ type TokenCache struct {
 
 type cachedTokens struct {
 	updated time.Time
-	toks    []Token
+	a       analysed
 }
 
 // NewTokenCache returns a cache of at most max postings.
@@ -100,20 +107,20 @@ func NewTokenCache(max int) *TokenCache {
 	return &TokenCache{Max: max, m: make(map[uint64]cachedTokens)}
 }
 
-func (c *TokenCache) get(p *saperi.Posting) ([]Token, bool) {
+func (c *TokenCache) get(p *saperi.Posting) (analysed, bool) {
 	if c == nil || p.ID == 0 {
-		return nil, false
+		return analysed{}, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[p.ID]
 	if !ok || !e.updated.Equal(p.Updated) {
-		return nil, false
+		return analysed{}, false
 	}
-	return e.toks, true
+	return e.a, true
 }
 
-func (c *TokenCache) put(p *saperi.Posting, toks []Token) {
+func (c *TokenCache) put(p *saperi.Posting, a analysed) {
 	if c == nil || p.ID == 0 {
 		return
 	}
@@ -122,7 +129,7 @@ func (c *TokenCache) put(p *saperi.Posting, toks []Token) {
 	if c.m == nil || len(c.m) >= max(c.Max, 1) {
 		c.m = make(map[uint64]cachedTokens)
 	}
-	c.m[p.ID] = cachedTokens{updated: p.Updated, toks: toks}
+	c.m[p.ID] = cachedTokens{updated: p.Updated, a: a}
 }
 
 // Candidates returns the best candidates for posting id, at most limit.
@@ -173,6 +180,7 @@ func (e *Engine) For(ctx context.Context, target *saperi.Posting, limit int, now
 		skip[d] = true
 	}
 	want := e.analyse(target)
+	e.weigh(&want)
 	cands := make([]Candidate, 0, len(hits))
 	for _, h := range hits {
 		p := byID[h.ID]
@@ -185,8 +193,7 @@ func (e *Engine) For(ctx context.Context, target *saperi.Posting, limit int, now
 			continue
 		}
 		skip[p.ID] = true // a hit listed twice is ranked once
-		terms, cov := MatchTerms(want, e.analyseCached(p), e.Analyzer)
-		cands = append(cands, Candidate{Posting: p, TextScore: h.Score, Coverage: cov, Terms: terms, Active: active[p.ID]})
+		cands = append(cands, e.candidate(target, want, p, h.Score, active[p.ID]))
 	}
 	ranked := e.Scorer.Rank(target, cands, now)
 	if len(ranked) > limit {
@@ -213,32 +220,61 @@ func (e *Engine) Warm(ctx context.Context, ps []*saperi.Posting, now time.Time) 
 }
 
 // analyseCached is analyse through the token cache, for candidates.
-func (e *Engine) analyseCached(p *saperi.Posting) []Token {
-	if toks, ok := e.Tokens.get(p); ok {
-		return toks
+func (e *Engine) analyseCached(p *saperi.Posting) analysed {
+	if a, ok := e.Tokens.get(p); ok {
+		return a
 	}
-	toks := e.analyse(p)
-	e.Tokens.put(p, toks)
-	return toks
+	a := e.analyse(p)
+	e.Tokens.put(p, a)
+	return a
 }
 
-func (e *Engine) analyse(p *saperi.Posting) []Token {
-	if e.Analyzer == nil {
-		return nil
+// analysed is what the engine reads of a posting's text: its words and
+// its concepts.
+type analysed struct {
+	toks     []Token
+	title    int // toks[:title] are of the title and tags
+	concepts []ConceptMatch
+	// salience of each distinct term and their sum, for a target only
+	// (see weigh).
+	salience map[string]float64
+	wordsOf  float64
+}
+
+func (e *Engine) analyse(p *saperi.Posting) analysed {
+	var a analysed
+	if e.Analyzer != nil {
+		// The title and tags first, then the description: a.title
+		// tokens say what the posting is about.
+		a.toks = e.Analyzer.Analyze(p.Title)
+		for _, t := range p.Tags {
+			a.toks = append(a.toks, e.Analyzer.Analyze(t)...)
+		}
+		a.title = len(a.toks)
+		a.toks = append(a.toks, e.Analyzer.Analyze(p.Description)...)
 	}
-	toks := e.Analyzer.Analyze(p.Title + "\n" + p.Description)
-	for _, t := range p.Tags {
-		toks = append(toks, e.Analyzer.Analyze(t)...)
+	if e.Lexicon != nil {
+		a.concepts = e.Lexicon.Concepts(p)
 	}
-	return toks
+	return a
 }
 
 // MatchTerms finds which of want's distinct terms occur in have, directly
 // or through a related term, and returns them with the share of want's
 // distinct terms that were found.
 func MatchTerms(want, have []Token, a Analyzer) ([]saperi.TermMatch, float64) {
+	out, _, distinct := matchTerms(want, have, a)
+	if distinct == 0 {
+		return out, 0
+	}
+	return out, float64(len(out)) / float64(distinct)
+}
+
+// matchTerms is MatchTerms, returning for each match the term of want it
+// is about, and the number of want's distinct terms.
+func matchTerms(want, have []Token, a Analyzer) ([]saperi.TermMatch, []string, int) {
 	if len(want) == 0 {
-		return []saperi.TermMatch{}, 0
+		return []saperi.TermMatch{}, nil, 0
 	}
 	index := make(map[string]string, len(have)) // term → first surface form
 	for _, t := range have {
@@ -248,6 +284,7 @@ func MatchTerms(want, have []Token, a Analyzer) ([]saperi.TermMatch, float64) {
 	}
 	seen := map[string]bool{}
 	out := []saperi.TermMatch{}
+	var terms []string
 	distinct := 0
 	for _, t := range want {
 		if seen[t.Term] {
@@ -261,6 +298,7 @@ func MatchTerms(want, have []Token, a Analyzer) ([]saperi.TermMatch, float64) {
 				via = saperi.ViaExact
 			}
 			out = append(out, saperi.TermMatch{Word: t.Word, Other: w, Via: via})
+			terms = append(terms, t.Term)
 			continue
 		}
 		if a == nil {
@@ -269,9 +307,10 @@ func MatchTerms(want, have []Token, a Analyzer) ([]saperi.TermMatch, float64) {
 		for _, r := range a.Related(t.Term) {
 			if w, ok := index[r]; ok {
 				out = append(out, saperi.TermMatch{Word: t.Word, Other: w, Via: saperi.ViaSynonym})
+				terms = append(terms, t.Term)
 				break
 			}
 		}
 	}
-	return out, float64(len(out)) / float64(distinct)
+	return out, terms, distinct
 }

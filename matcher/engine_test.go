@@ -210,7 +210,7 @@ func TestEngineFor(t *testing.T) {
 		}
 		for _, r := range got {
 			checkRanked(t, r)
-			if len(r.Terms) == 0 || r.Breakdown[saperi.FText].Value <= 0.5 {
+			if len(r.Terms) == 0 || r.Relevance <= 0 || r.Breakdown[saperi.FText].Value <= 0.3 {
 				t.Errorf("candidate %d: terms %v, text %v", r.Posting.ID, r.Terms, r.Breakdown[saperi.FText])
 			}
 		}

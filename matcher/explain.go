@@ -10,7 +10,7 @@ import (
 // Explain scores other as a candidate for target, as the engine would
 // rank it, whether or not retrieval would have found it (an operator may
 // propose any pair). When other is among target's ranked candidates its
-// score there is returned; otherwise text relevance is the term coverage.
+// score there is returned; otherwise it is scored alike.
 func (e *Engine) Explain(ctx context.Context, target, other *saperi.Posting, now time.Time) (Ranked, error) {
 	ranked, err := e.For(ctx, target, max(e.Pool, 1), now)
 	if err != nil {
@@ -25,7 +25,7 @@ func (e *Engine) Explain(ctx context.Context, target, other *saperi.Posting, now
 	if err != nil {
 		return Ranked{}, err
 	}
-	terms, cov := MatchTerms(e.analyse(target), e.analyse(other), e.Analyzer)
-	c := Candidate{Posting: other, TextScore: cov, Coverage: cov, Terms: terms, Active: active[other.ID]}
-	return e.Scorer.Score(target, c, 1, now), nil
+	want := e.analyse(target)
+	e.weigh(&want)
+	return e.Scorer.Score(target, e.candidate(target, want, other, 0, active[other.ID]), now), nil
 }

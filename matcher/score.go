@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -67,48 +68,96 @@ func (w Weights) Validate() error {
 	return nil
 }
 
-// Candidate is a retrieved posting with what retrieval knows about it.
+// Candidate is a retrieved posting with what retrieval and analysis know
+// about it.
 type Candidate struct {
 	Posting *saperi.Posting
-	// TextScore is the raw relevance from the index (BM25); the scorer
-	// normalises it within the candidate set.
+	// TextScore is the raw relevance from the index (BM25). It orders
+	// retrieval; ranking uses it only to break ties, as it is relative to
+	// the other candidates and says nothing of a pair on its own.
 	TextScore float64
-	// Coverage is the share of the target's distinct terms found in the
-	// candidate, in [0,1].
-	Coverage float64
-	Terms    []saperi.TermMatch
+	// Terms are the target's words found in the candidate, each with the
+	// Salience it counted for.
+	Terms []saperi.TermMatch
+	// Words is the sum of the Terms' salience; WordsOf the salience of
+	// all the target's distinct words.
+	Words, WordsOf float64
+	// Concepts are the target's concepts the candidate shares.
+	Concepts []SharedConcept
 	// Active is the number of active matches the candidate already has.
 	Active int
+	// relText is TextScore relative to the best of the candidates ranked
+	// with it, in (0,1]; zero when unknown (see Rank).
+	relText float64
 }
 
-// Ranked is a scored candidate.
+// Ranked is a scored candidate: Score is Relevance × (a + (1−a)·Fit),
+// with a the relevance share of the weights (see Scorer).
 type Ranked struct {
 	Posting   *saperi.Posting    `json:"posting"`
 	Score     float64            `json:"score"`
+	Relevance float64            `json:"relevance"`
+	Fit       float64            `json:"fit"`
 	Breakdown saperi.Breakdown   `json:"breakdown"`
 	Terms     []saperi.TermMatch `json:"terms"`
+	// Concepts are the concepts the pair shares, with their Italian names.
+	Concepts []SharedConcept `json:"concepts"`
+	// Reasons say in words why, what matched first; trivial ones (both
+	// speak Italian, the same mode, a free offerer) are left out.
+	Reasons []saperi.Reason `json:"reasons"`
 }
 
-// Scorer ranks candidates with a weighted sum of features.
+// Scorer ranks candidates by relevance × fit.
+//
+// Relevance, in [0,1], says whether the candidate answers the target: the
+// concepts they share (the same concept counts most, a broader or
+// narrower one less, one found only in descriptions less), and the
+// target's words the candidate speaks of, each weighed by its salience
+// (filler words little; a synonym SynonymCredit; a word shared across
+// categories less, a word of several senses much less), combined as
+// independent evidence; then less when the categories differ.
+//
+// Fit, in [0,1], is the weighted mean of proximity, availability,
+// language, mode, freshness and load. The text and category weights
+// together are the share a of the score that relevance alone fixes: the
+// score is relevance × (a + (1−a)·fit), so fit moves a relevant pair by
+// at most 1−a and never lifts an unrelated one. The breakdown splits the
+// score into contributions that add up to it.
 type Scorer struct {
 	Weights Weights
 	// FreshDays is the half-life, in days, of the freshness feature.
 	FreshDays float64
-	// CoverageShare is the part of the text feature that is coverage (how
-	// much of what was asked the candidate speaks of); the rest is the
-	// relative BM25 score. Zero means DefaultCoverageShare.
-	CoverageShare float64
-	// SynonymCredit is how much a word met only through a synonym counts in
-	// coverage, against 1 for the word itself. Zero means
-	// DefaultSynonymCredit.
+	// SynonymCredit is how much a word met only through a synonym counts,
+	// against 1 for the word itself. Zero means DefaultSynonymCredit.
 	SynonymCredit float64
 }
 
-// Text-feature defaults, tuned with the retrieval weights (see README,
-// "Match quality").
+// Relevance constants (see Scorer): how strongly each piece of evidence
+// says "this answers it" on its own.
 const (
-	DefaultCoverageShare = 0.5
-	DefaultSynonymCredit = 1.0
+	DefaultSynonymCredit = 0.7
+	// conceptSame is the evidence of one shared concept, conceptRelated
+	// of a broader or narrower one, both times the concept's strength.
+	conceptSame    = 0.85
+	conceptRelated = 0.3
+	// conceptMore is the part of the further shared concepts' evidence
+	// that counts.
+	conceptMore = 0.25
+	// wordShare is the evidence of the target's words when the
+	// candidate speaks of all of them; wordScale is the salience at which
+	// shared words become convincing (1−1/e of it).
+	wordShare = 0.8
+	wordScale = 0.8
+	// wordText is the share of the word evidence that depends on the
+	// candidate's text score relative to the best candidate's.
+	wordText = 0.3
+	// otherCategory weighs a word shared by postings of different
+	// categories, ambiguousOther one of several senses; categoryOther
+	// and categoryUnknown scale relevance.
+	otherCategory   = 0.6
+	ambiguousOther  = 0.15
+	categoryOther   = 0.75
+	categoryUnknown = 0.9
 )
 
 // NewScorer returns a Scorer with w, or the defaults when w is zero.
@@ -116,39 +165,71 @@ func NewScorer(w Weights) Scorer {
 	if w == (Weights{}) {
 		w = DefaultWeights()
 	}
-	return Scorer{Weights: w, FreshDays: 30, CoverageShare: DefaultCoverageShare, SynonymCredit: DefaultSynonymCredit}
+	return Scorer{Weights: w, FreshDays: 30, SynonymCredit: DefaultSynonymCredit}
+}
+
+// WordWeight is what one shared word counts for: its salience, less
+// through a synonym, less between postings of different categories, and
+// much less when it has several senses and nothing says the two postings
+// use it in the same one (ambiguous).
+func (s Scorer) WordWeight(salience float64, via string, ambiguous bool, target, cand *saperi.Posting) float64 {
+	w := clamp01(salience)
+	switch via {
+	case saperi.ViaSynonym, saperi.ViaFuzzy:
+		credit := s.SynonymCredit
+		if !(credit > 0 && credit <= 1) {
+			credit = DefaultSynonymCredit
+		}
+		w *= credit
+	}
+	if ambiguous {
+		return w * ambiguousOther
+	}
+	if target.Category != "" && cand.Category != "" && target.Category != cand.Category {
+		w *= otherCategory
+	}
+	return w
 }
 
 // Rank scores every candidate against target and returns them best first;
-// ties break on the lower id so the order is deterministic.
+// ties break on the text score, then on the lower id, so the order is
+// deterministic.
 func (s Scorer) Rank(target *saperi.Posting, cands []Candidate, now time.Time) []Ranked {
-	maxText := 0.0
+	out := make([]Ranked, 0, len(cands))
+	text := make(map[uint64]float64, len(cands))
+	best := 0.0
 	for _, c := range cands {
-		// math.Max would let one NaN poison every candidate's text score.
-		if finite(c.TextScore) && c.TextScore > maxText {
-			maxText = c.TextScore
+		if finite(c.TextScore) && c.TextScore > best {
+			best = c.TextScore
 		}
 	}
-	out := make([]Ranked, 0, len(cands))
 	for _, c := range cands {
-		out = append(out, s.Score(target, c, maxText, now))
+		if best > 0 && finite(c.TextScore) && c.TextScore > 0 {
+			c.relText = c.TextScore / best
+		}
+		out = append(out, s.Score(target, c, now))
+		if finite(c.TextScore) {
+			text[c.Posting.ID] = c.TextScore
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
+		}
+		if ti, tj := text[out[i].Posting.ID], text[out[j].Posting.ID]; ti != tj {
+			return ti > tj
 		}
 		return out[i].Posting.ID < out[j].Posting.ID
 	})
 	return out
 }
 
-// Score computes one candidate's score; maxText is the best raw text score
-// in its set (0 when unknown).
+// Score computes one candidate's score.
 //
 // A zero Scorer behaves like NewScorer(Weights{}); weights that are
 // negative, NaN or infinite count as zero, so the score stays in [0,1] and
 // the contributions sum to it even with unvalidated configuration.
-func (s Scorer) Score(target *saperi.Posting, c Candidate, maxText float64, now time.Time) Ranked {
+func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked {
 	weights := s.Weights
 	if weights == (Weights{}) {
 		weights = DefaultWeights()
@@ -166,57 +247,80 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, maxText float64, now 
 	if sum == 0 || !finite(sum) {
 		sum = 1
 	}
+	share := (weight(saperi.FText) + weight(saperi.FCategory)) / sum // a: what relevance alone fixes
 	halfLife := s.FreshDays
 	if !(halfLife > 0) {
 		halfLife = 30
 	}
+	cand := c.Posting
+
+	// Relevance. Several shared concepts add little to the best one: one
+	// word often names two related concepts (telefono: using a
+	// smartphone, second-hand phones), which is one piece of evidence.
+	best, none := 0.0, 1.0
+	for _, sc := range c.Concepts {
+		e := conceptSame
+		if sc.Via != ConceptSame {
+			e = conceptRelated
+		}
+		if sc.Strength > 0 {
+			e *= min(sc.Strength, 1)
+		}
+		best = max(best, e)
+		none *= 1 - e
+	}
+	concept := best + conceptMore*((1-none)-best)
+	words := 0.0
+	if c.WordsOf > 0 && c.Words > 0 {
+		cov := clamp01(c.Words / c.WordsOf)
+		words = math.Sqrt(cov * (1 - math.Exp(-c.Words/wordScale)))
+		// How the candidate speaks of the words (how often, in which
+		// field, in how long a text) is what BM25 measures; relative to
+		// the best candidate it takes off up to wordText.
+		if c.relText > 0 {
+			words *= 1 - wordText + wordText*clamp01(c.relText)
+		}
+	}
+	ew := wordShare * words
+	category, catKey, catArgs := 1.0, "reason.category.same", map[string]any{"Category": cand.Category}
+	switch {
+	case target.Category == "" || cand.Category == "":
+		category, catKey, catArgs = categoryUnknown, "reason.category.unknown", nil
+	case target.Category != cand.Category:
+		category, catKey = categoryOther, "reason.category.other"
+	}
+	rel := clamp01((1 - (1-concept)*(1-ew)) * category)
+
 	b := saperi.Breakdown{}
 	total := 0.0
+	// The relevance part of the score, rel × a, goes to concepts and words
+	// in proportion to their evidence; the category scales both.
+	cShare, wShare := 0.0, 0.0
+	if concept+ew > 0 {
+		cShare, wShare = concept/(concept+ew), ew/(concept+ew)
+	}
+	relPart := func(f string, v, part float64, key string, args map[string]any) {
+		contrib := rel * share * part
+		b[f] = saperi.Factor{Value: round4(clamp01(v)), Weight: round4(share * part), Contribution: round4(contrib), Key: key, Args: args}
+		total += contrib
+	}
+	relPart(saperi.FConcept, concept, cShare, "reason.concept", conceptArgs(c.Concepts))
+	relPart(saperi.FText, words, wShare, "reason.text", wordArgs(c.Terms))
+	b[saperi.FCategory] = saperi.Factor{Value: round4(category), Key: catKey, Args: catArgs}
+
+	// Fit.
+	fitSum, fitW := 0.0, 0.0
 	put := func(f string, v float64, key string, args map[string]any) {
 		v = clamp01(v)
 		w := weight(f) / sum
-		b[f] = saperi.Factor{Value: round4(v), Weight: round4(w), Contribution: round4(v * w), Key: key, Args: args}
-		total += v * w
+		b[f] = saperi.Factor{Value: round4(v), Weight: round4(w), Contribution: round4(rel * v * w), Key: key, Args: args}
+		total += rel * v * w
+		fitSum += v * w
+		fitW += w
 	}
-	cand := c.Posting
-
-	// Text: relative BM25 (how this candidate compares with the best one)
-	// and coverage (how much of what was asked it speaks of, a word met
-	// through a synonym counting SynonymCredit).
-	rel := 0.0
-	if maxText > 0 && finite(maxText) {
-		rel = clamp01(c.TextScore / maxText)
-	}
-	share, credit := s.CoverageShare, s.SynonymCredit
-	if !(share > 0 && share <= 1) {
-		share = DefaultCoverageShare
-	}
-	if !(credit > 0 && credit <= 1) {
-		credit = DefaultSynonymCredit
-	}
-	words := make([]string, 0, len(c.Terms))
-	met := 0.0
-	for _, t := range c.Terms {
-		words = append(words, t.Word)
-		if t.Via == saperi.ViaSynonym {
-			met += credit
-		} else {
-			met++
-		}
-	}
-	cov := clamp01(c.Coverage)
-	if len(c.Terms) > 0 {
-		cov *= met / float64(len(c.Terms))
-	}
-	put(saperi.FText, (1-share)*rel+share*cov, "reason.text", map[string]any{"Words": strings.Join(words, ", "), "Count": len(words)})
-
-	switch {
-	case target.Category == "" || cand.Category == "":
-		put(saperi.FCategory, 0.5, "reason.category.unknown", nil)
-	case target.Category == cand.Category:
-		put(saperi.FCategory, 1, "reason.category.same", map[string]any{"Category": cand.Category})
-	default:
-		put(saperi.FCategory, 0, "reason.category.other", map[string]any{"Category": cand.Category})
+	var reasons []saperi.Reason
+	reason := func(key string, args map[string]any) {
+		reasons = append(reasons, saperi.Reason{Key: key, Args: args})
 	}
 
 	// Proximity: 1 at the same point falling to 0.2 at the edge of the
@@ -235,8 +339,10 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, maxText float64, now 
 			v = math.Max(v, remoteValue)
 		}
 		put(saperi.FProximity, v, "reason.proximity.near", kmArgs(km))
+		reason("reason.proximity.near", kmArgs(km))
 	case km < 0 && !remote:
 		put(saperi.FProximity, 0.8, "reason.proximity.area", map[string]any{"Area": cand.Area})
+		reason("reason.proximity.area", map[string]any{"Area": cand.Area})
 	default:
 		put(saperi.FProximity, remoteValue, "reason.proximity.remote", nil)
 	}
@@ -251,8 +357,9 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, maxText float64, now 
 		if overlap == 0 {
 			put(saperi.FAvailability, 0, "reason.availability.none", nil)
 		} else {
-			put(saperi.FAvailability, math.Min(1, 0.5+float64(overlap)/float64(max(need, 1))), "reason.availability.days",
-				map[string]any{"Days": strings.Join(days, ", ")})
+			args := map[string]any{"Days": strings.Join(days, ", ")}
+			put(saperi.FAvailability, math.Min(1, 0.5+float64(overlap)/float64(max(need, 1))), "reason.availability.days", args)
+			reason("reason.availability.days", args)
 		}
 	}
 
@@ -263,7 +370,12 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, maxText float64, now 
 	case len(shared) == 0:
 		put(saperi.FLanguage, 0, "reason.language.none", nil)
 	default:
-		put(saperi.FLanguage, 1, "reason.language.shared", map[string]any{"Languages": strings.Join(shared, ", ")})
+		args := map[string]any{"Languages": strings.Join(shared, ", ")}
+		put(saperi.FLanguage, 1, "reason.language.shared", args)
+		// Both speaking Italian goes without saying at an Italian desk.
+		if !slices.Equal(shared, []string{"it"}) {
+			reason("reason.language.shared", args)
+		}
 	}
 
 	switch {
@@ -285,11 +397,22 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, maxText float64, now 
 	capacity := max(cand.Capacity, 1)
 	put(saperi.FLoad, 1-float64(c.Active)/float64(capacity), "reason.load", map[string]any{"Active": c.Active, "Capacity": capacity})
 
+	score := total // = rel × (share + fitSum): the contributions add up to it
+	fit := 1.0
+	if fitW > 0 {
+		fit = fitSum / fitW
+	}
+
 	terms := c.Terms
 	if terms == nil {
 		terms = []saperi.TermMatch{}
 	}
-	return Ranked{Posting: cand, Score: round4(clamp01(total)), Breakdown: b, Terms: terms}
+	concepts := c.Concepts
+	if concepts == nil {
+		concepts = []SharedConcept{}
+	}
+	return Ranked{Posting: cand, Score: round4(clamp01(score)), Relevance: round4(rel), Fit: round4(fit), Breakdown: b,
+		Terms: terms, Concepts: concepts, Reasons: append(matchedReasons(c), reasons...)}
 }
 
 func sharedDays(a, b []saperi.Slot) []string {
@@ -349,5 +472,5 @@ func round1(v float64) float64 { return math.Round(v*10) / 10 }
 
 // Scored returns what a match keeps of r.
 func (r Ranked) Scored() saperi.Scored {
-	return saperi.Scored{Score: r.Score, Breakdown: r.Breakdown, Terms: r.Terms}
+	return saperi.Scored{Score: r.Score, Breakdown: r.Breakdown, Terms: r.Terms, Reasons: r.Reasons}
 }

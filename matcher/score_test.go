@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,19 +13,21 @@ import (
 	"github.com/saperi/saperi/matcher"
 )
 
-// checkRanked asserts the invariants every scored candidate keeps: score in
-// [0,1], one factor per feature with value in [0,1], normalised weights
-// summing to one and contributions summing to the score (within rounding).
+// checkRanked asserts the invariants every scored candidate keeps: score
+// in [0,1], one factor per feature and the concept factor, values in
+// [0,1], contributions summing to the score (within rounding), and
+// relevance gating: no relevance, no score; fit only lowers a relevant
+// pair's score, never below the relevance share.
 func checkRanked(tb testing.TB, r matcher.Ranked) {
 	tb.Helper()
 	if math.IsNaN(r.Score) || r.Score < 0 || r.Score > 1 {
 		tb.Fatalf("score %v outside [0,1]", r.Score)
 	}
-	if len(r.Breakdown) != len(saperi.Features) {
-		tb.Fatalf("breakdown has %d factors, want %d: %v", len(r.Breakdown), len(saperi.Features), r.Breakdown)
+	if len(r.Breakdown) != len(saperi.Features)+1 {
+		tb.Fatalf("breakdown has %d factors, want %d: %v", len(r.Breakdown), len(saperi.Features)+1, r.Breakdown)
 	}
 	var sumW, sumC float64
-	for _, f := range saperi.Features {
+	for _, f := range append([]string{saperi.FConcept}, saperi.Features...) {
 		fac, ok := r.Breakdown[f]
 		if !ok {
 			tb.Fatalf("breakdown lacks %s", f)
@@ -38,17 +41,23 @@ func checkRanked(tb testing.TB, r matcher.Ranked) {
 		sumW += fac.Weight
 		sumC += fac.Contribution
 	}
-	if math.Abs(sumW-1) > 1e-3 {
+	if sumW > 1+1e-3 {
 		tb.Fatalf("weights sum to %v", sumW)
 	}
-	if math.Abs(sumC-r.Score) > 1e-3 {
+	if math.Abs(sumC-r.Score) > 2e-3 {
 		tb.Fatalf("contributions sum to %v, score is %v", sumC, r.Score)
 	}
-	if r.Terms == nil {
-		tb.Fatal("Terms is nil")
+	if r.Relevance == 0 && r.Score != 0 {
+		tb.Fatalf("score %v without relevance", r.Score)
 	}
-	if _, err := json.Marshal(r.Breakdown); err != nil {
-		tb.Fatalf("breakdown does not encode: %v", err)
+	if r.Score > r.Relevance+1e-4 {
+		tb.Fatalf("score %v above relevance %v: fit must not raise it", r.Score, r.Relevance)
+	}
+	if r.Terms == nil || r.Concepts == nil {
+		tb.Fatal("Terms or Concepts is nil")
+	}
+	if _, err := json.Marshal([]any{r.Breakdown, r.Reasons, r.Concepts, r.Relevance, r.Fit}); err != nil {
+		tb.Fatalf("ranked does not encode: %v", err)
 	}
 }
 
@@ -115,8 +124,13 @@ func TestScoreProperties(t *testing.T) {
 			c := matcher.Candidate{
 				Posting:   randomPosting(r, saperi.Offer, uint64(i+1)),
 				TextScore: r.Float64()*20 - 2,
-				Coverage:  r.Float64()*1.4 - 0.2,
+				Words:     r.Float64() * 3,
+				WordsOf:   r.Float64()*4 - 0.5,
 				Active:    r.IntN(8) - 1,
+			}
+			for range r.IntN(3) {
+				c.Concepts = append(c.Concepts, matcher.SharedConcept{Via: []string{matcher.ConceptSame, matcher.ConceptBroader}[r.IntN(2)],
+					Strength: r.Float64()*1.2 - 0.1})
 			}
 			switch r.IntN(20) {
 			case 0:
@@ -124,7 +138,7 @@ func TestScoreProperties(t *testing.T) {
 			case 1:
 				c.TextScore = math.Inf(1)
 			case 2:
-				c.Coverage = math.NaN()
+				c.Words = math.NaN()
 			}
 			cands = append(cands, c)
 		}
@@ -136,7 +150,7 @@ func TestScoreProperties(t *testing.T) {
 			checkRanked(t, rk)
 			if i > 0 {
 				prev := ranked[i-1]
-				if prev.Score < rk.Score || (prev.Score == rk.Score && prev.Posting.ID > rk.Posting.ID) {
+				if prev.Score < rk.Score {
 					t.Fatalf("round %d: out of order at %d: %v/%d before %v/%d",
 						round, i, prev.Score, prev.Posting.ID, rk.Score, rk.Posting.ID)
 				}
@@ -159,7 +173,7 @@ func TestScoreBetter(t *testing.T) {
 		cand.Slots = []saperi.Slot{{Day: 3, From: 540, To: 720}}
 		cand.Updated = now.Add(-60 * 24 * time.Hour)
 		cand.Mode = saperi.Either
-		return target, matcher.Candidate{Posting: cand, TextScore: 2, Coverage: 0.2, Active: 2}
+		return target, matcher.Candidate{Posting: cand, TextScore: 2, Words: 0.5, WordsOf: 2, Active: 2}
 	}
 	tests := []struct {
 		name    string
@@ -187,8 +201,13 @@ func TestScoreBetter(t *testing.T) {
 		{"fresher", saperi.FFreshness, func(_ *saperi.Posting, c *matcher.Candidate) {
 			c.Posting.Updated = now.Add(-24 * time.Hour)
 		}, false},
-		{"higher text relevance", saperi.FText, func(_ *saperi.Posting, c *matcher.Candidate) { c.TextScore = 4 }, false},
-		{"more coverage", saperi.FText, func(_ *saperi.Posting, c *matcher.Candidate) { c.Coverage = 0.9 }, false},
+		{"more of the words", saperi.FText, func(_ *saperi.Posting, c *matcher.Candidate) { c.Words = 1.5 }, false},
+		{"a shared concept", saperi.FConcept, func(_ *saperi.Posting, c *matcher.Candidate) {
+			c.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 1}}
+		}, false},
+		{"the same concept beats a broader one", saperi.FConcept, func(_ *saperi.Posting, c *matcher.Candidate) {
+			c.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 0.5}}
+		}, false},
 		{"same mode", saperi.FMode, func(_ *saperi.Posting, c *matcher.Candidate) { c.Posting.Mode = saperi.InPerson }, false},
 	}
 	s := matcher.NewScorer(matcher.Weights{})
@@ -197,8 +216,11 @@ func TestScoreBetter(t *testing.T) {
 			target, worse := base()
 			_, better := base()
 			tt.better(target, &better)
-			rw := s.Score(target, worse, 4, now)
-			rb := s.Score(target, better, 4, now)
+			if tt.feature == saperi.FConcept && strings.Contains(tt.name, "broader") {
+				worse.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptBroader, Strength: 0.5}}
+			}
+			rw := s.Score(target, worse, now)
+			rb := s.Score(target, better, now)
 			checkRanked(t, rw)
 			checkRanked(t, rb)
 			fw, fb := rw.Breakdown[tt.feature].Value, rb.Breakdown[tt.feature].Value
@@ -223,7 +245,7 @@ func TestScoreProximityNeverBelowRemote(t *testing.T) {
 	for _, km := range []float64{0, 0.5, 1, 2, 2.9, 3.5, 10, 40} {
 		c := posting(saperi.Offer, 2, 20)
 		c.Mode, c.Point = saperi.Either, north(km)
-		v := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[saperi.FProximity].Value
+		v := s.Score(target, matcher.Candidate{Posting: c}, now).Breakdown[saperi.FProximity].Value
 		if v > prev {
 			t.Errorf("proximity at %v km = %v, more than %v nearer", km, v, prev)
 		}
@@ -254,7 +276,7 @@ func TestScoreAvailability(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
 			target.Slots, c.Slots = tt.target, tt.cand
-			if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[saperi.FAvailability].Value; got != tt.want {
+			if got := s.Score(target, matcher.Candidate{Posting: c}, now).Breakdown[saperi.FAvailability].Value; got != tt.want {
 				t.Errorf("availability = %v, want %v", got, tt.want)
 			}
 		})
@@ -282,7 +304,7 @@ func TestScoreReasons(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := posting(saperi.Offer, 2, 20)
 			tt.edit(c)
-			f := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[tt.feature]
+			f := s.Score(target, matcher.Candidate{Posting: c}, now).Breakdown[tt.feature]
 			if f.Key != tt.key || !reflect.DeepEqual(f.Args, tt.args) {
 				t.Errorf("%s = %s %v, want %s %v", tt.feature, f.Key, f.Args, tt.key, tt.args)
 			}
@@ -294,7 +316,7 @@ func TestNewScorer(t *testing.T) {
 	t.Run("zero means defaults", func(t *testing.T) {
 		s := matcher.NewScorer(matcher.Weights{})
 		if s.Weights != matcher.DefaultWeights() || s.FreshDays != 30 ||
-			s.CoverageShare != matcher.DefaultCoverageShare || s.SynonymCredit != matcher.DefaultSynonymCredit {
+			s.SynonymCredit != matcher.DefaultSynonymCredit {
 			t.Errorf("NewScorer(zero) = %+v", s)
 		}
 	})
@@ -304,20 +326,22 @@ func TestNewScorer(t *testing.T) {
 		if s.Weights != w {
 			t.Errorf("Weights = %+v, want %+v", s.Weights, w)
 		}
+		// Relevance weights only: the score is the relevance itself.
 		target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
-		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Score; got != 1 {
-			t.Errorf("category-only score of same category = %v, want 1", got)
+		shared := []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 1}}
+		if got := s.Score(target, matcher.Candidate{Posting: c, Concepts: shared}, now).Score; got != 0.85 {
+			t.Errorf("relevance-only score of one shared concept = %v, want 0.85", got)
 		}
 		c.Category = "casa"
-		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Score; got != 0 {
-			t.Errorf("category-only score of other category = %v, want 0", got)
+		if got := s.Score(target, matcher.Candidate{Posting: c, Concepts: shared}, now).Score; got != 0.6375 {
+			t.Errorf("relevance-only score in another category = %v, want 0.6375", got)
 		}
 	})
 	t.Run("zero Scorer scores like the default", func(t *testing.T) {
 		target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
-		cand := matcher.Candidate{Posting: c, TextScore: 1, Coverage: 0.5}
-		got := matcher.Scorer{}.Score(target, cand, 2, now)
-		want := matcher.NewScorer(matcher.Weights{}).Score(target, cand, 2, now)
+		cand := matcher.Candidate{Posting: c, TextScore: 1, Words: 1, WordsOf: 2}
+		got := matcher.Scorer{}.Score(target, cand, now)
+		want := matcher.NewScorer(matcher.Weights{}).Score(target, cand, now)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("zero Scorer = %v, want %v", got, want)
 		}
@@ -326,7 +350,7 @@ func TestNewScorer(t *testing.T) {
 		s := matcher.NewScorer(matcher.Weights{})
 		target, c := posting(saperi.Need, 1, 10), posting(saperi.Offer, 2, 20)
 		c.Updated = now.Add(-30 * 24 * time.Hour)
-		if got := s.Score(target, matcher.Candidate{Posting: c}, 0, now).Breakdown[saperi.FFreshness].Value; got != 0.5 {
+		if got := s.Score(target, matcher.Candidate{Posting: c}, now).Breakdown[saperi.FFreshness].Value; got != 0.5 {
 			t.Errorf("freshness after one half-life = %v, want 0.5", got)
 		}
 	})
@@ -362,43 +386,30 @@ func TestWeightsValidate(t *testing.T) {
 func TestRank(t *testing.T) {
 	s := matcher.NewScorer(matcher.Weights{})
 	target := posting(saperi.Need, 1, 10)
-	mk := func(id uint64, text float64) matcher.Candidate {
-		return matcher.Candidate{Posting: posting(saperi.Offer, id, 100+id), TextScore: text}
+	mk := func(id uint64, words, text float64) matcher.Candidate {
+		return matcher.Candidate{Posting: posting(saperi.Offer, id, 100+id), Words: words, WordsOf: 2, TextScore: text}
 	}
-	t.Run("ties broken by id", func(t *testing.T) {
-		cands := []matcher.Candidate{mk(9, 1), mk(3, 1), mk(7, 1), mk(5, 1)}
+	t.Run("ties broken by text score, then id", func(t *testing.T) {
+		cands := []matcher.Candidate{mk(9, 1, 1), mk(3, 1, 1), mk(7, 1, 2), mk(5, 1, 1)}
 		for range 5 {
 			rand.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 			got := ids(s.Rank(target, cands, now))
-			if want := []uint64{3, 5, 7, 9}; !reflect.DeepEqual(got, want) {
+			if want := []uint64{7, 3, 5, 9}; !reflect.DeepEqual(got, want) {
 				t.Fatalf("Rank = %v, want %v", got, want)
 			}
 		}
 	})
-	t.Run("best first", func(t *testing.T) {
-		got := ids(s.Rank(target, []matcher.Candidate{mk(1, 1), mk(2, 5), mk(3, 3), mk(4, 5)}, now))
-		if want := []uint64{2, 4, 3, 1}; !reflect.DeepEqual(got, want) {
+	t.Run("most relevant first", func(t *testing.T) {
+		got := ids(s.Rank(target, []matcher.Candidate{mk(1, 0.2, 9), mk(2, 2, 1), mk(3, 1, 5), mk(4, 0, 20)}, now))
+		if want := []uint64{2, 3, 1, 4}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("Rank = %v, want %v", got, want)
 		}
 	})
-	t.Run("best text gets full relevance", func(t *testing.T) {
-		r := s.Rank(target, []matcher.Candidate{mk(1, 2), mk(2, 8)}, now)
-		if v := r[0].Breakdown[saperi.FText].Value; v != 0.5 {
-			t.Errorf("text of best = %v, want 0.5 (relevance 1, no coverage)", v)
-		}
-		if v := r[1].Breakdown[saperi.FText].Value; v != 0.125 {
-			t.Errorf("text of quarter = %v, want 0.125", v)
-		}
-	})
-	t.Run("one NaN text score spoils no other", func(t *testing.T) {
-		nan := mk(1, math.NaN())
-		nan.Coverage = 0.5
-		r := s.Rank(target, []matcher.Candidate{nan, mk(2, 8)}, now)
-		if r[0].Posting.ID != 2 || r[0].Breakdown[saperi.FText].Value != 0.5 {
-			t.Errorf("best = %d with text %v", r[0].Posting.ID, r[0].Breakdown[saperi.FText].Value)
-		}
-		if v := r[1].Breakdown[saperi.FText].Value; v != 0.25 {
-			t.Errorf("NaN candidate lost its coverage: text %v, want 0.25", v)
+	t.Run("one NaN spoils no other", func(t *testing.T) {
+		nan := mk(1, math.NaN(), math.NaN())
+		r := s.Rank(target, []matcher.Candidate{nan, mk(2, 1, 8)}, now)
+		if r[0].Posting.ID != 2 || r[0].Relevance == 0 || r[1].Score != 0 {
+			t.Errorf("ranked %d (relevance %v) first; NaN candidate scored %v", r[0].Posting.ID, r[0].Relevance, r[1].Score)
 		}
 	})
 	t.Run("empty", func(t *testing.T) {
@@ -406,6 +417,98 @@ func TestRank(t *testing.T) {
 			t.Errorf("Rank(nil) = %#v, want empty", got)
 		}
 	})
+}
+
+// TestRelevanceGates: fit modulates a relevant pair and never makes an
+// unrelated one look relevant; filler words make little relevance.
+func TestRelevanceGates(t *testing.T) {
+	s := matcher.NewScorer(matcher.Weights{})
+	target := posting(saperi.Need, 1, 10)
+	perfect := posting(saperi.Offer, 2, 20) // same place, category, language, mode
+	far := posting(saperi.Offer, 3, 30)
+	far.Point, far.Languages, far.Category = north(2.9), []string{"fr"}, "casa"
+	concept := []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 1}}
+	tests := []struct {
+		name     string
+		c        matcher.Candidate
+		min, max float64
+	}{
+		{"unrelated, perfect fit", matcher.Candidate{Posting: perfect, TextScore: 9}, 0, 0},
+		{"a filler word in common, perfect fit", matcher.Candidate{Posting: perfect, Words: 0.1, WordsOf: 2.1}, 0, 0.15},
+		{"a shared concept, perfect fit", matcher.Candidate{Posting: perfect, Concepts: concept}, 0.75, 0.85},
+		{"a shared concept, poor fit", matcher.Candidate{Posting: far, Concepts: concept}, 0.4, 0.65},
+		{"most of the words, perfect fit", matcher.Candidate{Posting: perfect, Words: 2.5, WordsOf: 3}, 0.55, 0.8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.Score(target, tt.c, now)
+			checkRanked(t, r)
+			if r.Score < tt.min || r.Score > tt.max {
+				t.Errorf("score %v, want in [%v, %v]; breakdown %v", r.Score, tt.min, tt.max, r.Breakdown)
+			}
+		})
+	}
+}
+
+func TestWordWeight(t *testing.T) {
+	s := matcher.NewScorer(matcher.Weights{})
+	need := posting(saperi.Need, 1, 10)
+	same, other := posting(saperi.Offer, 2, 20), posting(saperi.Offer, 3, 30)
+	other.Category = "cucina"
+	tests := []struct {
+		name      string
+		salience  float64
+		via       string
+		ambiguous bool
+		cand      *saperi.Posting
+		want      float64
+	}{
+		{"a telling word", 1, saperi.ViaExact, false, same, 1},
+		{"a filler word", 0.1, saperi.ViaStem, false, same, 0.1},
+		{"through a synonym", 1, saperi.ViaSynonym, false, same, matcher.DefaultSynonymCredit},
+		{"across categories", 1, saperi.ViaExact, false, other, 0.6},
+		{"of several senses", 1, saperi.ViaExact, true, other, 0.15},
+		{"of several senses in the same category", 1, saperi.ViaExact, true, same, 0.15},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := s.WordWeight(tt.salience, tt.via, tt.ambiguous, need, tt.cand); math.Abs(got-tt.want) > 1e-9 {
+				t.Errorf("WordWeight = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestReasons: the first reason says what matched, trivial ones are left
+// out.
+func TestReasons(t *testing.T) {
+	s := matcher.NewScorer(matcher.Weights{})
+	target := posting(saperi.Need, 1, 10)
+	c := posting(saperi.Offer, 2, 20)
+	c.Point = north(0.4)
+	elec := matcher.Concept{ID: "elettrico", Name: "piccoli lavori elettrici"}
+	r := s.Score(target, matcher.Candidate{Posting: c,
+		Concepts: []matcher.SharedConcept{{Concept: elec, Other: elec, Via: matcher.ConceptSame, Strength: 1,
+			Words: []string{"plafoniera"}, OtherWords: []string{"lampadari"}}},
+		Terms: []saperi.TermMatch{
+			{Word: "plafoniera", Other: "plafoniera", Via: saperi.ViaExact, Salience: 1},
+			{Word: "lampadario", Other: "plafoniera", Via: saperi.ViaSynonym, Salience: 0.7},
+			{Word: "sempre", Other: "sempre", Via: saperi.ViaExact, Salience: 0.1},
+		}, Words: 1.8, WordsOf: 3}, now)
+	var keys []string
+	for _, x := range r.Reasons {
+		keys = append(keys, x.Key)
+	}
+	if want := []string{matcher.ReasonConcept, matcher.ReasonWords, "reason.proximity.near"}; !reflect.DeepEqual(keys, want) {
+		t.Fatalf("reasons %v, want %v (no language, mode or load: both speak Italian, same mode, free)", keys, want)
+	}
+	if got := r.Reasons[0].Args["Concept"]; got != "piccoli lavori elettrici" {
+		t.Errorf("first reason names %v", got)
+	}
+	// plafoniera is named by the concept already; sempre says nothing.
+	if got := r.Reasons[1].Args["Words"]; got != "lampadario ≈ plafoniera" {
+		t.Errorf("words reason %q", got)
+	}
 }
 
 func ids(rs []matcher.Ranked) []uint64 {

@@ -31,6 +31,7 @@ type engineConfig struct {
 	Relevance string
 	Thesaurus string
 	Pool      int
+	Threshold float64
 	// IndexBatch is how many changes the indexer applies per batch (0:
 	// the index's default).
 	IndexBatch int
@@ -44,6 +45,8 @@ func (f *flags) engine(c *engineConfig) {
 	f.str(&c.Thesaurus, "thesaurus", "SAPERI_THESAURUS", index.DefaultGeneralThesaurus,
 		"general Italian thesaurus (MyThes .dat, e.g. from Debian's mythes-it); empty for none")
 	f.int(&c.Pool, "pool", "SAPERI_POOL", 100, "how many retrieved candidates are ranked per request")
+	f.float(&c.Threshold, "threshold", "SAPERI_THRESHOLD", matcher.DefaultThreshold,
+		"the score from which a candidate is proposed (weekly run, digests, the desk's proposals); below it nothing is proposed")
 }
 
 // tokenCacheSize is how many postings' analysed text the engine keeps
@@ -75,6 +78,12 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	if ec.Threshold == 0 {
+		ec.Threshold = matcher.DefaultThreshold
+	}
+	if !(ec.Threshold > 0 && ec.Threshold < 1) {
+		return nil, usageError{fmt.Errorf("--threshold %v: use a number between 0 and 1", ec.Threshold)}
+	}
 	if ec.Pool < 1 || ec.Pool > 1000 {
 		return nil, usageError{fmt.Errorf("--pool %d: use a number from 1 to 1000", ec.Pool)}
 	}
@@ -101,8 +110,8 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	}
 	ix.SetSynonyms(saperi.SynonymGroups(syns))
 	sc := matcher.NewScorer(w)
-	sc.CoverageShare, sc.SynonymCredit = rel.coverage, rel.synonymCredit
-	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: sc, Pool: ec.Pool,
+	sc.SynonymCredit = rel.synonymCredit
+	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Lexicon: ix, Scorer: sc, Pool: ec.Pool, Threshold: ec.Threshold,
 		Tokens: matcher.NewTokenCache(tokenCacheSize)}
 	return &app{db: db, ix: ix, engine: eng, log: log}, nil
 }

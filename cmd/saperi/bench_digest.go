@@ -92,7 +92,7 @@ func benchDigest(ctx context.Context, dir string, ec engineConfig, bc benchConfi
 
 	rep := &DigestBench{People: bc.people}
 	start := time.Now()
-	plan, err := digest.Plan(ctx, a.db, a.engine, now, digest.AssignOptions{})
+	plan, err := digest.Plan(ctx, a.db, a.engine, now, digest.AssignOptions{MinScore: a.engine.Threshold})
 	if err != nil {
 		return nil, err
 	}

@@ -74,6 +74,17 @@ func (f *flags) int(p *int, name, key string, def int, usage string) {
 	f.fs.IntVar(p, name, def, usage)
 }
 
+func (f *flags) float(p *float64, name, key string, def float64, usage string) {
+	if v, ok := f.env(name, key); ok {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			f.envErr = fmt.Errorf("%s=%q is not a number", key, v)
+		}
+		def = x
+	}
+	f.fs.Float64Var(p, name, def, usage)
+}
+
 func (f *flags) bool(p *bool, name, key string, def bool, usage string) {
 	if v, ok := f.env(name, key); ok {
 		b, err := strconv.ParseBool(v)
@@ -192,18 +203,18 @@ func parseWeights(s string) (matcher.Weights, error) {
 // relevance is the text-relevance configuration: retrieval (index) and
 // the text feature of ranking (matcher.Scorer).
 type relevance struct {
-	index                   index.Options
-	coverage, synonymCredit float64
+	index         index.Options
+	synonymCredit float64
 }
 
 // relevanceNames are the names --relevance accepts.
-const relevanceNames = "title, description, tags, synonym, general, fuzzy, common, common_min, coverage, synonym_credit"
+const relevanceNames = "title, description, tags, synonym, general, fuzzy, common, common_min, concept, synonym_credit"
 
 // parseRelevance reads "title=2,synonym=0.5,…" over index.DefaultOptions
 // and the matcher's text defaults; a retrieval weight of 0 turns that part
-// off; coverage and synonym_credit lie in (0,1].
+// off; synonym_credit lies in (0,1].
 func parseRelevance(s string) (r relevance, err error) {
-	r = relevance{index: index.DefaultOptions, coverage: matcher.DefaultCoverageShare, synonymCredit: matcher.DefaultSynonymCredit}
+	r = relevance{index: index.DefaultOptions, synonymCredit: matcher.DefaultSynonymCredit}
 	if strings.TrimSpace(s) == "" {
 		return r, nil
 	}
@@ -213,8 +224,8 @@ func parseRelevance(s string) (r relevance, err error) {
 	fields := map[string]*float64{
 		"common": &o.CommonShare, "common_min": &commonMin,
 		"title": &o.BoostTitle, "description": &o.BoostDescription, "tags": &o.BoostTags,
-		"synonym": &o.SynonymWeight, "general": &o.GeneralWeight, "fuzzy": &o.FuzzyWeight,
-		"coverage": &r.coverage, "synonym_credit": &r.synonymCredit,
+		"synonym": &o.SynonymWeight, "general": &o.GeneralWeight, "fuzzy": &o.FuzzyWeight, "concept": &o.ConceptWeight,
+		"synonym_credit": &r.synonymCredit,
 	}
 	for _, part := range strings.Split(s, ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -229,7 +240,7 @@ func parseRelevance(s string) (r relevance, err error) {
 		}
 		if k == "common_min" {
 			x = max(x, 1) // zero means the default to index.Options
-		} else if k == "coverage" || k == "synonym_credit" {
+		} else if k == "synonym_credit" {
 			if x == 0 || x > 1 {
 				return r, usageError{fmt.Errorf("--relevance: %s=%v: use a number in (0,1]", k, x)}
 			}

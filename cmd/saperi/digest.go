@@ -110,7 +110,7 @@ func runAssign(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer a.Close()
 	start := time.Now()
 	now := time.Now().UTC()
-	plan, err := digest.Plan(ctx, a.db, a.engine, now, digest.AssignOptions{PerNeed: mc.PerNeed})
+	plan, err := digest.Plan(ctx, a.db, a.engine, now, digest.AssignOptions{PerNeed: mc.PerNeed, MinScore: a.engine.Threshold})
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func startMail(ctx context.Context, a *app, data string, mc mailConfig, log *slo
 	goFn(func() { n.Loop(ctx) })
 	sch, _ := digest.ParseSchedule(mc.Day, mc.At, mc.Zone) // checked by mc.check
 	s := &digest.Scheduler{Schedule: sch, Now: time.Now, Done: digest.RunDone(a.db), Ever: digest.RunEver(a.db), Log: log,
-		Run: digest.Weekly(r, a.engine, digest.AssignOptions{PerNeed: mc.PerNeed})}
+		Run: digest.Weekly(r, a.engine, digest.AssignOptions{PerNeed: mc.PerNeed, MinScore: a.engine.Threshold})}
 	goFn(func() { s.Loop(ctx) })
 	return n, nil
 }

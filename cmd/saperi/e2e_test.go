@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/saperi/saperi"
 )
 
 // binary is the saperi binary built once for the end-to-end tests.
@@ -343,7 +345,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		}
 		if len(c.Items) > 0 {
 			withCandidates++
-			if len(c.Items[0].Breakdown) != 8 {
+			if len(c.Items[0].Breakdown) != len(saperi.Features)+1 { // and the concept factor
 				t.Fatalf("breakdown %v", c.Items[0].Breakdown)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -19,30 +20,53 @@ import (
 	"github.com/saperi/saperi/matcher"
 )
 
-// evalDoc is one offer of an evaluation corpus.
+// evalDoc is one offer of an evaluation corpus. Two formats are read: the
+// ESCO occupations ({id, title, text}) and the desk sets, whose offers
+// also carry a category and the language they are written in.
 type evalDoc struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Text  string `json:"text"`
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Text     string `json:"text"`
+	Category string `json:"category"`
+	Lang     string `json:"lang"`
 }
 
 // evalQuery is one need of an evaluation set, with the ids of the offers
-// that answer it.
+// that answer it. ESCO queries are a title ({qid, query, relevant, hard,
+// isco}); desk needs have a description, the category the person picked,
+// their language and a kind (direct, paraphrase, trap, foreign, none), and
+// an empty relevant list for "none": nothing should be proposed.
 type evalQuery struct {
 	QID      string   `json:"qid"`
 	Query    string   `json:"query"`
+	Text     string   `json:"text"`
+	Category string   `json:"category"`
+	Lang     string   `json:"lang"`
+	Kind     string   `json:"kind"`
 	Relevant []string `json:"relevant"`
 	Hard     bool     `json:"hard"`
 	ISCO     string   `json:"isco"`
 }
 
+// Desk need kinds whose relevant offers share no word with the need: they
+// make up the "hard" set of a desk evaluation.
+var deskHardKinds = map[string]bool{"paraphrase": true, "foreign": true}
+
+// deskKinds are the kinds of a desk set, in report order.
+var deskKinds = []string{"direct", "paraphrase", "trap", "foreign", "none"}
+
 // half names the half of the query set a query falls in, by a hash of its
-// ISCO code, so that every query about one occupation group lands in the
-// same half: "tune" for the half weights are tuned on, "check" for the half
-// that confirms the gain holds on words the tuning never saw.
+// ISCO code (or, without one, its id), so that every query about one
+// occupation group lands in the same half: "tune" for the half weights are
+// tuned on, "check" for the half that confirms the gain holds on words the
+// tuning never saw.
 func (q evalQuery) half() string {
+	key := q.ISCO
+	if key == "" {
+		key = q.QID
+	}
 	h := fnv.New32a()
-	h.Write([]byte(q.ISCO))
+	h.Write([]byte(key))
 	if h.Sum32()%2 == 0 {
 		return "tune"
 	}
@@ -57,11 +81,39 @@ type Scores struct {
 	MRR      float64 `json:"mrr"`
 }
 
-// EvalReport is what `saperi eval --json` prints.
+// ProposalScores measure the proposals themselves: for each need, the
+// offers the engine would propose (at most matcher.MaxProposals, at its
+// threshold). Precision is the share of all proposals that are relevant;
+// recall the share of the relevant offers that were proposed, each need
+// counting at most MaxProposals of them (it cannot be proposed more);
+// Abstain the share of needs without any relevant offer that got no
+// proposal at all.
+type ProposalScores struct {
+	Needs     int     `json:"needs"`
+	Proposed  int     `json:"proposed"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	Abstain   float64 `json:"abstain"`
+}
+
+// KindScores are the retrieval and proposal metrics of one kind of need
+// of a desk set.
+type KindScores struct {
+	Scores
+	Proposals ProposalScores `json:"proposals"`
+}
+
+// EvalReport is what `saperi eval --json` prints. For a desk set, All
+// and Hard count only the needs that have relevant offers, Hard being the
+// paraphrase and foreign needs; Proposals and Kinds are added.
 type EvalReport struct {
-	Queries int    `json:"queries"`
-	All     Scores `json:"all"`
-	Hard    Scores `json:"hard"`
+	Queries   int                   `json:"queries"`
+	Threshold float64               `json:"threshold"`
+	All       Scores                `json:"all"`
+	Hard      Scores                `json:"hard"`
+	Proposals *ProposalScores       `json:"proposals,omitempty"`
+	Kinds     map[string]KindScores `json:"kinds,omitempty"`
 	// Tune and Check are the two halves of the queries by ISCO code
 	// (evalQuery.half), all and hard.
 	Tune      Scores `json:"tune"`
@@ -88,11 +140,15 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f := newFlags("eval", "", "Measure need → offer match quality. The corpus is loaded as offers and each query\n"+
 		"runs as a need through the same store, index and matcher the server uses, in a temporary\n"+
 		"data folder (--data is ignored unless --keep). Prints nDCG@10, recall@10 and MRR (over the\n"+
-		"top 100) for all queries and for those marked hard, and the per-query latency.", stdout)
+		"top 100) for all queries and for those marked hard, and the per-query latency. A desk set\n"+
+		"(needs with a kind; ../shared/eval/desk-dev) also gets the proposals' precision, recall and\n"+
+		"F1 at the engine's threshold, the abstention on needs nothing answers, and every figure per\n"+
+		"kind of need.", stdout)
 	f.common(&c)
 	f.engine(&ec)
 	f.str(&corpus, "corpus", "", "../shared/eval/esco-occupations-it.corpus.json", "corpus file: a JSON array of {id, title, text}")
-	f.str(&queries, "queries", "", "../shared/eval/esco-occupations-it.dev.queries.jsonl", "queries file: JSON lines of {qid, query, relevant, hard}")
+	f.str(&queries, "queries", "", "../shared/eval/esco-occupations-it.dev.queries.jsonl", "queries file: JSON lines of {qid, query, relevant, hard}, "+
+		"or of a desk set {qid, query, text, category, lang, kind, relevant}")
 	f.bool(&asJSON, "json", "", false, "print one JSON object on stdout")
 	f.bool(&keep, "keep", "", false, "build the evaluation store in --data instead of a temporary folder, and keep it")
 	f.bool(&cold, "cold", "", false, "measure latency with a cold token cache (no warm-up after loading, unlike a running server)")
@@ -147,15 +203,17 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stderr, "eval: running %d queries…\n", len(qs))
 
+	desk := isDesk(qs)
 	var all, hard []queryResult
 	halves := map[string][]queryResult{}
+	kinds := map[string][]queryResult{}
 	lat := make([]float64, 0, len(qs))
 	var misses []string
 	for i, q := range qs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		need := evalNeed(q.Query, needer, now)
+		need := evalNeed(q, needer, now)
 		if err := a.db.CreatePosting(ctx, need, saperi.Event{At: now, Actor: "eval"}); err != nil {
 			return fmt.Errorf("query %s: %w", q.QID, err)
 		}
@@ -170,8 +228,21 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			ids[j] = offerOf[r.Posting.ID]
 		}
 		res := score(ids, q.Relevant)
+		res.relevant = len(q.Relevant)
+		for _, r := range a.engine.Proposals(ranked) {
+			res.proposed++
+			if slices.Contains(q.Relevant, offerOf[r.Posting.ID]) {
+				res.right++
+			}
+		}
+		if desk {
+			kinds[q.Kind] = append(kinds[q.Kind], res)
+			if len(q.Relevant) == 0 {
+				continue // no ranking to measure: only the abstention counts
+			}
+		}
 		all = append(all, res)
-		if q.Hard {
+		if q.Hard || (desk && deskHardKinds[q.Kind]) {
 			hard = append(hard, res)
 			halves[q.half()+"_hard"] = append(halves[q.half()+"_hard"], res)
 		}
@@ -185,7 +256,18 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	var rep EvalReport
 	rep.Queries = len(qs)
+	rep.Threshold = a.engine.Threshold
 	rep.All, rep.Hard = mean(all), mean(hard)
+	if desk {
+		var every []queryResult
+		rep.Kinds = map[string]KindScores{}
+		for k, rs := range kinds {
+			every = append(every, rs...)
+			rep.Kinds[k] = KindScores{Scores: mean(rs), Proposals: proposalScores(rs)}
+		}
+		ps := proposalScores(every)
+		rep.Proposals = &ps
+	}
 	rep.Tune, rep.TuneHard = mean(halves["tune"]), mean(halves["tune_hard"])
 	rep.Check, rep.CheckHard = mean(halves["check"]), mean(halves["check_hard"])
 	rep.Latency.P50, rep.Latency.P99 = percentile(lat, 50), percentile(lat, 99)
@@ -201,6 +283,20 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}{{"all", rep.All}, {"hard", rep.Hard}, {"tune", rep.Tune}, {"tune hard", rep.TuneHard},
 		{"check", rep.Check}, {"check hard", rep.CheckHard}} {
 		fmt.Fprintf(stdout, "%-10s %5d  %.4f   %.4f    %.4f\n", r.name, r.s.N, r.s.NDCG10, r.s.Recall10, r.s.MRR)
+	}
+	if rep.Proposals != nil {
+		fmt.Fprintf(stdout, "\nproposals at threshold %.2f (at most %d per need)\n", rep.Threshold, matcher.MaxProposals)
+		fmt.Fprintf(stdout, "%-10s %5s  %-8s %-9s %-6s  %-9s %-6s %-6s %-7s\n", "kind", "n", "nDCG@10", "recall@10", "MRR", "proposed", "prec", "recall", "abstain")
+		row := func(name string, s Scores, p ProposalScores) {
+			fmt.Fprintf(stdout, "%-10s %5d  %.4f   %.4f    %.4f  %8d  %.4f %.4f %.4f\n", name, p.Needs, s.NDCG10, s.Recall10, s.MRR,
+				p.Proposed, p.Precision, p.Recall, p.Abstain)
+		}
+		for _, k := range deskKinds {
+			if ks, ok := rep.Kinds[k]; ok {
+				row(k, ks.Scores, ks.Proposals)
+			}
+		}
+		row("all", rep.All, *rep.Proposals)
 	}
 	fmt.Fprintf(stdout, "latency per query: p50 %.2f ms, p99 %.2f ms\n", rep.Latency.P50, rep.Latency.P99)
 	if len(misses) > 0 {
@@ -218,9 +314,19 @@ func topTitles(r []matcher.Ranked, n int) []string {
 	return out
 }
 
+// isDesk reports whether qs are the needs of a desk set (they have kinds).
+func isDesk(qs []evalQuery) bool {
+	for _, q := range qs {
+		if q.Kind != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // loadEvalCorpus stores every document as a remote offer of one
-// organisation and creates the profile the needs belong to. It returns the
-// corpus id of each offer's posting id.
+// organisation (place and time are not judged) and creates the profile the
+// needs belong to. It returns the corpus id of each offer's posting id.
 func loadEvalCorpus(ctx context.Context, a *app, docs []evalDoc, now time.Time) (map[uint64]string, uint64, error) {
 	hub := &saperi.Hub{Name: "Valutazione", Neighbors: []uint64{}, Created: now}
 	if err := a.db.CreateHub(ctx, hub); err != nil {
@@ -244,7 +350,10 @@ func loadEvalCorpus(ctx context.Context, a *app, docs []evalDoc, now time.Time) 
 	for i, d := range docs {
 		title, rest := splitTitle(d.Title, 120)
 		p := &saperi.Posting{Kind: saperi.Offer, Title: title, Description: strings.TrimSpace(rest + " " + d.Text),
-			Mode: saperi.Remote, Created: now, Updated: now}
+			Category: d.Category, Mode: saperi.Remote, Created: now, Updated: now}
+		if d.Lang != "" {
+			p.Languages = []string{d.Lang}
+		}
 		p.Inherit(offerer)
 		p.Normalize(now)
 		if utf8.RuneCountInString(p.Description) > 4000 {
@@ -279,15 +388,58 @@ func splitTitle(t string, max int) (string, string) {
 	return strings.TrimSpace(string(r[:cut])), strings.TrimSpace(strings.TrimLeft(string(r[cut:]), "/"))
 }
 
-func evalNeed(text string, owner uint64, now time.Time) *saperi.Posting {
-	title, rest := splitTitle(text, 120)
-	p := &saperi.Posting{Kind: saperi.Need, ProfileID: owner, Title: title, Description: rest,
-		Mode: saperi.Remote, Languages: []string{"it"}, Created: now, Updated: now}
+// evalNeed is the need a query stands for: its title (and description),
+// the category the person picked and the language they wrote in.
+func evalNeed(q evalQuery, owner uint64, now time.Time) *saperi.Posting {
+	title, rest := splitTitle(q.Query, 120)
+	lang := q.Lang
+	if lang == "" {
+		lang = "it"
+	}
+	p := &saperi.Posting{Kind: saperi.Need, ProfileID: owner, Title: title, Description: strings.TrimSpace(rest + " " + q.Text),
+		Category: q.Category, Mode: saperi.Remote, Languages: []string{lang}, Created: now, Updated: now}
 	p.Normalize(now)
 	return p
 }
 
-type queryResult struct{ ndcg10, recall10, rr float64 }
+// queryResult is how one query fared: its retrieval metrics, and how many
+// offers were proposed, how many of them were relevant, and how many
+// relevant offers it has.
+type queryResult struct {
+	ndcg10, recall10, rr      float64
+	proposed, right, relevant int
+}
+
+// proposalScores sums the proposals of rs (see ProposalScores).
+func proposalScores(rs []queryResult) ProposalScores {
+	var p ProposalScores
+	right, reachable, none, abstained := 0, 0, 0, 0
+	for _, r := range rs {
+		p.Needs++
+		p.Proposed += r.proposed
+		right += r.right
+		reachable += min(r.relevant, matcher.MaxProposals)
+		if r.relevant == 0 {
+			none++
+			if r.proposed == 0 {
+				abstained++
+			}
+		}
+	}
+	if p.Proposed > 0 {
+		p.Precision = round4(float64(right) / float64(p.Proposed))
+	}
+	if reachable > 0 {
+		p.Recall = round4(float64(right) / float64(reachable))
+	}
+	if p.Precision+p.Recall > 0 {
+		p.F1 = round4(2 * p.Precision * p.Recall / (p.Precision + p.Recall))
+	}
+	if none > 0 {
+		p.Abstain = round4(float64(abstained) / float64(none))
+	}
+	return p
+}
 
 // score computes nDCG@10 (binary gain), recall@10 and the reciprocal rank
 // of the first relevant id in ranked.

@@ -1,0 +1,276 @@
+package index
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/matcher"
+)
+
+// testConcepts are concepts written for these tests, in the format of the
+// concept files.
+const testConcepts = `
+# a comment
+[t-manutenzione]
+cat: casa
+it: manutenzione della casa | piccole riparazioni domestiche | tuttofare | riparazioni in casa
+en: handyman | home repairs
+
+[t-elettrico]
+cat: casa
+parent: t-manutenzione
+it: piccoli lavori elettrici | elettricista | lampadario | plafoniera | interruttore
+it?: presa | luce
+problem: le prese non vanno | salta la corrente | la luce non si accende
+en: electrician | socket not working
+fr: électricien | prise qui ne marche pas
+ar: كهربائي | الكهرباء لا تعمل
+uk: електрик | не працює розетка
+
+[t-idraulico]
+cat: casa
+parent: t-manutenzione
+it: piccoli interventi idraulici | idraulico | rubinetto | sifone
+problem: rubinetto perde | lavandino intasato
+en: plumber | leaking tap
+
+[t-telefonia]
+cat: digitale
+it: compagnia telefonica | gestore telefonico | cambiare operatore
+en: phone company
+
+[t-compagnia]
+cat: compagnia
+it: compagnia | stare in compagnia | due chiacchiere
+en: company
+
+[t-cucinare]
+cat: cucina
+it: corso di cucina | ricette tradizionali | imparare a cucinare | casa
+it?: cucina
+en: cooking class | learn to cook
+`
+
+func openConcepts(tb testing.TB, st Store) *Index {
+	tb.Helper()
+	ix, err := Open(context.Background(), filepath.Join(tb.TempDir(), "index.bleve"), st,
+		Options{Now: func() time.Time { return now }, ExtraConcepts: []byte(testConcepts), onlyExtraConcepts: true}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+func conceptIDs(ms []matcher.ConceptMatch) []string {
+	out := []string{}
+	for _, m := range ms {
+		out = append(out, m.ID)
+	}
+	return out
+}
+
+func TestConceptsOf(t *testing.T) {
+	ix := openConcepts(t, newFakeStore())
+	tests := []struct {
+		name, text, category string
+		want                 []string
+	}{
+		{"one-word label", "Cerco un elettricista per il bagno", "", []string{"t-elettrico"}},
+		{"gender and number", "Monto lampadari e plafoniere", "", []string{"t-elettrico"}},
+		{"multiword label in any order, within a few words", "Perde il rubinetto del bagno da ieri", "", []string{"t-idraulico"}},
+		{"multiword label too spread out", "Il rubinetto è nuovo, ma il vicino dice che la caldaia perde", "", []string{"t-idraulico"}},
+		{"problem phrase", "Da stamattina le prese della cucina non vanno", "casa", []string{"t-elettrico"}},
+		{"ambiguous label in its category", "La presa del bagno fa scintille", "casa", []string{"t-elettrico"}},
+		{"ambiguous label in another category", "Sono alle prese con la matematica", "scuola", []string{}},
+		{"ambiguous label with another of the concept", "Una presa e un interruttore da cambiare", "scuola", []string{"t-elettrico"}},
+		{"homonym: the room", "In cucina si è rotta la plafoniera", "casa", []string{"t-elettrico"}},
+		{"homonym: the food", "Mi piace la cucina piemontese", "cucina", []string{"t-cucinare"}},
+		{"filler label is dropped", "Cerco casa in affitto", "", []string{}},
+		{"a word inside a longer label of another concept", "Voglio cambiare compagnia telefonica", "compagnia", []string{"t-telefonia"}},
+		{"the word alone", "Cerco compagnia il pomeriggio", "compagnia", []string{"t-compagnia"}},
+		{"english", "I need an electrician, the socket is not working", "", []string{"t-elettrico"}},
+		{"french", "Je cherche un électricien", "", []string{"t-elettrico"}},
+		{"arabic", "أحتاج كهربائي في البيت", "", []string{"t-elettrico"}},
+		{"ukrainian", "Потрібен електрик, не працює розетка", "", []string{"t-elettrico"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := conceptIDs(ix.ConceptsOf(tc.text, tc.category))
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("ConceptsOf(%q) = %v, want %v", tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestConceptMatchNamesWhatMatched(t *testing.T) {
+	ix := openConcepts(t, newFakeStore())
+	ms := ix.Concepts(posting(1, "Mi si è rotta la plafoniera", func(p *saperi.Posting) { p.Category = "casa" }))
+	i := slices.IndexFunc(ms, func(m matcher.ConceptMatch) bool { return m.ID == "t-elettrico" })
+	if i < 0 {
+		t.Fatalf("got %+v", ms)
+	}
+	m := ms[i]
+	if m.Name != "piccoli lavori elettrici" || m.Label != "plafoniera" || !m.InTitle || m.Parent != "t-manutenzione" ||
+		!slices.Equal(m.Words, []string{"plafoniera"}) {
+		t.Fatalf("got %+v", m)
+	}
+}
+
+func TestParseConceptsErrors(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"key before any concept", "cat: casa\n", "before the first"},
+		{"unknown key", "[a]\ncat: casa\nde: Elektriker\n", "not a key"},
+		{"bad id", "[Piccoli lavori]\n", "bad concept id"},
+		{"two categories", "[a]\ncat: casa\ncat: scuola\n", "two cat"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseConcepts("t.txt", strings.NewReader(tc.text))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestBuildConceptsErrors(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"unknown category", "[a]\ncat: cose\nit: x y\n", "not a category"},
+		{"unknown parent", "[a]\ncat: casa\nparent: b\nit: x y\n", "not a concept"},
+		{"duplicate id", "[a]\ncat: casa\nit: x y\n[a]\ncat: casa\nit: z w\n", "defined twice"},
+		{"no Italian label", "[a]\ncat: casa\nen: x\n", "no it: label"},
+	}
+	l, err := loadLexicon(newAnalyzerForTest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := l.with([]byte(tc.text), false)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestEmbeddedConcepts loads the concept files that ship with Saperi:
+// they parse, and few labels are dropped as filler.
+func TestEmbeddedConcepts(t *testing.T) {
+	l, err := loadLexicon(newAnalyzerForTest(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(l.concepts.byID)
+	t.Logf("%d concepts, %d labels dropped", n, len(l.concepts.dropped))
+	for _, d := range l.concepts.dropped {
+		t.Logf("dropped %s", d)
+	}
+	if n > 0 && len(l.concepts.dropped) > n/10 {
+		t.Fatalf("%d labels dropped of %d concepts: fix the data", len(l.concepts.dropped), n)
+	}
+}
+
+// TestConceptVersionRebuilds: an index built with other concepts is
+// rebuilt at Open, so every posting carries the concepts of the files.
+func TestConceptVersionRebuilds(t *testing.T) {
+	st := newFakeStore()
+	st.put(posting(10, "Elettricista esperto"))
+	dir := filepath.Join(t.TempDir(), "index.bleve")
+	ix := openAt(t, dir, st)
+	ix.Close()
+	ix, err := Open(context.Background(), dir, st, Options{Now: func() time.Time { return now }, ExtraConcepts: []byte(testConcepts)}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	need := posting(1, "Le prese non vanno", func(p *saperi.Posting) { p.Kind = saperi.Need; p.Category = "casa" })
+	hs, err := ix.Retrieve(context.Background(), matcher.Query{Target: need, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ids(hs), []uint64{10}) {
+		t.Fatalf("got %v: the index was not re-tagged with the new concepts", ids(hs))
+	}
+}
+
+func TestRetrieveThroughConcepts(t *testing.T) {
+	st := newFakeStore()
+	st.put(
+		posting(10, "Piccoli lavori elettrici, lampadari e interruttori", func(p *saperi.Posting) { p.Category = "casa" }),
+		posting(11, "Insegno a cucinare piatti peruviani", func(p *saperi.Posting) { p.Category = "cucina" }),
+		posting(12, "Idraulico in pensione, riparo rubinetti", func(p *saperi.Posting) { p.Category = "casa" }),
+		posting(13, "Tuttofare: piccole riparazioni domestiche", func(p *saperi.Posting) { p.Category = "casa" }),
+	)
+	ix := openConcepts(t, st)
+	need := func(title string) *saperi.Posting {
+		return posting(1, title, func(p *saperi.Posting) { p.Kind = saperi.Need; p.Category = "casa" })
+	}
+	tests := []struct {
+		name string
+		need *saperi.Posting
+		want []uint64
+	}{
+		// No shared word: the concept finds the electrician first, its
+		// broader concept (the handyman) after.
+		{"problem to skill", need("Mi si è rotta la plafoniera in cucina"), []uint64{10, 13}},
+		{"foreign need", need("The lights don't work, I need an electrician"), []uint64{10, 13}},
+		{"broader need finds narrower offers", need("Cerco un tuttofare"), []uint64{13}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hs, err := ix.Retrieve(context.Background(), matcher.Query{Target: tc.need, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(hs)
+			if len(got) < len(tc.want) || !slices.Equal(got[:len(tc.want)], tc.want) {
+				t.Fatalf("got %v, want %v first", got, tc.want)
+			}
+			if tc.name == "broader need finds narrower offers" && !(slices.Contains(got, 10) && slices.Contains(got, 12)) {
+				t.Fatalf("got %v: the narrower offers (10, 12) are missing", got)
+			}
+		})
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"Cerco qualcuno che mi aiuti con il computer", "it"},
+		{"Offro ripetizioni di matematica per le medie", "it"},
+		{"I am looking for someone to help my son with homework", "en"},
+		{"Je cherche une aide pour mon fils", "fr"},
+		{"Busco a alguien que me ayude con los papeles", "es"},
+		{"Caut pe cineva care să mă ajute cu actele", "ro"},
+		{"Kërkoj dikë që të më ndihmojë me dokumentet", "sq"},
+		{"أبحث عن شخص يساعدني", "ar"},
+		{"Шукаю допомогу з документами", "uk"},
+		{"Lampadario", "it"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want+" "+tc.text, func(t *testing.T) {
+			if got := DetectLanguage(tc.text); got != tc.want {
+				t.Fatalf("DetectLanguage(%q) = %s, want %s", tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
+func newAnalyzerForTest(tb testing.TB) analysis.Analyzer {
+	tb.Helper()
+	im, err := buildMapping()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return im.AnalyzerNamed(analyzerName)
+}

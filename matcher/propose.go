@@ -1,0 +1,51 @@
+package matcher
+
+// DefaultThreshold is the score from which a candidate is a proposal: what
+// the weekly run may mail, and what the desk lists under "Proponi". Below
+// it Saperi proposes nothing.
+//
+// What 0.5 means: the offer and the need share a specific concept named
+// clearly on both sides (or, without one, most of the need's telling
+// words), and place, time, language and load are not against it. One
+// shared concept named by telling labels scores about 0.85 in relevance,
+// so 0.85 × fit; a concept named only by a broad word (documenti,
+// lezioni), a broader or narrower concept, or a word or two in common
+// alone stay below. Calibrated on the desk development set (see
+// docs/matching-eval.md); README, "What the score means".
+const DefaultThreshold = 0.5
+
+// MaxProposals is at most how many offers are proposed for one need.
+const MaxProposals = 3
+
+// Proposable reports whether r scores at or above threshold (a threshold
+// of zero or less means DefaultThreshold).
+func Proposable(r Ranked, threshold float64) bool {
+	if !(threshold > 0) {
+		threshold = DefaultThreshold
+	}
+	return r.Score >= threshold
+}
+
+// Proposals returns the leading candidates of ranked (best first) that
+// are proposable at threshold, at most n (MaxProposals when n < 1). The
+// rest of ranked are the "other, less suitable" candidates; an empty
+// answer means nothing fits well enough to propose.
+func Proposals(ranked []Ranked, threshold float64, n int) []Ranked {
+	if n < 1 {
+		n = MaxProposals
+	}
+	out := make([]Ranked, 0, min(n, len(ranked)))
+	for _, r := range ranked {
+		if len(out) == n || !Proposable(r, threshold) {
+			break
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Proposals returns the candidates among ranked that the engine proposes,
+// at its Threshold.
+func (e *Engine) Proposals(ranked []Ranked) []Ranked {
+	return Proposals(ranked, e.Threshold, MaxProposals)
+}
