@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/locale"
@@ -54,7 +55,8 @@ func newRenderer(t Translator) (*renderer, error) {
 	r := &renderer{t: t}
 	// The functions are rebound per language at execution (see exec).
 	funcs := map[string]any{"t": func(string, ...any) string { return "" }, "lang": func() string { return "" },
-		"dir": func() string { return "" }, "inc": func(i int) int { return i + 1 }}
+		"dir": func() string { return "" }, "inc": func(i int) int { return i + 1 },
+		"weekDates": func(string) string { return "" }}
 	var err error
 	if r.html, err = htmltemplate.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html"); err != nil {
 		return nil, fmt.Errorf("digest: parse templates: %w", err)
@@ -98,10 +100,22 @@ func oneLineArgs(t func(string, ...any) string) func(string, ...any) string {
 	}
 }
 
+// weekDates names an ISO week ("2026-W48") by its dates in lang: "dal 23
+// novembre al 29 novembre 2026"; the week as given when it does not parse.
+func (r *renderer) weekDates(lang string) func(string) string {
+	return func(week string) string {
+		mon, err := saperi.WeekStart(week, time.UTC)
+		if err != nil {
+			return week
+		}
+		return locale.WeekRange(func(key string, args map[string]any) string { return r.t.Translate(lang, key, args) }, mon)
+	}
+}
+
 // render executes NAME.html and NAME.txt with data in lang.
 func (r *renderer) render(name, lang string, data any) (html, text string, err error) {
 	funcs := map[string]any{"t": r.tfunc(lang), "lang": func() string { return lang },
-		"dir": func() string { return locale.Dir(lang) }}
+		"dir": func() string { return locale.Dir(lang) }, "weekDates": r.weekDates(lang)}
 	h, err := r.html.Clone()
 	if err != nil {
 		return "", "", err

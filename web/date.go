@@ -21,10 +21,7 @@ var rome = func() *time.Location {
 func fmtDate(_ *locale.Localizer, t time.Time) string { return t.In(rome).Format("02/01/2006") }
 
 // dayMonth is "30 novembre" (Italian) or "30 November".
-func dayMonth(l *locale.Localizer, t time.Time) string {
-	t = t.In(rome)
-	return strconv.Itoa(t.Day()) + " " + l.T("ui.month."+strconv.Itoa(int(t.Month())), nil, t.Month().String())
-}
+func dayMonth(l *locale.Localizer, t time.Time) string { return locale.DayMonth(tr(l), t.In(rome)) }
 
 // longDate is "30 novembre 2026".
 func longDate(l *locale.Localizer, t time.Time) string {
@@ -36,7 +33,10 @@ func longDate(l *locale.Localizer, t time.Time) string {
 func weekRange(l *locale.Localizer, t time.Time) string {
 	t = t.In(rome)
 	wd := int(t.Weekday()+6) % 7 // Monday = 0
-	mon := time.Date(t.Year(), t.Month(), t.Day()-wd, 12, 0, 0, 0, rome)
-	sun := mon.AddDate(0, 0, 6)
-	return l.T("ui.week.range", map[string]any{"From": dayMonth(l, mon), "To": longDate(l, sun)}, "")
+	return locale.WeekRange(tr(l), time.Date(t.Year(), t.Month(), t.Day()-wd, 12, 0, 0, 0, rome))
+}
+
+// tr is l as the function locale's date helpers take.
+func tr(l *locale.Localizer) func(string, map[string]any) string {
+	return func(key string, args map[string]any) string { return l.T(key, args, "") }
 }

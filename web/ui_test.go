@@ -21,18 +21,7 @@ func (e *env) get(auth, path string, hdr ...string) *httptest.ResponseRecorder {
 // post submits a form as auth.
 func (e *env) post(auth, path string, form url.Values) *httptest.ResponseRecorder {
 	e.tb.Helper()
-	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
-	req.RemoteAddr = "127.0.0.1:40000"
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	switch {
-	case strings.HasPrefix(auth, "spt_"):
-		req.Header.Set("Authorization", "Bearer "+auth)
-	case strings.HasPrefix(auth, "sps_"):
-		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: auth})
-	}
-	w := httptest.NewRecorder()
-	e.handler.ServeHTTP(w, req)
-	return w
+	return e.postWith(auth, path, form)
 }
 
 // sees fails unless the page answered code and shows every want (the text
