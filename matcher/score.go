@@ -309,93 +309,10 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 	b[saperi.FCategory] = saperi.Factor{Value: round4(category), Key: catKey, Args: catArgs}
 
 	// Fit.
-	fitSum, fitW := 0.0, 0.0
-	put := func(f string, v float64, key string, args map[string]any) {
-		v = clamp01(v)
-		w := weight(f) / sum
-		b[f] = saperi.Factor{Value: round4(v), Weight: round4(w), Contribution: round4(rel * v * w), Key: key, Args: args}
-		total += rel * v * w
-		fitSum += v * w
-		fitW += w
-	}
-	var reasons []saperi.Reason
-	reason := func(key string, args map[string]any) {
-		reasons = append(reasons, saperi.Reason{Key: key, Args: args})
-	}
-
-	// Proximity: 1 at the same point falling to 0.2 at the edge of the
-	// smaller radius; 0.8 for the same area with no points; 0.7 remote. When
-	// both could also meet remotely, being near never scores below remote,
-	// so a closer candidate never ranks under a farther one.
-	const remoteValue = 0.7
-	ok, km, remote := saperi.Reachable(target, cand)
-	bothRemote := target.Mode.CanRemote() && cand.Mode.CanRemote()
-	switch {
-	case !ok:
-		put(saperi.FProximity, 0, "reason.proximity.far", kmArgs(km))
-	case km >= 0 && !remote:
-		v := 1 - 0.8*km/min(target.RadiusKm(), cand.RadiusKm())
-		if bothRemote {
-			v = math.Max(v, remoteValue)
-		}
-		put(saperi.FProximity, v, "reason.proximity.near", kmArgs(km))
-		reason("reason.proximity.near", kmArgs(km))
-	case km < 0 && !remote:
-		put(saperi.FProximity, 0.8, "reason.proximity.area", map[string]any{"Area": cand.Area})
-		reason("reason.proximity.area", map[string]any{"Area": cand.Area})
-	default:
-		put(saperi.FProximity, remoteValue, "reason.proximity.remote", nil)
-	}
-
-	switch {
-	case len(target.Slots) == 0 || len(cand.Slots) == 0:
-		put(saperi.FAvailability, 0.5, "reason.availability.unknown", nil)
-	default:
-		overlap := saperi.OverlapMinutes(target.Slots, cand.Slots)
-		need := saperi.OverlapMinutes(target.Slots, target.Slots) // its weekly minutes, each counted once
-		days := sharedDays(target.Slots, cand.Slots)
-		if overlap == 0 {
-			put(saperi.FAvailability, 0, "reason.availability.none", nil)
-		} else {
-			args := map[string]any{"Days": strings.Join(days, ", ")}
-			put(saperi.FAvailability, math.Min(1, 0.5+float64(overlap)/float64(max(need, 1))), "reason.availability.days", args)
-			reason("reason.availability.days", args)
-		}
-	}
-
-	shared := sharedLanguages(target.Languages, cand.Languages)
-	switch {
-	case len(target.Languages) == 0 || len(cand.Languages) == 0:
-		put(saperi.FLanguage, 0.5, "reason.language.unknown", nil)
-	case len(shared) == 0:
-		put(saperi.FLanguage, 0, "reason.language.none", nil)
-	default:
-		args := map[string]any{"Languages": strings.Join(shared, ", ")}
-		put(saperi.FLanguage, 1, "reason.language.shared", args)
-		// Both speaking Italian goes without saying at an Italian desk.
-		if !slices.Equal(shared, []string{"it"}) {
-			reason("reason.language.shared", args)
-		}
-	}
-
-	switch {
-	case target.Mode == cand.Mode:
-		put(saperi.FMode, 1, "reason.mode.same", map[string]any{"Mode": string(cand.Mode)})
-	case target.Mode == saperi.Either || cand.Mode == saperi.Either:
-		put(saperi.FMode, 0.8, "reason.mode.compatible", map[string]any{"Mode": string(cand.Mode)})
-	default:
-		put(saperi.FMode, 0, "reason.mode.different", map[string]any{"Mode": string(cand.Mode)})
-	}
-
-	age := now.Sub(cand.Updated)
-	if cand.Updated.IsZero() || age < 0 {
-		age = now.Sub(cand.Created)
-	}
-	days := math.Max(0, age.Hours()/24)
-	put(saperi.FFreshness, math.Pow(0.5, days/halfLife), "reason.freshness", map[string]any{"Days": int(days)})
-
-	capacity := max(cand.Capacity, 1)
-	put(saperi.FLoad, 1-float64(c.Active)/float64(capacity), "reason.load", map[string]any{"Active": c.Active, "Capacity": capacity})
+	fs := &fitSheet{b: b, rel: rel, sum: sum, weight: weight}
+	fs.features(target, c, now, halfLife)
+	total += fs.total
+	fitSum, fitW, reasons := fs.sum0, fs.w, fs.reasons
 
 	score := total // = rel × (share + fitSum): the contributions add up to it
 	fit := 1.0
@@ -413,6 +330,114 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 	}
 	return Ranked{Posting: cand, Score: round4(clamp01(score)), Relevance: round4(rel), Fit: round4(fit), Breakdown: b,
 		Terms: terms, Concepts: concepts, Reasons: append(matchedReasons(c), reasons...)}
+}
+
+// fitSheet collects the fit features of one candidate: each feature's
+// factor in the breakdown (its contribution scaled by the relevance, so
+// that the contributions add up to the score), the weighted fit and the
+// reasons worth telling.
+type fitSheet struct {
+	b       saperi.Breakdown
+	rel     float64
+	sum     float64
+	weight  func(string) float64
+	total   float64 // sum of the contributions, rel × sum0
+	sum0    float64 // weighted fit values
+	w       float64 // weights of the fit features
+	reasons []saperi.Reason
+}
+
+func (fs *fitSheet) put(f string, v float64, key string, args map[string]any) {
+	v = clamp01(v)
+	w := fs.weight(f) / fs.sum
+	fs.b[f] = saperi.Factor{Value: round4(v), Weight: round4(w), Contribution: round4(fs.rel * v * w), Key: key, Args: args}
+	fs.total += fs.rel * v * w
+	fs.sum0 += v * w
+	fs.w += w
+}
+
+func (fs *fitSheet) reason(key string, args map[string]any) {
+	fs.reasons = append(fs.reasons, saperi.Reason{Key: key, Args: args})
+}
+
+// features scores proximity, availability, language, mode, freshness and
+// load of c against target.
+func (fs *fitSheet) features(target *saperi.Posting, c Candidate, now time.Time, halfLife float64) {
+	cand := c.Posting
+	// Proximity: 1 at the same point falling to 0.2 at the edge of the
+	// smaller radius; 0.8 for the same area with no points; 0.7 remote. When
+	// both could also meet remotely, being near never scores below remote,
+	// so a closer candidate never ranks under a farther one.
+	const remoteValue = 0.7
+	ok, km, remote := saperi.Reachable(target, cand)
+	bothRemote := target.Mode.CanRemote() && cand.Mode.CanRemote()
+	switch {
+	case !ok:
+		fs.put(saperi.FProximity, 0, "reason.proximity.far", kmArgs(km))
+	case km >= 0 && !remote:
+		v := 1 - 0.8*km/min(target.RadiusKm(), cand.RadiusKm())
+		if bothRemote {
+			v = math.Max(v, remoteValue)
+		}
+		fs.put(saperi.FProximity, v, "reason.proximity.near", kmArgs(km))
+		fs.reason("reason.proximity.near", kmArgs(km))
+	case km < 0 && !remote:
+		fs.put(saperi.FProximity, 0.8, "reason.proximity.area", map[string]any{"Area": cand.Area})
+		fs.reason("reason.proximity.area", map[string]any{"Area": cand.Area})
+	default:
+		fs.put(saperi.FProximity, remoteValue, "reason.proximity.remote", nil)
+	}
+
+	switch {
+	case len(target.Slots) == 0 || len(cand.Slots) == 0:
+		fs.put(saperi.FAvailability, 0.5, "reason.availability.unknown", nil)
+	default:
+		overlap := saperi.OverlapMinutes(target.Slots, cand.Slots)
+		need := saperi.OverlapMinutes(target.Slots, target.Slots) // its weekly minutes, each counted once
+		days := sharedDays(target.Slots, cand.Slots)
+		if overlap == 0 {
+			fs.put(saperi.FAvailability, 0, "reason.availability.none", nil)
+		} else {
+			args := map[string]any{"Days": strings.Join(days, ", ")}
+			fs.put(saperi.FAvailability, math.Min(1, 0.5+float64(overlap)/float64(max(need, 1))), "reason.availability.days", args)
+			fs.reason("reason.availability.days", args)
+		}
+	}
+
+	shared := sharedLanguages(target.Languages, cand.Languages)
+	switch {
+	case len(target.Languages) == 0 || len(cand.Languages) == 0:
+		fs.put(saperi.FLanguage, 0.5, "reason.language.unknown", nil)
+	case len(shared) == 0:
+		fs.put(saperi.FLanguage, 0, "reason.language.none", nil)
+	default:
+		args := map[string]any{"Languages": strings.Join(shared, ", ")}
+		fs.put(saperi.FLanguage, 1, "reason.language.shared", args)
+		// Both speaking Italian goes without saying at an Italian desk.
+		if !slices.Equal(shared, []string{"it"}) {
+			fs.reason("reason.language.shared", args)
+		}
+	}
+
+	switch {
+	case target.Mode == cand.Mode:
+		fs.put(saperi.FMode, 1, "reason.mode.same", map[string]any{"Mode": string(cand.Mode)})
+	case target.Mode == saperi.Either || cand.Mode == saperi.Either:
+		fs.put(saperi.FMode, 0.8, "reason.mode.compatible", map[string]any{"Mode": string(cand.Mode)})
+	default:
+		fs.put(saperi.FMode, 0, "reason.mode.different", map[string]any{"Mode": string(cand.Mode)})
+	}
+
+	age := now.Sub(cand.Updated)
+	if cand.Updated.IsZero() || age < 0 {
+		age = now.Sub(cand.Created)
+	}
+	days := math.Max(0, age.Hours()/24)
+	fs.put(saperi.FFreshness, math.Pow(0.5, days/halfLife), "reason.freshness", map[string]any{"Days": int(days)})
+
+	capacity := max(cand.Capacity, 1)
+	fs.put(saperi.FLoad, 1-float64(c.Active)/float64(capacity), "reason.load", map[string]any{"Active": c.Active, "Capacity": capacity})
+
 }
 
 func sharedDays(a, b []saperi.Slot) []string {
