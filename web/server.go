@@ -98,6 +98,10 @@ type Deps struct {
 	// same path as the "connected" mail. Without it no mail can be sent,
 	// and /password/forgot says to ask at the desk.
 	Reset func(ctx context.Context, u *saperi.User) error
+	// ConceptNames, when set, gives a concept's name in a language other
+	// than Italian, for the reasons (index.Index.ConceptName; see
+	// locale.Catalog.SetConceptNames).
+	ConceptNames func(name, lang string) string
 }
 
 // Server is the HTTP face of Saperi.
@@ -122,6 +126,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat.SetConceptNames(d.ConceptNames)
 	if d.Now == nil {
 		d.Now = time.Now
 	}
