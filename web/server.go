@@ -248,6 +248,7 @@ func (s *Server) routes() {
 	v1.POST("/postings/:id/close", s.transition(saperi.Close))
 	v1.POST("/postings/:id/renew", s.transition(saperi.Renew))
 	v1.GET("/postings/:id/candidates", s.candidates)
+	v1.POST("/stories/suggest", s.suggestStory)
 	v1.GET("/postings/:id/matches", s.postingMatches)
 	v1.GET("/search", s.search)
 	v1.POST("/matches", s.proposeMatch)
