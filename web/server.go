@@ -37,6 +37,9 @@ type Store interface {
 	CreateSynonym(ctx context.Context, s *saperi.Synonym, ev saperi.Event) error
 	Synonyms(ctx context.Context) ([]*saperi.Synonym, error)
 	DeleteSynonym(ctx context.Context, id uint64, ev saperi.Event) error
+	CreateConcept(ctx context.Context, c *saperi.Concept, ev saperi.Event) error
+	Concepts(ctx context.Context) ([]*saperi.Concept, error)
+	DeleteConcept(ctx context.Context, id string, ev saperi.Event) error
 	Unsubscribe(ctx context.Context, email string, ev saperi.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 
@@ -225,6 +228,9 @@ func (s *Server) routes() {
 	v1.GET("/synonyms", s.listSynonyms)
 	v1.POST("/synonyms", s.createSynonym)
 	v1.DELETE("/synonyms/:id", s.deleteSynonym)
+	v1.GET("/concepts", s.listConcepts)
+	v1.POST("/concepts", s.createConcept)
+	v1.DELETE("/concepts/:id", s.deleteConcept)
 	v1.POST("/auth/logout-all", s.apiLogoutAll)
 	v1.GET("/me", s.me)
 	v1.POST("/users", s.createUser)
