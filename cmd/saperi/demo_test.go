@@ -4,12 +4,15 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/saperi/saperi"
 	"github.com/saperi/saperi/demo"
 	"github.com/saperi/saperi/digest"
+	"github.com/saperi/saperi/locale"
 	"github.com/saperi/saperi/matcher"
 )
 
@@ -131,7 +134,69 @@ func TestDemoWeeklyRunSharesConcepts(t *testing.T) {
 		}
 	}
 	t.Logf("%d proposals, %d without a shared concept", n, bare)
+
+	// The digests: a need with nothing good gets no proposal mail, and no
+	// mail shows a raw code.
+	proposed := map[uint64]bool{}
+	for _, m := range ms {
+		proposed[m.NeedID] = true
+	}
+	var alone []*saperi.Posting
+	if err := a.db.ScanPostings(ctx, 500, func(ps []*saperi.Posting) error {
+		for _, p := range ps {
+			if p.Kind == saperi.Need && !proposed[p.ID] {
+				alone = append(alone, p)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locale.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat.SetConceptNames(a.ix.ConceptName)
+	r := &digest.Runner{Store: a.db, T: cat, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler),
+		Config: digest.Config{BaseURL: "https://saperi.example.org", From: "Saperi <saperi@example.org>"}}
+	if err := r.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := digest.Load(ctx, a.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := r.Compose(ctx, snap, "2026-W48")
+	if err != nil {
+		t.Fatal(err)
+	}
+	personal := 0
+	for _, msg := range msgs {
+		if loc := rawCode.FindStringIndex(msg.Text + msg.HTML); loc != nil {
+			t.Errorf("mail to %s shows a raw code: %q", msg.To, (msg.Text + msg.HTML)[loc[0]:loc[1]])
+		}
+		if !strings.Contains(msg.Key, "/personal/") {
+			continue
+		}
+		personal++
+		for _, p := range alone {
+			for _, q := range []string{"«" + p.Title + "»", "“" + p.Title + "”"} {
+				if strings.Contains(msg.Text, q) {
+					t.Errorf("mail to %s proposes for %q, which has no proposal", msg.To, p.Title)
+				}
+			}
+		}
+	}
+	if len(alone) == 0 || personal == 0 {
+		t.Fatalf("%d needs without a proposal, %d personal mails: the check tests nothing", len(alone), personal)
+	}
+	t.Logf("%d needs without a proposal get no proposal mail; %d personal mails", len(alone), personal)
 }
+
+// rawCode finds codes that must never reach a person: day, language and
+// mode codes as the matcher carries them, catalog keys.
+var rawCode = regexp.MustCompile(`(:|,) (mon|tue|wed|thu|fri|sat|sun|it|en|ar|fr|uk|ro|es|sq)\b|in_person|\(either\)|\(remote\)|` +
+	`\breason\.|\blang\.|\bday\.|\bmode\.`)
 
 // shareConcept reports whether two postings' concepts meet: the same one,
 // or one the broader of the other.
