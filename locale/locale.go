@@ -256,7 +256,7 @@ func (l *Localizer) Reason(key string, args map[string]any) string {
 func (c *Catalog) Languages() []string { return append([]string(nil), Languages...) }
 
 // Args translates the codes a reason carries into words of the reader's
-// language: day codes (Days: "tue, wed"), language codes (Languages:
+// language, and writes a distance (Km) with the reader's decimal mark: day codes (Days: "tue, wed"), language codes (Languages:
 // "it, fr"), the mode (Mode: "in_person") and, when the catalog knows
 // them (SetConceptNames), the concepts' names (Concept, Other). A code
 // the catalogs do not know is left as it is.
@@ -267,6 +267,10 @@ func (l *Localizer) Args(in map[string]any) map[string]any {
 	out := make(map[string]any, len(in))
 	for k, v := range in {
 		out[k] = v
+		if km, ok := v.(float64); ok && k == "Km" {
+			out[k] = l.decimal(km)
+			continue
+		}
 		s, ok := v.(string)
 		if !ok || s == "" {
 			continue
@@ -305,4 +309,15 @@ func (l *Localizer) concept(name string) string {
 		return n
 	}
 	return name
+}
+
+// decimal writes v with one decimal, with a decimal comma except in
+// English and Arabic ("0,1" in Italian).
+func (l *Localizer) decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	switch l.lang {
+	case "en", "ar":
+		return s
+	}
+	return strings.Replace(s, ".", ",", 1)
 }
