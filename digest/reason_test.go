@@ -56,7 +56,7 @@ func TestNoRawCodeInMails(t *testing.T) {
 	home := matcher.Concept{ID: "manutenzione-casa", Name: "piccoli lavori di casa", Category: "casa"}
 	sc := matcher.NewScorer(matcher.Weights{})
 	for i, n := range needs {
-		r := sc.Score(n, matcher.Candidate{Posting: offer, Coverage: 1, WordsOf: 1, Words: 1,
+		r := sc.Score(n, matcher.Candidate{Posting: offer, WordsOf: 1, Words: 1,
 			Terms:    []saperi.TermMatch{{Word: "plafoniera", Other: "lampadario", Via: saperi.ViaSynonym, Salience: 0.9}},
 			Concepts: []matcher.SharedConcept{{Concept: electric, Other: electric, Via: matcher.ConceptSame, Strength: 1}, {Concept: home, Other: electric, Via: matcher.ConceptNarrower, Strength: 0.8}}}, testNow)
 		scored := r.Scored()
