@@ -19,6 +19,7 @@ import (
 	"github.com/saperi/saperi/auth"
 	"github.com/saperi/saperi/digest"
 	"github.com/saperi/saperi/locale"
+	"github.com/saperi/saperi/service"
 	"github.com/saperi/saperi/web"
 )
 
@@ -34,7 +35,8 @@ func TestDocScreenshots(t *testing.T) {
 	ctx := context.Background()
 	a := demoApp(t)
 	now := demoNow.Add(time.Hour)
-	srv, err := web.New(web.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: func() time.Time { return now },
+	svc := service.New(service.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: func() time.Time { return now }})
+	srv, err := web.New(web.Deps{Service: svc, Store: a.db, Index: a.ix, Now: func() time.Time { return now },
 		ConceptNames: a.ix.ConceptName})
 	if err != nil {
 		t.Fatal(err)
