@@ -131,7 +131,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		// at 100k people the candidates of every need are held until
 		// the assignment, and each came with its own copy of the offer.
 		for _, r := range ranked {
-			if r.Score < o.MinScore || r.Score < o.Relative*ranked[0].Score {
+			if !matcher.Proposable(r, o.MinScore) || r.Score < o.Relative*ranked[0].Score {
 				continue
 			}
 			r.Posting = offers.intern(r.Posting)

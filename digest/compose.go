@@ -178,16 +178,32 @@ func (c *composer) proposal(m *saperi.Match, side saperi.Side, lang string) Prop
 			p.OtherName, _, _ = strings.Cut(op.Name, " ")
 		}
 	}
-	p.Reasons = reasons(c.t, lang, m.Breakdown, 3)
+	p.Reasons = reasons(c.t, lang, m, maxReasons)
 	subject := fmt.Sprintf("match/%d/%s", m.ID, side)
 	p.Accept = c.links(saperi.LinkAccept, subject)
 	p.Decline = c.links(saperi.LinkDecline, subject)
 	return p
 }
 
-// reasons are the factors that speak for a match, strongest first, in
-// plain words.
-func reasons(t Translator, lang string, b saperi.Breakdown, n int) []string {
+// maxReasons is at most how many reasons a proposal in a digest gives:
+// all the matcher gives (what matched: two concepts and the words at
+// most; then distance, days and languages when they tell something).
+const maxReasons = 6
+
+// reasons say why m was proposed, in plain words of lang, at most n:
+// the reasons the matcher gave, what matched first; for a match stored
+// before matches kept them, the factors that speak for it, strongest
+// first. The codes they carry (days, languages, mode) are put in words by
+// the Translator (locale.Catalog.Translate).
+func reasons(t Translator, lang string, m *saperi.Match, n int) []string {
+	if len(m.Reasons) > 0 {
+		out := make([]string, 0, min(n, len(m.Reasons)))
+		for _, r := range m.Reasons[:min(n, len(m.Reasons))] {
+			out = append(out, t.Translate(lang, r.Key, r.Args))
+		}
+		return out
+	}
+	b, n := m.Breakdown, min(n, 3)
 	type pro struct {
 		c float64
 		r string

@@ -67,7 +67,17 @@ func Supported(lang string) bool {
 // Catalog holds the translations of every human-facing text.
 type Catalog struct {
 	bundle *i18n.Bundle
+	// names, when set, gives a concept's display name in a language
+	// (see SetConceptNames).
+	names func(name, lang string) string
 }
+
+// SetConceptNames sets how a concept's Italian display name, as reasons
+// carry it ("piccoli lavori elettrici"), reads in another language
+// ("electrician"): the index knows the concepts' labels. It returns ""
+// when it has no name in lang; then the Italian one is shown. Call it
+// before serving.
+func (c *Catalog) SetConceptNames(f func(name, lang string) string) { c.names = f }
 
 // New loads the embedded catalogs.
 func New() (*Catalog, error) {
@@ -118,6 +128,7 @@ func Keys(lang string) (map[string]string, error) {
 type Localizer struct {
 	lang string
 	loc  *i18n.Localizer
+	cat  *Catalog
 }
 
 // For returns a localizer for the given preferences (a "lang" query
@@ -125,7 +136,7 @@ type Localizer struct {
 func (c *Catalog) For(prefs ...string) *Localizer {
 	loc := i18n.NewLocalizer(c.bundle, prefs...)
 	_, tag, _ := loc.LocalizeWithTag(&i18n.LocalizeConfig{MessageID: "problem.internal"})
-	return &Localizer{lang: tag.String(), loc: loc}
+	return &Localizer{lang: tag.String(), loc: loc, cat: c}
 }
 
 // Lang is the language chosen, e.g. "it".
@@ -227,17 +238,28 @@ func (l *Localizer) Field(name string) string {
 }
 
 // Translate returns key's text in lang (the default language when lang has
-// no catalog) with args filled in; the key itself when it is missing. It
-// lets other packages (digest) share these catalogs.
+// no catalog) with args filled in, the codes among them in words (see
+// Args); the key itself when it is missing. It lets other packages
+// (digest) share these catalogs.
 func (c *Catalog) Translate(lang, key string, args map[string]any) string {
-	return c.For(lang).T(key, args, "")
+	l := c.For(lang)
+	return l.T(key, l.Args(args), "")
+}
+
+// Reason words one reason of a score (a matcher reason key and its args),
+// the codes it carries in the reader's words.
+func (l *Localizer) Reason(key string, args map[string]any) string {
+	return l.T(key, l.Args(args), key)
 }
 
 // Languages lists the languages the catalogs cover, the default first.
 func (c *Catalog) Languages() []string { return append([]string(nil), Languages...) }
 
-// Args translates the codes a reason carries (day and language codes)
-// into words of the reader's language.
+// Args translates the codes a reason carries into words of the reader's
+// language, and writes a distance (Km) with the reader's decimal mark: day codes (Days: "tue, wed"), language codes (Languages:
+// "it, fr"), the mode (Mode: "in_person") and, when the catalog knows
+// them (SetConceptNames), the concepts' names (Concept, Other). A code
+// the catalogs do not know is left as it is.
 func (l *Localizer) Args(in map[string]any) map[string]any {
 	if len(in) == 0 {
 		return in
@@ -245,6 +267,10 @@ func (l *Localizer) Args(in map[string]any) map[string]any {
 	out := make(map[string]any, len(in))
 	for k, v := range in {
 		out[k] = v
+		if km, ok := v.(float64); ok && k == "Km" {
+			out[k] = l.decimal(km)
+			continue
+		}
 		s, ok := v.(string)
 		if !ok || s == "" {
 			continue
@@ -256,6 +282,8 @@ func (l *Localizer) Args(in map[string]any) map[string]any {
 			out[k] = l.list("lang.", s)
 		case "Mode":
 			out[k] = l.T("mode."+s, nil, s)
+		case "Concept", "Other":
+			out[k] = l.concept(s)
 		}
 	}
 	return out
@@ -269,4 +297,27 @@ func (l *Localizer) list(prefix, codes string) string {
 		parts[i] = l.T(prefix+p, nil, p)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// concept is a concept's display name in the reader's language, the
+// Italian one when there is no other.
+func (l *Localizer) concept(name string) string {
+	if l.cat == nil || l.cat.names == nil || l.lang == Languages[0] {
+		return name
+	}
+	if n := l.cat.names(name, l.lang); n != "" {
+		return n
+	}
+	return name
+}
+
+// decimal writes v with one decimal, with a decimal comma except in
+// English and Arabic ("0,1" in Italian).
+func (l *Localizer) decimal(v float64) string {
+	s := strconv.FormatFloat(v, 'f', 1, 64)
+	switch l.lang {
+	case "en", "ar":
+		return s
+	}
+	return strings.Replace(s, ".", ",", 1)
 }

@@ -276,3 +276,23 @@ func (s *Service) Search(ctx context.Context, q string, f saperi.SearchFilter) (
 	}
 	return ps, total, nil
 }
+
+// ProposalCount is how many of ranked (best first, already limited to
+// what the caller may see, as Candidates returns them) the engine
+// proposes: the leading ones at or above its threshold, at most
+// matcher.MaxProposals. The desk lists those under "Proponi" and folds
+// the rest away as less suitable.
+func (s *Service) ProposalCount(ranked []matcher.Ranked) int {
+	if s.engine == nil {
+		return len(matcher.Proposals(ranked, 0, matcher.MaxProposals))
+	}
+	return len(s.engine.Proposals(ranked))
+}
+
+// Threshold is the score from which the engine proposes.
+func (s *Service) Threshold() float64 {
+	if s.engine == nil || !(s.engine.Threshold > 0) {
+		return matcher.DefaultThreshold
+	}
+	return s.engine.Threshold
+}

@@ -67,6 +67,9 @@ var (
 	// Matching expands queries with them at query time, so a change needs
 	// no re-indexing.
 	synonymBucket = []byte("synonyms")
+	// conceptBucket: concept id → JSON saperi.Concept, the hubs' own
+	// concepts (added in place: a new bucket only).
+	conceptBucket = []byte("concepts")
 
 	// Accounts. Added in place to schema 1 (new buckets only: Open creates
 	// missing buckets in an existing file, so no migration is needed).
@@ -114,7 +117,7 @@ var buckets = [][]byte{
 	metaBucket, hubBucket, categoryBucket, profileBucket, hubProfileBucket,
 	postingBucket, profilePostingBucket, hubPostingBucket, matchBucket,
 	postingMatchBucket, declinedBucket, eventBucket, profileEventBucket, outboxBucket,
-	synonymBucket,
+	synonymBucket, conceptBucket,
 	userBucket, userEmailBucket, profileUserBucket, sessionBucket, userSessionBucket,
 	tokenBucket, tokenHashBucket, loginAttemptBucket,
 	sendBucket, unsubscribedBucket, importKeyBucket,

@@ -69,7 +69,7 @@ func newEnv(tb testing.TB) *env {
 		_ = ix.Close()
 		_ = db.Close()
 	})
-	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Scorer: matcher.NewScorer(matcher.Weights{}), Pool: 50}
+	eng := &matcher.Engine{Retriever: ix, Source: db, Analyzer: ix, Lexicon: ix, Scorer: matcher.NewScorer(matcher.Weights{}), Pool: 50}
 	hooks := &envHooks{}
 	svc := service.New(service.Deps{Store: db, Index: syncIndex{ix}, Engine: eng, Now: func() time.Time { return testNow }, Log: log,
 		Connected: func(ctx context.Context, m *saperi.Match) error {

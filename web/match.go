@@ -115,5 +115,5 @@ func (s *Server) matchAction(a saperi.Action) gin.HandlerFunc {
 // SeeContacts: the parties and their desks once connected).
 func (s *Server) viewMatch(c *gin.Context, m *saperi.Match, sh service.Shares) matchView {
 	b, reasons := viewBreakdown(loc(c), m.Breakdown)
-	return matchView{Match: m, Breakdown: b, Reasons: reasons, Contacts: s.svc.Parties(c.Request.Context(), m, sh)}
+	return matchView{Match: m, Breakdown: b, Reasons: reasonTexts(loc(c), m.Reasons, reasons), Contacts: s.svc.Parties(c.Request.Context(), m, sh)}
 }

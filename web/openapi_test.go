@@ -78,7 +78,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		t.Fatal(err)
 	}
 	var recs []recorded
-	for _, run := range []func(*testing.T) []recorded{journeyResponses, badInputResponses, deskJourney} {
+	for _, run := range []func(*testing.T) []recorded{journeyResponses, badInputResponses, deskJourney, storyJourney, conceptJourney} {
 		recs = append(recs, run(t)...)
 	}
 	checked := map[string]bool{}

@@ -218,17 +218,20 @@ func (s *Server) candidates(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ranked, err := s.svc.Candidates(c.Request.Context(), id, service.CandidateQuery{Limit: limit})
+	ctx := c.Request.Context()
+	ranked, err := s.svc.Candidates(ctx, id, service.CandidateQuery{Limit: limit})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	l := loc(c)
-	items := make([]candidateView, 0, len(ranked))
-	for _, r := range ranked {
-		items = append(items, viewCandidate(l, r))
+	// The posting's kind words the empty state (a need is answered by
+	// offers, an offer by needs); Candidates has checked the caller's right.
+	target, err := s.svc.Posting(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, s.candidateList(loc(c), target.Kind, ranked))
 }
 
 // search is the search box: plain words, never query syntax.

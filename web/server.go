@@ -37,6 +37,9 @@ type Store interface {
 	CreateSynonym(ctx context.Context, s *saperi.Synonym, ev saperi.Event) error
 	Synonyms(ctx context.Context) ([]*saperi.Synonym, error)
 	DeleteSynonym(ctx context.Context, id uint64, ev saperi.Event) error
+	CreateConcept(ctx context.Context, c *saperi.Concept, ev saperi.Event) error
+	Concepts(ctx context.Context) ([]*saperi.Concept, error)
+	DeleteConcept(ctx context.Context, id string, ev saperi.Event) error
 	Unsubscribe(ctx context.Context, email string, ev saperi.Event) error
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 
@@ -98,6 +101,10 @@ type Deps struct {
 	// same path as the "connected" mail. Without it no mail can be sent,
 	// and /password/forgot says to ask at the desk.
 	Reset func(ctx context.Context, u *saperi.User) error
+	// ConceptNames, when set, gives a concept's name in a language other
+	// than Italian, for the reasons (index.Index.ConceptName; see
+	// locale.Catalog.SetConceptNames).
+	ConceptNames func(name, lang string) string
 }
 
 // Server is the HTTP face of Saperi.
@@ -122,6 +129,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat.SetConceptNames(d.ConceptNames)
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -220,6 +228,9 @@ func (s *Server) routes() {
 	v1.GET("/synonyms", s.listSynonyms)
 	v1.POST("/synonyms", s.createSynonym)
 	v1.DELETE("/synonyms/:id", s.deleteSynonym)
+	v1.GET("/concepts", s.listConcepts)
+	v1.POST("/concepts", s.createConcept)
+	v1.DELETE("/concepts/:id", s.deleteConcept)
 	v1.POST("/auth/logout-all", s.apiLogoutAll)
 	v1.GET("/me", s.me)
 	v1.POST("/users", s.createUser)
@@ -243,6 +254,7 @@ func (s *Server) routes() {
 	v1.POST("/postings/:id/close", s.transition(saperi.Close))
 	v1.POST("/postings/:id/renew", s.transition(saperi.Renew))
 	v1.GET("/postings/:id/candidates", s.candidates)
+	v1.POST("/stories/suggest", s.suggestStory)
 	v1.GET("/postings/:id/matches", s.postingMatches)
 	v1.GET("/search", s.search)
 	v1.POST("/matches", s.proposeMatch)

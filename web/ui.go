@@ -366,6 +366,9 @@ func (s *Server) uiRoutes() {
 	g.GET("/postings/:id/edit", s.postingEditPage)
 	g.POST("/postings/:id/edit", s.postingEditSubmit)
 	g.POST("/postings/:id/status", s.postingStatusSubmit)
+	g.GET("/stories/new", s.storyPage)
+	g.POST("/stories/new", s.storySuggestSubmit)
+	g.POST("/stories/confirm", s.storyConfirmSubmit)
 	g.GET("/matches", s.matchesPage)
 	g.POST("/matches/:id/answer", s.answerSubmit)
 

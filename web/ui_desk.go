@@ -183,9 +183,12 @@ func (s *Server) personPage(c *gin.Context) {
 }
 
 type deskPostingData struct {
-	Posting    *saperi.Posting
-	Owner      *saperi.Profile
+	Posting *saperi.Posting
+	Owner   *saperi.Profile
+	// Candidates are the proposals (at or above the engine's threshold,
+	// the best few); Others the less suitable ones, shown folded.
 	Candidates []candidateCard
+	Others     []candidateCard
 	Matches    []matchCard
 	Outcomes   []string
 	// Settled is true once a match of the posting is connected or done:
@@ -233,7 +236,7 @@ func (s *Server) deskPostingPage(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	d.Candidates = s.candidateCards(k, ranked)
+	d.Candidates, d.Others = s.candidateCards(k, p.Kind, ranked)
 	for i := len(ms) - 1; i >= 0; i-- {
 		d.Matches = append(d.Matches, k.card(ms[i], 0))
 		if ms[i].Disclosed() {
@@ -244,12 +247,16 @@ func (s *Server) deskPostingPage(c *gin.Context) {
 }
 
 // candidateCards prepares ranked candidates for the desk.
-func (s *Server) candidateCards(k *cardKit, ranked []matcher.Ranked) []candidateCard {
-	out := make([]candidateCard, 0, len(ranked))
-	for _, r := range ranked {
-		out = append(out, candidateCard{viewCandidate(k.l, r), k.who(r.Posting.ProfileID, r.Posting)})
+func (s *Server) candidateCards(k *cardKit, kind saperi.Kind, ranked []matcher.Ranked) (proposals, others []candidateCard) {
+	for _, v := range s.candidateList(k.l, kind, ranked).Items {
+		card := candidateCard{v, k.who(v.Posting.ProfileID, v.Posting)}
+		if v.Proposal {
+			proposals = append(proposals, card)
+		} else {
+			others = append(others, card)
+		}
 	}
-	return out
+	return proposals, others
 }
 
 // proposeSubmit proposes need × offer from the candidates list.

@@ -292,7 +292,7 @@ func TestUIDeskJourney(t *testing.T) {
 		// postings): the desk sees his offer, not his name.
 		text := sees(t, e.get(op, needPage), 200, "Chi potrebbe rispondere", "Aiuto con computer e posta elettronica",
 			"una persona della portineria Barriera", "!Ahmed Benali", "Ancora nessuna proposta")
-		if !strings.Contains(text, "parole in comune: computer") {
+		if !strings.Contains(text, "stesso bisogno: usare il computer") {
 			t.Errorf("no reasons in plain words: %s", text)
 		}
 		m := regexp.MustCompile(`name="need_id" value="(\d+)"><input type="hidden" name="offer_id" value="(\d+)">`).FindStringSubmatch(e.get(op, needPage).Body.String())

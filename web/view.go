@@ -52,12 +52,18 @@ type factorView struct {
 
 // candidateView is one ranked candidate.
 type candidateView struct {
-	Posting   *saperi.Posting       `json:"posting"`
+	Posting *saperi.Posting `json:"posting"`
+	// Proposal is true for the candidates the engine proposes (at or
+	// above its threshold, the best few); the others are less suitable.
+	Proposal  bool                  `json:"proposal"`
 	Score     float64               `json:"score"`
+	Relevance float64               `json:"relevance"`
+	Fit       float64               `json:"fit"`
 	Breakdown map[string]factorView `json:"breakdown"`
 	Terms     []saperi.TermMatch    `json:"terms"`
-	// Reasons are the factors that speak for the candidate, strongest
-	// first, in plain words.
+	// Concepts are the concepts the pair shares.
+	Concepts []conceptView `json:"concepts"`
+	// Reasons say in plain words why, what matched first.
 	Reasons []string `json:"reasons"`
 }
 
@@ -69,7 +75,7 @@ func viewBreakdown(l *locale.Localizer, b saperi.Breakdown) (map[string]factorVi
 	}
 	var pros []pro
 	for name, f := range b {
-		r := l.T(f.Key, l.Args(f.Args), f.Key)
+		r := l.Reason(f.Key, f.Args)
 		out[name] = factorView{Factor: f, Reason: r}
 		if f.Value >= 0.6 && f.Weight > 0 {
 			pros = append(pros, pro{f.Contribution, r})
@@ -94,7 +100,8 @@ func viewCandidate(l *locale.Localizer, r matcher.Ranked) candidateView {
 	if terms == nil {
 		terms = []saperi.TermMatch{}
 	}
-	return candidateView{Posting: r.Posting, Score: r.Score, Breakdown: b, Terms: terms, Reasons: reasons}
+	return candidateView{Posting: r.Posting, Score: r.Score, Relevance: r.Relevance, Fit: r.Fit, Breakdown: b, Terms: terms,
+		Concepts: viewConcepts(r.Concepts), Reasons: reasonTexts(l, r.Reasons, reasons)}
 }
 
 // withTermWords returns b with the text reason's words spelled out in the

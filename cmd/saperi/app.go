@@ -100,7 +100,7 @@ func openApp(ctx context.Context, data string, ec engineConfig, log *slog.Logger
 	if ec.IndexBatch > 0 {
 		opts.BatchSize = ec.IndexBatch
 	}
-	ix, err := index.Open(ctx, indexPath(data), db, opts, log)
+	ix, err := openIndex(ctx, data, db, opts, log)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open index in %s: %w", data, err), db.Close())
 	}

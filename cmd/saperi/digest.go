@@ -67,6 +67,7 @@ func newRunner(ctx context.Context, a *app, data string, mc mailConfig, log *slo
 	if err != nil {
 		return nil, err
 	}
+	cat.SetConceptNames(a.ix.ConceptName)
 	var m digest.Mailer = &digest.DirMailer{Dir: filepath.Join(data, "outbox"), Now: time.Now}
 	if mc.SMTPHost != "" {
 		if m, err = digest.NewSMTPMailer(digest.SMTPConfig{Host: mc.SMTPHost, Port: mc.SMTPPort, User: mc.SMTPUser,

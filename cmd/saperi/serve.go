@@ -173,7 +173,7 @@ func (c serveConfig) server(ctx context.Context, a *app, log *slog.Logger, bg *b
 		Connected: connected, Erased: erased(c.Data, log)})
 	return web.New(web.Deps{Service: svc, Store: a.db, Index: a.ix, Now: time.Now, Log: log,
 		Registry: reg, Version: Version, AllowedHosts: allowedHosts(c.addr, c.hosts), SetupCode: setupCode,
-		SecureCookies: c.secure, LinkSecret: secret, Reset: reset})
+		SecureCookies: c.secure, LinkSecret: secret, Reset: reset, ConceptNames: a.ix.ConceptName})
 }
 
 // banner tells whoever started the server where it is and what to do
