@@ -145,3 +145,75 @@ func TestAnswerPageConnects(t *testing.T) {
 		t.Fatalf("Connected hook calls: %v, want [%d]", got, m.ID)
 	}
 }
+
+// TestSearchTotalsCountOnlyVisible is finding 5: a hub-1 operator
+// searching for a word found only in a hub-2 posting learned from the
+// total that it exists. Totals (and pages) count only what the caller may
+// see.
+func TestSearchTotalsCountOnlyVisible(t *testing.T) {
+	e := newEnv(t)
+	f := e.fixture() // hub 1: Maria's need and Ahmed's offer ("computer")
+	var hub2 saperi.Hub
+	e.must(201, "POST", "/api/v1/hubs", map[string]any{"name": "Portineria San Salvario"}, &hub2)
+	var carla profileView
+	e.must(201, "POST", "/api/v1/profiles", map[string]any{"kind": "resident", "name": "Carla Neri", "hub_id": hub2.ID,
+		"consent": map[string]string{"text": "Acconsento", "version": "1", "by": "self"}}, &carla)
+	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": carla.ID,
+		"title": "Cerco un accordatore di arpe", "category": "casa"}, nil)
+	var tok tokenView
+	e.must(201, "POST", "/api/v1/tokens", map[string]any{"name": "desk 1", "role": "operator", "hub_id": f.hub.ID}, &tok)
+	type page struct {
+		Items []map[string]any `json:"items"`
+		Total int              `json:"total"`
+	}
+	for _, tc := range []struct {
+		name, auth, q string
+		want          int
+	}{
+		{"hub-1 operator, word only in hub 2", tok.Secret, "accordatore", 0},
+		{"hub-1 operator, words in hub 1", tok.Secret, "computer", 2},
+		{"admin, word in hub 2", e.token, "accordatore", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := e.doAs(tc.auth, "GET", "/api/v1/search?q="+tc.q, nil)
+			var p page
+			decodeInto(t, w.Body.Bytes(), &p)
+			if w.Code != 200 || p.Total != tc.want || len(p.Items) != tc.want {
+				t.Fatalf("%d: total %d, %d items; want %d", w.Code, p.Total, len(p.Items), tc.want)
+			}
+		})
+	}
+}
+
+// TestSuggestTellsNothingHidden is finding 6: the category suggestion
+// answered anybody, with a category for a word found in some posting and
+// null otherwise. It needs a login now, and only postings the caller may
+// see vote.
+func TestSuggestTellsNothingHidden(t *testing.T) {
+	e := newEnv(t)
+	var hub2 saperi.Hub
+	e.must(201, "POST", "/api/v1/hubs", map[string]any{"name": "Portineria San Salvario"}, &hub2)
+	var carla profileView
+	e.must(201, "POST", "/api/v1/profiles", map[string]any{"kind": "resident", "name": "Carla Neri", "hub_id": hub2.ID,
+		"consent": map[string]string{"text": "Acconsento", "version": "1", "by": "self"}}, &carla)
+	// A rare word no keyword of the thesaurus knows, only in hub 2.
+	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "need", "profile_id": carla.ID,
+		"title": "Cerco chi ripara uno zufolo", "description": "Lo zufolo di mio nonno", "category": "cultura"}, nil)
+	path := "/api/v1/categories/suggest?text=zufolo"
+	if w := e.doAs("", "GET", path, nil); w.Code != 401 {
+		t.Fatalf("anonymous: %d %s", w.Code, w.Body.String())
+	}
+	var got struct {
+		Category *string `json:"category"`
+	}
+	op1 := e.operatorToken("Portineria Aurora")
+	w := e.doAs(op1, "GET", path, nil)
+	decodeInto(t, w.Body.Bytes(), &got)
+	if w.Code != 200 || got.Category != nil {
+		t.Fatalf("another hub's operator: %d %s (a category reveals hub 2's posting)", w.Code, w.Body.String())
+	}
+	e.must(200, "GET", path, nil, &got) // admin sees every posting
+	if got.Category == nil || *got.Category != "cultura" {
+		t.Fatalf("admin: %v, want cultura from the posting it may see", got.Category)
+	}
+}
