@@ -217,3 +217,48 @@ func TestSuggestTellsNothingHidden(t *testing.T) {
 		t.Fatalf("admin: %v, want cultura from the posting it may see", got.Category)
 	}
 }
+
+// TestSignupThrottled is the throttle of finding 8: the sign-up form
+// answered six submissions in a row for one address with no limit. Every
+// submission counts, per address and per client; past the limit the form
+// comes back with 429 and a translated message, and nothing is created.
+func TestSignupThrottled(t *testing.T) {
+	e := newEnv(t)
+	var hub saperi.Hub
+	e.must(201, "POST", "/api/v1/hubs", map[string]any{"name": "Porta Palazzo"}, &hub)
+	form := url.Values{"kind": {"resident"}, "name": {"Lucia Bianchi"}, "password": {"una password lunga"},
+		"hub_id": {fmt.Sprint(hub.ID)}} // no consent: refused, but counted
+	t.Run("per address", func(t *testing.T) {
+		form.Set("email", "lucia@example.org")
+		for i := 0; i < saperi.MaxSignupsPerEmail; i++ {
+			if w := e.post("", "/signup", form); w.Code != 400 {
+				t.Fatalf("submission %d: %d", i+1, w.Code)
+			}
+		}
+		w := e.post("", "/signup", form)
+		sees(t, w, 429, "Troppe iscrizioni", "[Lucia Bianchi]")
+		if w.Header().Get("Retry-After") == "" {
+			t.Error("no Retry-After")
+		}
+		form.Set("consent", "yes")
+		if w := e.post("", "/signup", form); w.Code != 429 {
+			t.Fatalf("a valid form past the limit: %d", w.Code)
+		}
+		if _, err := e.db.UserByEmail(context.Background(), "lucia@example.org"); saperi.ErrorCode(err) != saperi.ENOTFOUND {
+			t.Fatalf("an account was created past the limit: %v", err)
+		}
+		form.Del("consent")
+	})
+	t.Run("per client", func(t *testing.T) {
+		sent := saperi.MaxSignupsPerEmail // the client's count so far (refusals past the limit do not count)
+		for i := 0; sent < saperi.MaxSignupsPerIP; i++ {
+			form.Set("email", fmt.Sprintf("altra%d@example.org", i))
+			if w := e.post("", "/signup", form); w.Code != 400 {
+				t.Fatalf("submission for %s: %d", form.Get("email"), w.Code)
+			}
+			sent++
+		}
+		form.Set("email", "ancora-una@example.org")
+		sees(t, e.post("", "/signup", form), 429, "Troppe iscrizioni")
+	})
+}
