@@ -262,3 +262,22 @@ func TestSignupThrottled(t *testing.T) {
 		sees(t, e.post("", "/signup", form), 429, "Troppe iscrizioni")
 	})
 }
+
+// TestDeskPageNamesOnlyWhomTheAPIWould is finding 9: the desk page of a
+// need showed the full name of a candidate's owner from a neighbouring
+// hub, whose profile the same operator gets 403 for through the API.
+func TestDeskPageNamesOnlyWhomTheAPIWould(t *testing.T) {
+	e := newEnv(t)
+	w := e.world()
+	// A second offer of Ahmed (hub 3, which shares with hub 1): a
+	// candidate for Maria's need, not yet proposed.
+	e.must(201, "POST", "/api/v1/postings", map[string]any{"kind": "offer", "profile_id": w.ahmed.ID,
+		"title": "Corso di computer e posta elettronica", "description": "Insegno a usare la posta elettronica e il computer.",
+		"category": "digitale", "mode": "either", "slots": []map[string]string{{"day": "tue", "from": "10:00", "to": "13:00"}}}, nil)
+	if r := e.doAs(w.opMaria, "GET", fmt.Sprintf("/api/v1/profiles/%d", w.ahmed.ID), nil); r.Code != 403 {
+		t.Fatalf("the API lets Maria's desk view Ahmed's profile (%d): the test's premise is gone", r.Code)
+	}
+	page := fmt.Sprintf("/desk/postings/%d", w.need.ID)
+	sees(t, e.get(w.opMaria, page), 200, "Corso di computer e posta elettronica", "Maria Rossi", "!Ahmed", "!Benali")
+	sees(t, e.get(e.token, page), 200, "Corso di computer e posta elettronica", "Ahmed Benali")
+}
