@@ -157,6 +157,27 @@ func Can(p Principal, v Verb, r Resource) bool {
 	return false
 }
 
+// VisibleHubs returns the hubs whose postings p may view (Can View of
+// ResPosting, read from the hub side): nil for an admin (every hub); for
+// an operator their own hub and every hub that shares its postings with
+// it (a neighbour with ShareWithNeighbors); an empty list for anybody
+// else, who sees postings only through their own profile and matches.
+func VisibleHubs(p Principal, hubs []*Hub) []uint64 {
+	switch {
+	case p.Role == RoleAdmin:
+		return nil
+	case p.Role != RoleOperator || p.HubID == 0:
+		return []uint64{}
+	}
+	out := []uint64{p.HubID}
+	for _, h := range hubs {
+		if h.ID != p.HubID && slices.Contains(SharedWith(h), p.HubID) {
+			out = append(out, h.ID)
+		}
+	}
+	return out
+}
+
 func canMatch(p Principal, v Verb, r Resource, self, op bool) bool {
 	isNeed := self && p.ProfileID != 0 && r.NeedProfileID == p.ProfileID
 	isOffer := self && p.ProfileID != 0 && r.OfferProfileID == p.ProfileID

@@ -1,6 +1,7 @@
 package saperi_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -96,5 +97,40 @@ func TestAttempts(t *testing.T) {
 	}
 	if a = a.Add(t0.Add(saperi.LoginWindow)); a.Count != 1 {
 		t.Fatalf("a failure after the window starts a new one: %+v", a)
+	}
+}
+
+func TestVisibleHubs(t *testing.T) {
+	hubs := []*saperi.Hub{
+		{ID: 1, Neighbors: []uint64{3}, ShareWithNeighbors: true},
+		{ID: 2},
+		{ID: 3, Neighbors: []uint64{1}, ShareWithNeighbors: true},
+		{ID: 4, Neighbors: []uint64{1}}, // a neighbour that does not share
+	}
+	for _, tc := range []struct {
+		name string
+		p    saperi.Principal
+		want []uint64
+	}{
+		{"admin: every hub", saperi.Principal{Role: saperi.RoleAdmin}, nil},
+		{"operator of 1: its own and 3, which shares with it", saperi.Principal{Role: saperi.RoleOperator, HubID: 1}, []uint64{1, 3}},
+		{"operator of 2: its own", saperi.Principal{Role: saperi.RoleOperator, HubID: 2}, []uint64{2}},
+		{"operator of 4: 1 does not list it", saperi.Principal{Role: saperi.RoleOperator, HubID: 4}, []uint64{4}},
+		{"resident: none", saperi.Principal{Role: saperi.RoleResident, ProfileID: 5}, []uint64{}},
+		{"anonymous: none", saperi.Principal{}, []uint64{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := saperi.VisibleHubs(tc.p, hubs)
+			if (got == nil) != (tc.want == nil) || !slices.Equal(got, tc.want) {
+				t.Fatalf("VisibleHubs = %v, want %v", got, tc.want)
+			}
+			// The same answer as Can, posting by posting.
+			for _, h := range hubs {
+				r := saperi.PostingResource(&saperi.Posting{HubID: h.ID, ProfileID: 99}, saperi.SharedWith(h))
+				if can, in := saperi.Can(tc.p, saperi.View, r), got == nil || slices.Contains(got, h.ID); can != in && !tc.p.Anonymous() {
+					t.Errorf("hub %d: Can says %v, VisibleHubs says %v", h.ID, can, in)
+				}
+			}
+		})
 	}
 }

@@ -23,6 +23,15 @@ const (
 	MaxResetsPerIP    = 10
 )
 
+// Sign-up throttling: at most this many sign-up forms per window
+// (LoginWindow), per address typed and per client address; every
+// submission counts, so that the form cannot be used to try addresses in
+// bulk or to create accounts in a loop.
+const (
+	MaxSignupsPerEmail = 5
+	MaxSignupsPerIP    = 10
+)
+
 // resetDomain separates reset stamps from any other use of the secret.
 const resetDomain = "saperi-reset-v1\n"
 

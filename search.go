@@ -9,8 +9,12 @@ type SearchFilter struct {
 	Category string
 	Area     string
 	HubID    uint64
-	From     int
-	Size     int
+	// HubIDs, when not nil, keeps only the postings of these hubs (an
+	// empty list keeps none): the hubs whose postings the caller may see
+	// (VisibleHubs), so that a total counts nothing hidden from them.
+	HubIDs []uint64
+	From   int
+	Size   int
 }
 
 // Change is an entry of the store's outbox: posting PostingID was written

@@ -108,6 +108,17 @@ func (ix *Index) searchFilters(f SearchFilter) []query.Query {
 	if f.HubID != 0 {
 		qs = append(qs, termQ(fHub, strconv.FormatUint(f.HubID, 10), 1))
 	}
+	if f.HubIDs != nil {
+		hubs := make([]query.Query, 0, len(f.HubIDs))
+		for _, h := range f.HubIDs {
+			hubs = append(hubs, termQ(fHub, strconv.FormatUint(h, 10), 1))
+		}
+		if len(hubs) == 0 {
+			qs = append(qs, bleve.NewMatchNoneQuery())
+		} else {
+			qs = append(qs, bleve.NewDisjunctionQuery(hubs...))
+		}
+	}
 	return qs
 }
 

@@ -252,6 +252,13 @@ func (s *Service) Search(ctx context.Context, q string, f saperi.SearchFilter) (
 	if pr := saperi.PrincipalFrom(ctx); pr.Role != saperi.RoleOperator && pr.Role != saperi.RoleAdmin {
 		return nil, 0, Denied(pr)
 	}
+	// Only the hubs the caller may see are searched, so that the total
+	// counts nothing hidden from them; the check below stays for each item.
+	hubs, err := s.store.Hubs(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.HubIDs = saperi.VisibleHubs(saperi.PrincipalFrom(ctx), hubs)
 	hits, total, err := s.index.Search(ctx, q, f)
 	if err != nil {
 		return nil, 0, err

@@ -226,11 +226,11 @@ func traces(p *saperi.Profile, addrs map[string]bool, titles []string) []string 
 }
 
 // forgetAddresses deletes what is keyed by the person's addresses: the
-// login and password-reset throttles and the unsubscription.
+// login, password-reset and sign-up throttles and the unsubscription.
 func forgetAddresses(tx *bbolt.Tx, addrs map[string]bool) error {
 	attempts, unsub := tx.Bucket(loginAttemptBucket), tx.Bucket(unsubscribedBucket)
 	for a := range addrs {
-		for _, k := range []string{"email:" + a, "reset:email:" + a} {
+		for _, k := range []string{"email:" + a, "reset:email:" + a, "signup:email:" + a} {
 			if err := attempts.Delete([]byte(k)); err != nil {
 				return err
 			}

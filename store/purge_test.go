@@ -51,7 +51,7 @@ func erasable(t *testing.T, db *DB) (her, other *saperi.Profile, m *saperi.Match
 		t.Fatal(err)
 	}
 	for _, a := range []string{u.Email, her.Contacts.Email} {
-		if err := db.FailLogin(ctx, t0, "email:"+a, "reset:email:"+a, "ip:192.0.2.1"); err != nil {
+		if err := db.FailLogin(ctx, t0, "email:"+a, "reset:email:"+a, "signup:email:"+a, "ip:192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,8 +89,8 @@ func TestEraseLeavesNoRecords(t *testing.T) {
 		}
 	})
 	t.Run("login and reset throttles", func(t *testing.T) {
-		keys := []string{"email:quokkaviola@example.org", "reset:email:quokkaviola@example.org",
-			"email:quokkaviola.login@example.org", "reset:email:quokkaviola.login@example.org"}
+		keys := []string{"email:quokkaviola@example.org", "reset:email:quokkaviola@example.org", "signup:email:quokkaviola@example.org",
+			"email:quokkaviola.login@example.org", "reset:email:quokkaviola.login@example.org", "signup:email:quokkaviola.login@example.org"}
 		got, err := db.LoginAttempts(ctx, append(keys, "ip:192.0.2.1")...)
 		if err != nil {
 			t.Fatal(err)

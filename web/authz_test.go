@@ -209,6 +209,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"statistics without a hub (an operator's own)", answers("GET", "/api/v1/stats", nil), []int{op1, op2, op3, admin, token}},
 		{"open data of hub 3", answers("GET", fmt.Sprintf("/api/v1/opendata?hub=%d", w.hub3.ID), nil), []int{op3, admin, token}},
 		{"export without a hub (the operator's own; every hub for an admin)", answers("GET", "/api/v1/exports/people", nil), []int{op1, op2, op3, admin, token}},
+		// Pages obey the same rules (findings 4 and 9 of the attack run).
+		{"page: noticeboard of hub 1", shows(fmt.Sprintf("/hubs/%d/noticeboard", w.hub1.ID), "Porta Palazzo"), []int{op1, admin, token}},
+		{"page: desk of Maria's need", shows(fmt.Sprintf("/desk/postings/%d", w.need.ID), "Cerco aiuto con il computer"), []int{op1, admin, token}},
 	}
 	var table strings.Builder
 	table.WriteString("\n| resource: action |")

@@ -67,7 +67,7 @@ func (s *Server) createPosting(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/postings/"+strconv.FormatUint(p.ID, 10))
-	c.JSON(http.StatusCreated, s.viewPosting(ctx, p))
+	c.JSON(http.StatusCreated, s.viewPosting(ctx, principal(c), p))
 }
 
 // postingView is a posting as the API shows it one at a time: with a
@@ -77,12 +77,12 @@ type postingView struct {
 	SuggestedCategory *saperi.Suggestion `json:"suggested_category,omitempty"`
 }
 
-func (s *Server) viewPosting(ctx context.Context, p *saperi.Posting) postingView {
+func (s *Server) viewPosting(ctx context.Context, pr saperi.Principal, p *saperi.Posting) postingView {
 	v := postingView{Posting: p}
 	if p.Category != "" {
 		return v
 	}
-	sug, ok, err := s.suggest(ctx, p.Title+"\n"+p.Description+"\n"+strings.Join(p.Tags, ", "))
+	sug, ok, err := s.suggest(ctx, pr, p.Title+"\n"+p.Description+"\n"+strings.Join(p.Tags, ", "))
 	if err != nil {
 		// A suggestion is a courtesy: the posting is shown without it.
 		s.log.Warn("suggest category", "posting", p.ID, "err", err)
@@ -106,7 +106,7 @@ func (s *Server) getPosting(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.viewPosting(ctx, s.present(p)[0]))
+	c.JSON(http.StatusOK, s.viewPosting(ctx, principal(c), s.present(p)[0]))
 }
 
 func (s *Server) listPostings(c *gin.Context) {

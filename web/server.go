@@ -218,13 +218,13 @@ func (s *Server) routes() {
 
 	pub := e.Group("/api/v1")
 	pub.GET("/categories", s.listCategories)
-	pub.GET("/categories/suggest", s.suggestCategory)
 	pub.POST("/auth/login", s.apiLogin)
 	pub.POST("/auth/logout", s.apiLogout)
 
 	// Everything else needs a login or a token; each handler then asks
 	// saperi.Can about the object at hand.
 	v1 := e.Group("/api/v1", s.requireLogin)
+	v1.GET("/categories/suggest", s.suggestCategory)
 	v1.GET("/synonyms", s.listSynonyms)
 	v1.POST("/synonyms", s.createSynonym)
 	v1.DELETE("/synonyms/:id", s.deleteSynonym)

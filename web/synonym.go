@@ -95,7 +95,7 @@ func (s *Server) suggestCategory(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sug, ok, err := s.suggest(c.Request.Context(), text)
+	sug, ok, err := s.suggest(c.Request.Context(), principal(c), text)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -107,8 +107,10 @@ func (s *Server) suggestCategory(c *gin.Context) {
 	c.JSON(http.StatusOK, s.suggestionJSON(c, sug))
 }
 
-// suggest guesses a category for text (see saperi.SuggestCategory).
-func (s *Server) suggest(ctx context.Context, text string) (saperi.Suggestion, bool, error) {
+// suggest guesses a category for text (see saperi.SuggestCategory) for
+// pr: only the postings pr may view vote as neighbours, so that the
+// answer tells nothing of what others wrote where pr may not look.
+func (s *Server) suggest(ctx context.Context, pr saperi.Principal, text string) (saperi.Suggestion, bool, error) {
 	cats, err := s.Store.Categories(ctx)
 	if err != nil {
 		return saperi.Suggestion{}, false, err
@@ -129,9 +131,13 @@ func (s *Server) suggest(ctx context.Context, text string) (saperi.Suggestion, b
 	for _, h := range hits {
 		score[h.ID] = h.Score
 	}
+	sh, err := s.svc.Shares(ctx)
+	if err != nil {
+		return saperi.Suggestion{}, false, err
+	}
 	near := make([]saperi.Neighbour, 0, len(posts))
 	for _, p := range posts {
-		if p != nil && p.Category != "" {
+		if p != nil && p.Category != "" && saperi.Can(pr, saperi.View, sh.Posting(p)) {
 			near = append(near, saperi.Neighbour{Category: p.Category, Score: score[p.ID]})
 		}
 	}

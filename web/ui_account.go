@@ -155,6 +155,30 @@ func (s *Server) signupSubmit(c *gin.Context) {
 		s.render(c, http.StatusBadRequest, "signup", "ui.signup.title", view{Form: f, Errors: errs, Error: msg,
 			Data: signupData{hubs, signupLanguages}})
 	}
+	// Every submission counts, per address typed and per client.
+	now := s.Now().UTC()
+	keys := []string{"signup:" + loginKey(saperi.NormalizeEmail(form.Get("email"))), "signup:ip:" + clientIP(c)}
+	if err := s.throttle(c, now, keys, []int{saperi.MaxSignupsPerEmail, saperi.MaxSignupsPerIP},
+		saperi.Errorf(saperi.ETOOMANY, "error.signup.throttled", "too many sign-ups: try again later")); err != nil {
+		if saperi.ErrorCode(err) != saperi.ETOOMANY {
+			s.pageFail(c, err)
+			return
+		}
+		e := saperi.AsError(err)
+		f := url.Values{}
+		for k, v := range form {
+			if k != "password" {
+				f[k] = v
+			}
+		}
+		s.render(c, http.StatusTooManyRequests, "signup", "ui.signup.title", view{Form: f, Error: l.T(e.Key, e.Args, e.Message),
+			Data: signupData{hubs, signupLanguages}})
+		return
+	}
+	if err := s.Store.FailLogin(ctx, now, keys...); err != nil {
+		s.pageFail(c, err)
+		return
+	}
 	if form.Get("consent") != "yes" {
 		again(map[string]string{"consent": l.T("ui.signup.consent_required", nil, "")}, l.T("ui.form.fix", nil, ""))
 		return
