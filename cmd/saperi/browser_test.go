@@ -281,7 +281,7 @@ func TestBrowserJourney(t *testing.T) {
 	)
 	cands := text("main")
 	if !strings.Contains(cands, "Aiuto con computer e posta elettronica") || !strings.Contains(cands, "Lucia Bianchi") ||
-		!strings.Contains(cands, "stessa categoria") {
+		!strings.Contains(cands, "stesso bisogno") {
 		t.Fatalf("candidates with reasons: %s", cands)
 	}
 	axeNotes = append(axeNotes, axeCheck(t, ctx, string(axe), "desk candidates"))
@@ -305,7 +305,7 @@ func TestBrowserJourney(t *testing.T) {
 	login("lucia@example.org", "una password lunga")
 	run("my matches", chromedp.Navigate(u+"/matches"), chromedp.WaitVisible(chromedp.CSS(".card")))
 	mine := text("main")
-	if !strings.Contains(mine, "Perché te lo proponiamo") || !strings.Contains(mine, "stessa categoria") || strings.Contains(mine, "555 0202") {
+	if !strings.Contains(mine, "Perché te lo proponiamo") || !strings.Contains(mine, "stesso bisogno") || strings.Contains(mine, "555 0202") {
 		t.Fatalf("my matches before accepting: %s", mine)
 	}
 	axeNotes = append(axeNotes, axeCheck(t, ctx, string(axe), "my matches"))
