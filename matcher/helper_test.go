@@ -1,7 +1,6 @@
 package matcher_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -58,19 +57,6 @@ func checkValid(tb testing.TB, err error, field string) {
 	wantInvalid(tb, err, field)
 }
 
-func validProfile() *saperi.Profile {
-	return &saperi.Profile{
-		Kind:      saperi.Resident,
-		Name:      "Giulia",
-		HubID:     1,
-		Area:      "Aurora",
-		Point:     north(0),
-		Languages: []string{"it", "en"},
-		Contacts:  saperi.Contacts{Phone: "+39 011 123 4567", Email: "giulia@example.org"},
-		Consent:   saperi.Consent{Text: "Acconsento al trattamento dei dati", Version: "1", At: now, By: saperi.ConsentSelf},
-	}
-}
-
 // posting returns a valid, open, normalised posting of kind owned by owner.
 func posting(kind saperi.Kind, id, owner uint64) *saperi.Posting {
 	p := &saperi.Posting{
@@ -91,5 +77,3 @@ func posting(kind saperi.Kind, id, owner uint64) *saperi.Posting {
 	p.Normalize(now)
 	return p
 }
-
-func repeat(s string, n int) string { return strings.Repeat(s, n) }
