@@ -221,7 +221,12 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 					cs.dropped = append(cs.dropped, fmt.Sprintf("[%s] %s: %s", c.ID, key, text))
 					continue
 				}
-				l := &label{c: c, lang: lang, text: text, terms: terms, ambiguous: key == "it?", problem: key == "problem"}
+				// A problem phrase left with one word after analysis ("non
+				// ho una bicicletta") no longer says the situation, only
+				// what it is about: like an it? label, it counts only
+				// with the concept's category or another of its labels.
+				bare := key == "problem" && len(terms) == 1
+				l := &label{c: c, lang: lang, text: text, terms: terms, ambiguous: key == "it?" || bare, problem: key == "problem"}
 				all = append(all, l)
 				if spread[lang] == nil {
 					spread[lang] = map[string]map[string]bool{}
@@ -256,17 +261,42 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 		switch {
 		case len(telling) >= 2:
 			l.strength = 1
-		case len(telling) == 1:
-			l.strength = labelStrength(len(spread[lang][telling[0]]))
-		default: // only filler words with another (foreign labels)
-			l.strength = labelStrength(len(spread[lang][l.terms[0]]))
+		default:
+			// One telling word (or only filler words, in foreign labels):
+			// as sure as the words together are to this concept. A word
+			// used by the labels of many concepts (elettrico) says less
+			// alone than with the others of its label (piccoli lavori
+			// elettrici), which fewer concepts use all of.
+			l.strength = labelStrength(sharedBy(spread[lang], l.terms))
 		}
 	}
 	return cs, nil
 }
 
-// labelStrength is the strength of a one-word label whose word is used
-// by the labels of n concepts: 1 for one, 0.8 for two, down to 0.4.
+// sharedBy is how many concepts use every one of terms in their labels
+// (spread maps a term to the concepts using it).
+func sharedBy(spread map[string]map[string]bool, terms []string) int {
+	if len(terms) == 0 {
+		return 0
+	}
+	n := 0
+	for id := range spread[terms[0]] {
+		all := true
+		for _, t := range terms[1:] {
+			if !spread[t][id] {
+				all = false
+				break
+			}
+		}
+		if all {
+			n++
+		}
+	}
+	return n
+}
+
+// labelStrength is the strength of a label whose words are used
+// together by the labels of n concepts: 1 for one, 0.8 for two, down to 0.4.
 func labelStrength(n int) float64 {
 	return max(0.4, 1/(1+0.25*float64(max(n, 1)-1)))
 }

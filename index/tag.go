@@ -260,7 +260,7 @@ func (ix *Index) Concept(id string) (matcher.Concept, bool) {
 }
 
 func conceptOf(c *concept) matcher.Concept {
-	return matcher.Concept{ID: c.ID, Name: c.Name, Category: c.Category, Parent: c.Parent}
+	return matcher.Concept{ID: c.ID, Name: c.Name, Category: c.Category, Parent: c.Parent, Narrower: len(c.children)}
 }
 
 func (ix *Index) conceptMatches(ts []tagged) []matcher.ConceptMatch {

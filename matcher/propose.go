@@ -7,11 +7,13 @@ package matcher
 // What 0.5 means: the offer and the need share a specific concept named
 // clearly on both sides (or, without one, most of the need's telling
 // words), and place, time, language and load are not against it. One
-// shared concept named by telling labels scores about 0.85 in relevance,
-// so 0.85 × fit; a concept named only by a broad word (documenti,
-// lezioni), a broader or narrower concept, or a word or two in common
-// alone stay below. Calibrated on the desk development set (see
-// docs/matching-eval.md); README, "What the score means".
+// shared leaf concept named by telling labels on both sides scores 0.85 in
+// relevance, a proposal whatever the fit; a broad grouping of ten narrower
+// concepts about 0.58, a proposal only when place, time and load fit well; a
+// concept named only by a broad word (documenti, lezioni), a broader or
+// narrower concept, or a word or two in common alone stay below.
+// Calibrated on the desk development set (see docs/matching-eval.md);
+// README, "What the score means".
 const DefaultThreshold = 0.5
 
 // MaxProposals is at most how many offers are proposed for one need.

@@ -266,6 +266,7 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 		if sc.Strength > 0 {
 			e *= min(sc.Strength, 1)
 		}
+		e *= sc.Other.Specificity()
 		best = max(best, e)
 		none *= 1 - e
 	}

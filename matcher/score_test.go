@@ -208,6 +208,12 @@ func TestScoreBetter(t *testing.T) {
 		{"the same concept beats a broader one", saperi.FConcept, func(_ *saperi.Posting, c *matcher.Candidate) {
 			c.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 0.5}}
 		}, false},
+		{"a leaf concept beats a broad grouping", saperi.FConcept, func(_ *saperi.Posting, c *matcher.Candidate) {
+			c.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 1, Other: matcher.Concept{Narrower: 0}}}
+		}, false},
+		{"named clearly on both sides beats a broad word on one", saperi.FConcept, func(_ *saperi.Posting, c *matcher.Candidate) {
+			c.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 0.9}}
+		}, false},
 		{"same mode", saperi.FMode, func(_ *saperi.Posting, c *matcher.Candidate) { c.Posting.Mode = saperi.InPerson }, false},
 	}
 	s := matcher.NewScorer(matcher.Weights{})
@@ -218,6 +224,13 @@ func TestScoreBetter(t *testing.T) {
 			tt.better(target, &better)
 			if tt.feature == saperi.FConcept && strings.Contains(tt.name, "broader") {
 				worse.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptBroader, Strength: 0.5}}
+			}
+			if tt.feature == saperi.FConcept && strings.Contains(tt.name, "grouping") {
+				worse.Concepts = []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 1, Other: matcher.Concept{Narrower: 12}}}
+			}
+			if tt.feature == saperi.FConcept && strings.Contains(tt.name, "broad word") {
+				// A strength of 1 on one side and 0.5 on the other.
+				worse.Concepts = sharedBetween(1, 0.5)
 			}
 			rw := s.Score(target, worse, now)
 			rb := s.Score(target, better, now)
@@ -517,4 +530,30 @@ func ids(rs []matcher.Ranked) []uint64 {
 		out[i] = r.Posting.ID
 	}
 	return out
+}
+
+// sharedBetween is the concept two postings share when one names it with
+// strength a and the other with b, as the engine finds it.
+func sharedBetween(a, b float64) []matcher.SharedConcept {
+	c := matcher.Concept{ID: "c"}
+	return matcher.SharedConceptsOf([]matcher.ConceptMatch{{Concept: c, Strength: a}}, []matcher.ConceptMatch{{Concept: c, Strength: b}})
+}
+
+func TestSpecificity(t *testing.T) {
+	leaf := matcher.Concept{}.Specificity()
+	if leaf != 1 {
+		t.Errorf("a leaf's specificity is %v, want 1", leaf)
+	}
+	prev := leaf
+	for _, n := range []int{1, 3, 10, 60} {
+		s := matcher.Concept{Narrower: n}.Specificity()
+		if !(s < prev && s > 0) {
+			t.Errorf("%d narrower: specificity %v, not below %v", n, s, prev)
+		}
+		prev = s
+	}
+	// Both sides' strengths count: 1 × 0.5, not the lesser alone.
+	if got := sharedBetween(0.8, 0.5)[0].Strength; math.Abs(got-0.4) > 1e-9 {
+		t.Errorf("shared strength %v, want 0.4", got)
+	}
 }

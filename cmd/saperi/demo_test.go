@@ -105,7 +105,7 @@ func TestDemoWeeklyRunSharesConcepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n < 50 {
+	if n < 35 {
 		t.Fatalf("the weekly run proposed %d matches", n)
 	}
 	var ms []*saperi.Match

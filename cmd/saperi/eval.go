@@ -128,14 +128,15 @@ type EvalReport struct {
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var (
-		c        common
-		ec       engineConfig
-		corpus   string
-		queries  string
-		asJSON   bool
-		keep     bool
-		cold     bool
-		failures int
+		c         common
+		ec        engineConfig
+		corpus    string
+		queries   string
+		asJSON    bool
+		keep      bool
+		cold      bool
+		failures  int
+		tracePath string
 	)
 	f := newFlags("eval", "", "Measure need → offer match quality. The corpus is loaded as offers and each query\n"+
 		"runs as a need through the same store, index and matcher the server uses, in a temporary\n"+
@@ -153,6 +154,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f.bool(&keep, "keep", "", false, "build the evaluation store in --data instead of a temporary folder, and keep it")
 	f.bool(&cold, "cold", "", false, "measure latency with a cold token cache (no warm-up after loading, unlike a running server)")
 	f.int(&failures, "show-misses", "", 0, "print this many queries whose relevant offer was not in the top 10")
+	f.str(&tracePath, "trace", "", "", "write one JSON line per query to this file: the need's concepts, the top ten and every relevant offer with its score, relevance, fit and shared concepts")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -203,6 +205,22 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stderr, "eval: running %d queries…\n", len(qs))
 
+	var trace io.Writer
+	var byID map[string]*saperi.Posting
+	if tracePath != "" {
+		tf, err := os.Create(tracePath)
+		if err != nil {
+			return err
+		}
+		defer tf.Close()
+		trace = tf
+		if byID, err = postingsByCorpusID(ctx, a, offerOf); err != nil {
+			return err
+		}
+		if err := writeTraceHead(tf, a, byID); err != nil {
+			return err
+		}
+	}
 	desk := isDesk(qs)
 	var all, hard []queryResult
 	halves := map[string][]queryResult{}
@@ -233,6 +251,11 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			res.proposed++
 			if slices.Contains(q.Relevant, offerOf[r.Posting.ID]) {
 				res.right++
+			}
+		}
+		if trace != nil {
+			if err := writeTrace(trace, a, q, need, ranked, res.proposed, offerOf, byID); err != nil {
+				return err
 			}
 		}
 		if desk {

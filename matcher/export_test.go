@@ -1,0 +1,4 @@
+package matcher
+
+// SharedConceptsOf exposes sharedConcepts to the external tests.
+var SharedConceptsOf = sharedConcepts
