@@ -21,7 +21,7 @@ const testConcepts = `
 # a comment
 [t-manutenzione]
 cat: casa
-it: manutenzione della casa | piccole riparazioni domestiche | tuttofare | riparazioni in casa
+it: manutenzione della casa | piccole riparazioni domestiche | tuttofare | riparazioni in casa | impianto elettrico
 en: handyman | home repairs
 
 [t-elettrico]
@@ -41,6 +41,11 @@ parent: t-manutenzione
 it: piccoli interventi idraulici | idraulico | rubinetto | sifone
 problem: rubinetto perde | lavandino intasato
 en: plumber | leaking tap
+
+[t-ciclofficina]
+cat: sport
+it: ciclofficina | riparazione biciclette | riparo biciclette
+problem: non ho una bicicletta | la catena salta
 
 [t-telefonia]
 cat: digitale
@@ -97,6 +102,8 @@ func TestConceptsOf(t *testing.T) {
 		{"filler label is dropped", "Cerco casa in affitto", "", []string{}},
 		{"a word inside a longer label of another concept", "Voglio cambiare compagnia telefonica", "compagnia", []string{"t-telefonia"}},
 		{"the word alone", "Cerco compagnia il pomeriggio", "compagnia", []string{"t-compagnia"}},
+		{"a problem phrase left with one word, in another category", "Regalo una bicicletta da bambino", "bambini", []string{}},
+		{"a problem phrase left with one word, in its category", "Vendo una bicicletta", "sport", []string{"t-ciclofficina"}},
 		{"english", "I need an electrician, the socket is not working", "", []string{"t-elettrico"}},
 		{"french", "Je cherche un électricien", "", []string{"t-elettrico"}},
 		{"arabic", "أحتاج كهربائي في البيت", "", []string{"t-elettrico"}},
@@ -109,6 +116,31 @@ func TestConceptsOf(t *testing.T) {
 				t.Fatalf("ConceptsOf(%q) = %v, want %v", tc.text, got, tc.want)
 			}
 		})
+	}
+}
+
+// A label of one telling word among filler words is as sure as its words
+// together: "piccoli lavori elettrici" names one concept fully, while
+// "elettrico" alone is shared by several.
+func TestLabelStrengthOfWordsTogether(t *testing.T) {
+	ix := openConcepts(t, newFakeStore())
+	strength := func(text string) float64 {
+		for _, m := range ix.ConceptsOf(text, "casa") {
+			if m.ID == "t-elettrico" {
+				return m.Strength
+			}
+		}
+		return 0
+	}
+	// Two concepts use "elettrico" (t-manutenzione: impianto elettrico),
+	// one "piccoli lavori elettrici": the label is as sure as the
+	// one-word label only t-elettrico has.
+	full, alone := strength("Piccoli lavori elettrici"), strength("Elettricista")
+	if full == 0 || full != alone {
+		t.Errorf("the full label: strength %v, want that of a label only it has, %v", full, alone)
+	}
+	if s := sharedBy(map[string]map[string]bool{"a": {"x": true, "y": true}, "b": {"x": true}}, []string{"a", "b"}); s != 1 {
+		t.Errorf("sharedBy = %d, want 1", s)
 	}
 }
 
