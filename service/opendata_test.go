@@ -43,7 +43,7 @@ func TestSuppression(t *testing.T) {
 	post(saperi.Need, "digitale", "Centro", 30, 1)
 	post(saperi.Offer, "digitale", "Centro", 31, 1)
 
-	s := tally(StatsFilter{HubID: 1}, needs, offers, nil, nil, rome)
+	s := tally(StatsFilter{HubID: 1}, needs, offers, nil, nil, rome, 0)
 	d := Open(s)
 	type row struct {
 		cat, area                  string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/saperi/saperi"
+	"github.com/saperi/saperi/matcher"
 )
 
 // StatsStore is what the statistics read (store.DB implements it).
@@ -115,23 +116,25 @@ type MatchOutcomes struct {
 }
 
 // GapRule is the gap's definition, for pages and the API.
-const GapRule = "needs without a match that was proposed (proposed, accepted, connected or done); " +
-	"switches to the matcher's proposal threshold once it is configured"
+const GapRule = "needs without an answer: no standing proposal at or above the matcher's proposal threshold, " +
+	"and no match accepted, connected or done"
 
 // Answered reports whether a need has been answered by one of its
-// matches: the one place that defines the gap.
-//
-// Until the matcher's proposal threshold lands (issue 10), a need is
-// answered when any of its matches is or was a proposal that still
-// stands or succeeded: state proposed, accepted by one side, connected or
-// done. A declined, withdrawn or expired proposal leaves the need in the
-// gap. Once the threshold exists, this becomes "a match at or above the
-// threshold", and nothing else changes.
-func Answered(ms []*saperi.Match) bool {
+// matches: the one place that defines the gap. A need is answered when a
+// match of it succeeded or is under way (accepted by one side, connected,
+// done), whoever proposed it, or when a proposal still stands that scores
+// at or above threshold (the matcher's: what Saperi would propose). A
+// proposal below it, or a declined, withdrawn or expired one, leaves the
+// need in the gap.
+func Answered(ms []*saperi.Match, threshold float64) bool {
 	for _, m := range ms {
 		switch m.State {
-		case saperi.Proposed, saperi.AcceptedNeed, saperi.AcceptedOffer, saperi.Connected, saperi.Done:
+		case saperi.AcceptedNeed, saperi.AcceptedOffer, saperi.Connected, saperi.Done:
 			return true
+		case saperi.Proposed:
+			if matcher.Proposable(matcher.Ranked{Score: m.Score}, threshold) {
+				return true
+			}
 		}
 	}
 	return false
@@ -166,7 +169,7 @@ func (f StatsFilter) period(loc *time.Location) (time.Time, time.Time, error) {
 
 // ComputeStats counts, for p (an operator: their hub; an admin: any or
 // all), the figures of f.
-func ComputeStats(ctx context.Context, st StatsStore, p saperi.Principal, f StatsFilter) (*Stats, error) {
+func ComputeStats(ctx context.Context, st StatsStore, p saperi.Principal, f StatsFilter, threshold float64) (*Stats, error) {
 	hubID, err := StatsHub(p, f.HubID)
 	if err != nil {
 		return nil, err
@@ -218,11 +221,11 @@ func ComputeStats(ctx context.Context, st StatsStore, p saperi.Principal, f Stat
 	if err != nil {
 		return nil, err
 	}
-	return tally(f, needs, offers, byNeed, askedOffers, loc), nil
+	return tally(f, needs, offers, byNeed, askedOffers, loc, threshold), nil
 }
 
 // tally does the counting of ComputeStats, without I/O.
-func tally(f StatsFilter, needs, offers map[uint64]*saperi.Posting, byNeed map[uint64][]*saperi.Match, asked map[uint64]bool, loc *time.Location) *Stats {
+func tally(f StatsFilter, needs, offers map[uint64]*saperi.Posting, byNeed map[uint64][]*saperi.Match, asked map[uint64]bool, loc *time.Location, threshold float64) *Stats {
 	s := &Stats{Filter: f, GapRule: GapRule}
 	cells, areas, cats := map[[2]string]*CellStats{}, map[string]*CellStats{}, map[string]*CellStats{}
 	add := func(p *saperi.Posting, gap bool) {
@@ -247,7 +250,7 @@ func tally(f StatsFilter, needs, offers map[uint64]*saperi.Posting, byNeed map[u
 	reached := map[uint64]bool{}
 	for _, n := range sorted(needs) {
 		ms := byNeed[n.ID]
-		gap := !Answered(ms)
+		gap := !Answered(ms, threshold)
 		s.Needs++
 		if gap {
 			s.Gap++

@@ -12,7 +12,7 @@ import (
 
 func stats(tb testing.TB, db *store.DB, p saperi.Principal, f service.StatsFilter) *service.Stats {
 	tb.Helper()
-	s, err := service.ComputeStats(context.Background(), db, p, f)
+	s, err := service.ComputeStats(context.Background(), db, p, f, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -160,10 +160,39 @@ func TestStatsPermissions(t *testing.T) {
 		{"unknown hub", admin, service.StatsFilter{HubID: 99}, saperi.ENOTFOUND},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := service.ComputeStats(context.Background(), db, tc.p, tc.f)
+			_, err := service.ComputeStats(context.Background(), db, tc.p, tc.f, 0)
 			if saperi.ErrorCode(err) != tc.code {
 				t.Fatalf("%v, want %s", err, tc.code)
 			}
 		})
+	}
+}
+
+// The gap follows the matcher's threshold: a standing proposal answers a
+// need only when it is one Saperi would make; a match under way or done
+// answers it whoever proposed it, at any score.
+func TestAnsweredFollowsThreshold(t *testing.T) {
+	m := func(state saperi.MatchState, score float64) []*saperi.Match {
+		return []*saperi.Match{{State: state, Score: score}}
+	}
+	tests := []struct {
+		name string
+		ms   []*saperi.Match
+		want bool
+	}{
+		{"no match", nil, false},
+		{"a proposal above the threshold", m(saperi.Proposed, 0.7), true},
+		{"a proposal at the threshold", m(saperi.Proposed, 0.5), true},
+		{"an operator's proposal below it", m(saperi.Proposed, 0.3), false},
+		{"accepted by one side, below it", m(saperi.AcceptedNeed, 0.2), true},
+		{"in touch", m(saperi.Connected, 0.1), true},
+		{"done", m(saperi.Done, 0.1), true},
+		{"declined", m(saperi.Declined, 0.9), false},
+		{"withdrawn", m(saperi.Withdrawn, 0.9), false},
+	}
+	for _, tc := range tests {
+		if got := service.Answered(tc.ms, 0.5); got != tc.want {
+			t.Errorf("%s: Answered = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

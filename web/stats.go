@@ -37,7 +37,7 @@ func (s *Server) getStats(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f)
+	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f, s.svc.Threshold())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -53,7 +53,7 @@ func (s *Server) getOpenData(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f)
+	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f, s.svc.Threshold())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -109,7 +109,7 @@ type outcomeRow struct {
 // charts.
 func (s *Server) statsData(c *gin.Context, f service.StatsFilter) (*statsView, error) {
 	ctx := c.Request.Context()
-	st, err := service.ComputeStats(ctx, s.Store, principal(c), f)
+	st, err := service.ComputeStats(ctx, s.Store, principal(c), f, s.svc.Threshold())
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +197,7 @@ func (s *Server) statsCSV(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f)
+	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f, s.svc.Threshold())
 	if err != nil {
 		s.pageFail(c, err)
 		return
