@@ -28,11 +28,13 @@ func (s SendState) Done() bool { return s == SendSent || s == SendFailed || s ==
 
 // Send kinds.
 const (
-	SendPersonal  = "personal"  // a person's weekly digest
-	SendHub       = "hub"       // a hub's weekly digest, one per operator address
-	SendConnected = "connected" // "your match is connected", to one side
-	SendReset     = "reset"     // a link to set a new password, to an account
-	SendRun       = "run"       // marks a week's digest run (or assignment) complete
+	SendPersonal    = "personal"     // a person's weekly digest
+	SendHub         = "hub"          // a hub's weekly digest, one per operator address
+	SendConnected   = "connected"    // "your match is connected", to one side
+	SendReset       = "reset"        // a link to set a new password, to an account
+	SendSignup      = "signup"       // a link to confirm a sign-up, to the address typed
+	SendSignupTaken = "signup_taken" // "somebody tried to sign up with your address", to an account
+	SendRun         = "run"          // marks a week's digest run (or assignment) complete
 )
 
 // Send records one mail: planned before it is sent, marked after. Key is

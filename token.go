@@ -16,6 +16,7 @@ const (
 	LinkRenew       = "renew"       // Subject "posting/<id>"
 	LinkUnsubscribe = "unsubscribe" // Subject the email address
 	LinkReset       = "reset"       // Subject "user/<id>/<stamp>" (ResetSubject)
+	LinkSignup      = "signup"      // Subject "signup/<id>/<nonce>" (PendingSignup.Subject)
 )
 
 // Link is the claim a signed link carries: one purpose, one subject, an

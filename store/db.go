@@ -110,6 +110,14 @@ var (
 	// importing the same file again creates nothing twice. Added in
 	// place to schema 1 (a new bucket).
 	importKeyBucket = []byte("import_keys")
+
+	// signups: pending sign-up id → saperi.PendingSignup, a sign-up whose
+	// address is not yet confirmed (it holds a password hash and the
+	// profile to create). Added in place to schema 1 (new buckets).
+	signupBucket = []byte("signups")
+	// signups_by_email: normalised email → pending sign-up id. One pending
+	// sign-up per address.
+	signupEmailBucket = []byte("signups_by_email")
 )
 
 // buckets lists every bucket Open creates.
@@ -120,7 +128,7 @@ var buckets = [][]byte{
 	synonymBucket, conceptBucket,
 	userBucket, userEmailBucket, profileUserBucket, sessionBucket, userSessionBucket,
 	tokenBucket, tokenHashBucket, loginAttemptBucket,
-	sendBucket, unsubscribedBucket, importKeyBucket,
+	sendBucket, unsubscribedBucket, importKeyBucket, signupBucket, signupEmailBucket,
 }
 
 // Keys of the meta bucket.

@@ -24,7 +24,8 @@ import (
 // of mails to them and of the "connected" mails of their matches, the
 // import keys of the person and their postings (name, phone, email as the
 // hub's register had them),
-// login and reset throttles of their addresses, their unsubscription.
+// login, reset and sign-up throttles of their addresses, any pending
+// sign-up for one of their addresses, their unsubscription.
 // The erasure is recorded in the meta bucket (purge_pending) so that
 // Purge rewrites the file without the freed pages that still hold the
 // old bytes; MailKeys and Traces tell the caller what to scrub outside
@@ -226,8 +227,13 @@ func traces(p *saperi.Profile, addrs map[string]bool, titles []string) []string 
 }
 
 // forgetAddresses deletes what is keyed by the person's addresses: the
-// login, password-reset and sign-up throttles and the unsubscription.
+// login, password-reset and sign-up throttles, the pending sign-ups
+// (profile data and a password hash waiting for the address to be
+// confirmed) and the unsubscription.
 func forgetAddresses(tx *bbolt.Tx, addrs map[string]bool) error {
+	if err := deleteSignups(tx, addrs); err != nil {
+		return err
+	}
 	attempts, unsub := tx.Bucket(loginAttemptBucket), tx.Bucket(unsubscribedBucket)
 	for a := range addrs {
 		for _, k := range []string{"email:" + a, "reset:email:" + a, "signup:email:" + a} {

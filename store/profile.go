@@ -17,24 +17,27 @@ func (db *DB) CreateProfile(ctx context.Context, p *saperi.Profile, ev saperi.Ev
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	err := db.update(ctx, func(tx *bbolt.Tx) error {
-		if !hubExists(tx, p.HubID) {
-			return unknownHub(p.HubID)
-		}
-		id, err := tx.Bucket(profileBucket).NextSequence()
-		if err != nil {
-			return fmt.Errorf("store: create profile: %w", err)
-		}
-		p.ID = id
-		if err := putProfile(tx, p, nil); err != nil {
-			return err
-		}
-		return addEvent(tx, profileEvent(ev, p.ID, "profile.create"))
-	})
+	err := db.update(ctx, func(tx *bbolt.Tx) error { return createProfile(tx, p, ev) })
 	if err != nil {
 		p.ID = 0
 	}
 	return err
+}
+
+// createProfile is CreateProfile inside tx, p already validated.
+func createProfile(tx *bbolt.Tx, p *saperi.Profile, ev saperi.Event) error {
+	if !hubExists(tx, p.HubID) {
+		return unknownHub(p.HubID)
+	}
+	id, err := tx.Bucket(profileBucket).NextSequence()
+	if err != nil {
+		return fmt.Errorf("store: create profile: %w", err)
+	}
+	p.ID = id
+	if err := putProfile(tx, p, nil); err != nil {
+		return err
+	}
+	return addEvent(tx, profileEvent(ev, p.ID, "profile.create"))
 }
 
 // UpdateProfile reads profile id, lets fn change it and writes it back with

@@ -58,7 +58,24 @@ func erasable(t *testing.T, db *DB) (her, other *saperi.Profile, m *saperi.Match
 	if err := db.Unsubscribe(ctx, her.Contacts.Email, saperi.Event{At: t0, Actor: "link"}); err != nil {
 		t.Fatal(err)
 	}
+	// A sign-up with her address, not yet confirmed (her profile was made
+	// at the desk), and one of somebody else's.
+	mustSignup(t, db, h.ID, her.Contacts.Email, "Quokkaviola Online")
+	mustSignup(t, db, h.ID, "nuova@example.org", "Nuova Persona")
 	return her, other, m
+}
+
+// mustSignup stores a pending sign-up for email at hub, made at t0.
+func mustSignup(t *testing.T, db *DB, hub uint64, email, name string) *saperi.PendingSignup {
+	t.Helper()
+	prof := *newProfile(hub, name)
+	prof.Contacts.Email = saperi.NormalizeEmail(email)
+	p := &saperi.PendingSignup{Email: email, Nonce: "n-" + email, Profile: prof, Role: saperi.RoleResident,
+		PasswordHash: "h", Created: t0, Expires: t0.Add(saperi.SignupTTL)}
+	if err := db.CreateSignup(context.Background(), p, saperi.Event{At: t0, Actor: "anonymous", Action: "signup.request"}); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestEraseLeavesNoRecords(t *testing.T) {
@@ -102,6 +119,17 @@ func TestEraseLeavesNoRecords(t *testing.T) {
 		}
 		if got["ip:192.0.2.1"].Count == 0 {
 			t.Error("the address throttle went too: it is not hers")
+		}
+	})
+	t.Run("pending sign-ups", func(t *testing.T) {
+		if _, err := db.SignupByEmail(ctx, "quokkaviola@example.org"); saperi.ErrorCode(err) != saperi.ENOTFOUND {
+			t.Errorf("her pending sign-up survived: %v", err)
+		}
+		if _, err := db.Signup(ctx, 1); saperi.ErrorCode(err) != saperi.ENOTFOUND {
+			t.Errorf("her pending sign-up survived by id: %v", err)
+		}
+		if _, err := db.SignupByEmail(ctx, "nuova@example.org"); err != nil {
+			t.Errorf("somebody else's pending sign-up went too: %v", err)
 		}
 	})
 	t.Run("unsubscribed", func(t *testing.T) {

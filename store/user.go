@@ -18,46 +18,49 @@ func (db *DB) CreateUser(ctx context.Context, u *saperi.User, ev saperi.Event) e
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	err := db.update(ctx, func(tx *bbolt.Tx) error {
-		emails := tx.Bucket(userEmailBucket)
-		if emails.Get([]byte(u.Email)) != nil {
-			return &saperi.Error{Code: saperi.ECONFLICT, Key: "error.user.email_taken", Field: "email",
-				Message: "an account with this email already exists"}
-		}
-		if u.ProfileID != 0 && tx.Bucket(profileBucket).Get(itob(u.ProfileID)) == nil {
-			return &saperi.Error{Code: saperi.EINVALID, Key: "error.unknown_profile", Field: "profile_id",
-				Args: map[string]any{"ID": u.ProfileID}, Message: "unknown profile"}
-		}
-		if u.HubID != 0 && !hubExists(tx, u.HubID) {
-			return unknownHub(u.HubID)
-		}
-		users := tx.Bucket(userBucket)
-		id, err := users.NextSequence()
-		if err != nil {
-			return fmt.Errorf("store: create user: %w", err)
-		}
-		u.ID = id
-		if err := putJSON(users, itob(id), u); err != nil {
-			return fmt.Errorf("store: put user %d: %w", id, err)
-		}
-		if err := emails.Put([]byte(u.Email), itob(id)); err != nil {
-			return fmt.Errorf("store: index user %d: %w", id, err)
-		}
-		if u.ProfileID != 0 {
-			if err := tx.Bucket(profileUserBucket).Put(pairKey(u.ProfileID, id), nil); err != nil {
-				return fmt.Errorf("store: index user %d: %w", id, err)
-			}
-		}
-		ev.Subject = fmt.Sprintf("user/%d", id)
-		if ev.Action == "" {
-			ev.Action = "user.create"
-		}
-		return addEvent(tx, ev)
-	})
+	err := db.update(ctx, func(tx *bbolt.Tx) error { return createUser(tx, u, ev) })
 	if err != nil {
 		u.ID = 0
 	}
 	return err
+}
+
+// createUser is CreateUser inside tx, u already validated.
+func createUser(tx *bbolt.Tx, u *saperi.User, ev saperi.Event) error {
+	emails := tx.Bucket(userEmailBucket)
+	if emails.Get([]byte(u.Email)) != nil {
+		return &saperi.Error{Code: saperi.ECONFLICT, Key: "error.user.email_taken", Field: "email",
+			Message: "an account with this email already exists"}
+	}
+	if u.ProfileID != 0 && tx.Bucket(profileBucket).Get(itob(u.ProfileID)) == nil {
+		return &saperi.Error{Code: saperi.EINVALID, Key: "error.unknown_profile", Field: "profile_id",
+			Args: map[string]any{"ID": u.ProfileID}, Message: "unknown profile"}
+	}
+	if u.HubID != 0 && !hubExists(tx, u.HubID) {
+		return unknownHub(u.HubID)
+	}
+	users := tx.Bucket(userBucket)
+	id, err := users.NextSequence()
+	if err != nil {
+		return fmt.Errorf("store: create user: %w", err)
+	}
+	u.ID = id
+	if err := putJSON(users, itob(id), u); err != nil {
+		return fmt.Errorf("store: put user %d: %w", id, err)
+	}
+	if err := emails.Put([]byte(u.Email), itob(id)); err != nil {
+		return fmt.Errorf("store: index user %d: %w", id, err)
+	}
+	if u.ProfileID != 0 {
+		if err := tx.Bucket(profileUserBucket).Put(pairKey(u.ProfileID, id), nil); err != nil {
+			return fmt.Errorf("store: index user %d: %w", id, err)
+		}
+	}
+	ev.Subject = fmt.Sprintf("user/%d", id)
+	if ev.Action == "" {
+		ev.Action = "user.create"
+	}
+	return addEvent(tx, ev)
 }
 
 // UpdateUser reads user id, lets fn change it, validates and writes it
