@@ -26,7 +26,7 @@ func (db *DB) CreateSignup(ctx context.Context, p *saperi.PendingSignup, ev sape
 			return &saperi.Error{Code: saperi.ECONFLICT, Key: "error.user.email_taken", Field: "email",
 				Message: "an account with this email already exists"}
 		}
-		if err := sweepSignups(tx, p.Created); err != nil {
+		if _, err := sweepSignups(tx, p.Created); err != nil {
 			return err
 		}
 		if err := deleteSignups(tx, map[string]bool{p.Email: true}); err != nil {
@@ -51,6 +51,19 @@ func (db *DB) CreateSignup(ctx context.Context, p *saperi.PendingSignup, ev sape
 		p.ID = 0
 	}
 	return err
+}
+
+// SweepSignups deletes the pending sign-ups expired at now and returns
+// how many (serve runs it with its purge loop, so that what was typed in
+// a form nobody confirmed does not outlive its link by long).
+func (db *DB) SweepSignups(ctx context.Context, now time.Time) (int, error) {
+	n := 0
+	err := db.update(ctx, func(tx *bbolt.Tx) error {
+		var err error
+		n, err = sweepSignups(tx, now)
+		return err
+	})
+	return n, err
 }
 
 // Signup returns pending sign-up id; one that was confirmed, replaced or
@@ -172,20 +185,32 @@ func deleteSignups(tx *bbolt.Tx, addrs map[string]bool) error {
 // sweepSignups deletes the pending sign-ups expired at now. There are few
 // (the sign-up throttle caps how fast they come, and each lives a day),
 // so a scan at every new one keeps the bucket small without a timer.
-func sweepSignups(tx *bbolt.Tx, now time.Time) error {
-	expired := map[string]bool{}
-	err := tx.Bucket(signupBucket).ForEach(func(k, v []byte) error {
-		var p saperi.PendingSignup
-		if err := json.Unmarshal(v, &p); err != nil {
+func sweepSignups(tx *bbolt.Tx, now time.Time) (int, error) {
+	b := tx.Bucket(signupBucket)
+	var expired []*saperi.PendingSignup
+	err := b.ForEach(func(k, v []byte) error {
+		p := &saperi.PendingSignup{}
+		if err := json.Unmarshal(v, p); err != nil {
 			return fmt.Errorf("store: get signup %d: %w", btoi(k), err)
 		}
 		if p.Expired(now) {
-			expired[p.Email] = true
+			expired = append(expired, p)
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return deleteSignups(tx, expired)
+	idx := tx.Bucket(signupEmailBucket)
+	for _, p := range expired {
+		if err := b.Delete(itob(p.ID)); err != nil {
+			return 0, fmt.Errorf("store: delete signup: %w", err)
+		}
+		if v := idx.Get([]byte(p.Email)); len(v) == 8 && btoi(v) == p.ID {
+			if err := idx.Delete([]byte(p.Email)); err != nil {
+				return 0, fmt.Errorf("store: delete signup: %w", err)
+			}
+		}
+	}
+	return len(expired), nil
 }

@@ -86,5 +86,14 @@ func TestSignupPendingThenConfirmed(t *testing.T) {
 		if _, err := db.SignupByEmail(ctx, "dopo@example.org"); err != nil {
 			t.Fatal(err)
 		}
+		if n, err := db.SweepSignups(ctx, later.Expires.Add(-time.Second)); err != nil || n != 0 {
+			t.Fatalf("sweep before the expiry: %d, %v", n, err)
+		}
+		if n, err := db.SweepSignups(ctx, later.Expires); err != nil || n != 1 {
+			t.Fatalf("sweep at the expiry: %d, %v", n, err)
+		}
+		if _, err := db.SignupByEmail(ctx, "dopo@example.org"); saperi.ErrorCode(err) != saperi.ENOTFOUND {
+			t.Fatalf("swept, yet: %v", err)
+		}
 	})
 }

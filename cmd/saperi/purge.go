@@ -56,11 +56,17 @@ func purge(ctx context.Context, a *app, log *slog.Logger) (bool, error) {
 	return true, nil
 }
 
-// purgeLoop runs purge at start and every `every` until ctx ends.
+// purgeLoop runs purge at start and every `every` until ctx ends; each
+// round first deletes the pending sign-ups nobody confirmed in time.
 func purgeLoop(ctx context.Context, a *app, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		if n, err := a.db.SweepSignups(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			log.Error("sweep expired sign-ups", "err", err)
+		} else if n > 0 {
+			log.Info("expired sign-ups deleted", "count", n)
+		}
 		if _, err := purge(ctx, a, log); err != nil && ctx.Err() == nil {
 			log.Error("purge", "err", err)
 		}
