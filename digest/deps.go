@@ -30,6 +30,7 @@ type Store interface {
 	Send(ctx context.Context, key string) (*saperi.Send, error)
 	Sends(ctx context.Context, prefix string) ([]saperi.Send, error)
 	LinkSecret(ctx context.Context) ([]byte, error)
+	Signup(ctx context.Context, id uint64) (*saperi.PendingSignup, error)
 }
 
 // Translator gives the texts of the mails in a language; locale.Catalog

@@ -77,6 +77,52 @@ func (n *Notifier) PasswordReset(ctx context.Context, u *saperi.User) error {
 	return nil
 }
 
+// SignupConfirm records a mail to the address of pending sign-up p with
+// the link that confirms it, in the language chosen on the form, and
+// wakes the loop. One record per pending sign-up: a new sign-up for the
+// address is a new record (and voids the older link).
+func (n *Notifier) SignupConfirm(ctx context.Context, p *saperi.PendingSignup) error {
+	now := n.R.Now()
+	key := fmt.Sprintf("mail/signup/%d", p.ID)
+	rec := saperi.Send{Key: key, Kind: saperi.SendSignup, To: p.Email, SubjectID: p.ID, Lang: langFor(n.R.T, choice(&p.Profile)),
+		State: saperi.SendPending, MessageID: n.R.messageID(key), Planned: now, Updated: now}
+	if _, err := n.R.Store.PlanSends(ctx, []saperi.Send{rec}); err != nil {
+		return err
+	}
+	n.wake()
+	return nil
+}
+
+// SignupTaken records a mail to account u saying that somebody tried to
+// sign up with its address, with the ways in (log in, choose a new
+// password), in the account's language, and wakes the loop. The key
+// carries the time, so each attempt is its own mail (the sign-up
+// throttle caps how many).
+func (n *Notifier) SignupTaken(ctx context.Context, u *saperi.User) error {
+	now := n.R.Now()
+	key := fmt.Sprintf("mail/signup-taken/%d/%d", u.ID, now.UnixNano())
+	rec := saperi.Send{Key: key, Kind: saperi.SendSignupTaken, To: u.Email, SubjectID: u.ID,
+		Lang: langFor(n.R.T, n.accountLangs(ctx, u)), State: saperi.SendPending, MessageID: n.R.messageID(key),
+		Planned: now, Updated: now}
+	if _, err := n.R.Store.PlanSends(ctx, []saperi.Send{rec}); err != nil {
+		return err
+	}
+	n.wake()
+	return nil
+}
+
+// accountLangs are the languages to write to account u in: the
+// account's, then its profile's.
+func (n *Notifier) accountLangs(ctx context.Context, u *saperi.User) []string {
+	langs := []string{u.Lang}
+	if u.ProfileID != 0 {
+		if p, err := n.R.Store.Profile(ctx, u.ProfileID); err == nil {
+			langs = append(langs, choice(p)...)
+		}
+	}
+	return langs
+}
+
 func (n *Notifier) wake() {
 	select {
 	case n.kick <- struct{}{}:
@@ -122,6 +168,10 @@ func (n *Notifier) Flush(ctx context.Context) error {
 			msg, err = n.connected(ctx, rec)
 		case saperi.SendReset:
 			msg, err = n.reset(ctx, rec)
+		case saperi.SendSignup:
+			msg, err = n.signup(ctx, rec)
+		case saperi.SendSignupTaken:
+			msg, err = n.signupTaken(ctx, rec)
 		default:
 			err = fmt.Errorf("digest: %s: unknown kind %q", rec.Key, rec.Kind)
 		}
@@ -211,4 +261,47 @@ func (n *Notifier) reset(ctx context.Context, rec saperi.Send) (*Message, error)
 	}
 	return &Message{Key: rec.Key, MessageID: rec.MessageID, From: n.R.Config.From, To: rec.To,
 		Subject: n.R.T.Translate(rec.Lang, "digest.reset.subject", nil), Text: text, HTML: html}, nil
+}
+
+// signup renders the mail that confirms the pending sign-up of rec. Its
+// link expires with the pending sign-up; one that was confirmed,
+// replaced, erased or has expired meanwhile is not sent.
+func (n *Notifier) signup(ctx context.Context, rec saperi.Send) (*Message, error) {
+	p, err := n.R.Store.Signup(ctx, rec.SubjectID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Email != saperi.NormalizeEmail(rec.To) || p.Expired(n.R.Now()) {
+		return nil, errNothingToSend
+	}
+	link := n.R.Config.BaseURL + "/signup/confirm/" + saperi.SignLink(n.R.secret,
+		saperi.Link{Purpose: saperi.LinkSignup, Subject: p.Subject(), Expires: p.Expires})
+	html, text, err := n.R.render.render("signup", rec.Lang, signupView{Email: p.Email, Link: link})
+	if err != nil {
+		return nil, err
+	}
+	return &Message{Key: rec.Key, MessageID: rec.MessageID, From: n.R.Config.From, To: rec.To,
+		Subject: n.R.T.Translate(rec.Lang, "digest.signup.subject", nil), Text: text, HTML: html}, nil
+}
+
+// signupTaken renders the "somebody tried to sign up with your address"
+// mail of rec. It carries no link that acts, only the ways in: the login
+// page and the "forgot password" page.
+func (n *Notifier) signupTaken(ctx context.Context, rec saperi.Send) (*Message, error) {
+	u, err := n.R.Store.User(ctx, rec.SubjectID)
+	if err != nil {
+		return nil, err
+	}
+	name := u.Name
+	if u.Role == saperi.RoleResident {
+		name, _, _ = strings.Cut(u.Name, " ")
+	}
+	v := signupTakenView{Name: name, Email: u.Email, Login: n.R.Config.BaseURL + "/login",
+		Forgot: n.R.Config.BaseURL + "/password/forgot"}
+	html, text, err := n.R.render.render("signup_taken", rec.Lang, v)
+	if err != nil {
+		return nil, err
+	}
+	return &Message{Key: rec.Key, MessageID: rec.MessageID, From: n.R.Config.From, To: rec.To,
+		Subject: n.R.T.Translate(rec.Lang, "digest.signup_taken.subject", nil), Text: text, HTML: html}, nil
 }

@@ -162,6 +162,22 @@ type connectedView struct {
 	Unsubscribe string
 }
 
+// signupView is what signup.html and signup.txt see: no name, since the
+// address is not yet known to be the person's (the name was typed by
+// whoever filled the form).
+type signupView struct {
+	Email string
+	Link  string
+}
+
+// signupTakenView is what signup_taken.html and signup_taken.txt see.
+type signupTakenView struct {
+	Name   string
+	Email  string
+	Login  string
+	Forgot string
+}
+
 // resetView is what reset.html and reset.txt see.
 type resetView struct {
 	Name  string
