@@ -53,6 +53,10 @@ type AccountStore interface {
 	RevokeToken(ctx context.Context, id uint64, now time.Time, ev saperi.Event) (*saperi.APIToken, error)
 	Events(ctx context.Context, profileID, after uint64, limit int) ([]saperi.Event, error)
 	EraseProfile(ctx context.Context, id uint64, ev saperi.Event) (saperi.Erasure, error)
+	AddEvent(ctx context.Context, ev saperi.Event) error
+	CreateSignup(ctx context.Context, p *saperi.PendingSignup, ev saperi.Event) error
+	Signup(ctx context.Context, id uint64) (*saperi.PendingSignup, error)
+	ConfirmSignup(ctx context.Context, id uint64, check func(*saperi.PendingSignup) error, created, confirmed saperi.Event) (*saperi.User, error)
 }
 
 // AdminStore is what coordinators change: hubs and categories (store.DB).
@@ -95,6 +99,14 @@ type Deps struct {
 	// with what must be scrubbed outside the store (the outbox mails:
 	// saperi.Erasure.MailKeys and Traces).
 	Erased func(ctx context.Context, e saperi.Erasure)
+	// SignupConfirm and SignupTaken, when both set, record a mail and
+	// wake the sender (digest.Notifier): to the address of a pending
+	// sign-up, with the link that confirms it; to an account whose
+	// address somebody tried to sign up with. Without them people cannot
+	// sign up by themselves (SignupOpen). A failure is logged: the form's
+	// answer must not depend on the address.
+	SignupConfirm func(ctx context.Context, p *saperi.PendingSignup) error
+	SignupTaken   func(ctx context.Context, u *saperi.User) error
 }
 
 // Service is Saperi's use cases over a store, an index and the engine.
@@ -106,6 +118,9 @@ type Service struct {
 	log       *slog.Logger
 	connected func(ctx context.Context, m *saperi.Match) error
 	erased    func(ctx context.Context, e saperi.Erasure)
+
+	signupConfirm func(ctx context.Context, p *saperi.PendingSignup) error
+	signupTaken   func(ctx context.Context, u *saperi.User) error
 }
 
 // New returns the use cases over d.
@@ -116,7 +131,8 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &Service{store: d.Store, index: d.Index, engine: d.Engine, now: d.Now, log: d.Log, connected: d.Connected, erased: d.Erased}
+	return &Service{store: d.Store, index: d.Index, engine: d.Engine, now: d.Now, log: d.Log, connected: d.Connected, erased: d.Erased,
+		signupConfirm: d.SignupConfirm, signupTaken: d.SignupTaken}
 }
 
 // Now is the service's clock, in UTC.

@@ -162,13 +162,21 @@ func (s *Server) login(c *gin.Context, email, password string) (*saperi.User, er
 	if err := s.Store.ClearLogin(ctx, keys[0]); err != nil {
 		return nil, err
 	}
-	secret := auth.NewSecret("sps_")
-	if err := s.Store.CreateSession(ctx, auth.SecretHash(secret), saperi.Session{UserID: u.ID, Created: now,
-		Expires: now.Add(saperi.SessionTTL)}); err != nil {
+	if err := s.startSession(c, u, now); err != nil {
 		return nil, err
 	}
-	s.setSessionCookie(c, secret)
 	return u, nil
+}
+
+// startSession logs u in: a new session, its secret in the cookie.
+func (s *Server) startSession(c *gin.Context, u *saperi.User, now time.Time) error {
+	secret := auth.NewSecret("sps_")
+	if err := s.Store.CreateSession(c.Request.Context(), auth.SecretHash(secret), saperi.Session{UserID: u.ID, Created: now,
+		Expires: now.Add(saperi.SessionTTL)}); err != nil {
+		return err
+	}
+	s.setSessionCookie(c, secret)
+	return nil
 }
 
 // loginKey is the failed-login counter of an account (by email).

@@ -247,6 +247,9 @@ func TestSignupThrottled(t *testing.T) {
 		if _, err := e.db.UserByEmail(context.Background(), "lucia@example.org"); saperi.ErrorCode(err) != saperi.ENOTFOUND {
 			t.Fatalf("an account was created past the limit: %v", err)
 		}
+		if _, err := e.db.SignupByEmail(context.Background(), "lucia@example.org"); saperi.ErrorCode(err) != saperi.ENOTFOUND {
+			t.Fatalf("a sign-up was taken past the limit: %v", err)
+		}
 		form.Del("consent")
 	})
 	t.Run("per client", func(t *testing.T) {

@@ -44,6 +44,10 @@ type env struct {
 // envHooks are the service's hooks in tests.
 type envHooks struct {
 	connected func(ctx context.Context, m *saperi.Match) error
+	// signupConfirm and signupTaken are the sign-up mails (withMail);
+	// unset, a sign-up is taken and nothing is mailed.
+	signupConfirm func(ctx context.Context, p *saperi.PendingSignup) error
+	signupTaken   func(ctx context.Context, u *saperi.User) error
 }
 
 type recorded struct {
@@ -75,6 +79,18 @@ func newEnv(tb testing.TB) *env {
 		Connected: func(ctx context.Context, m *saperi.Match) error {
 			if hooks.connected != nil {
 				return hooks.connected(ctx, m)
+			}
+			return nil
+		},
+		SignupConfirm: func(ctx context.Context, p *saperi.PendingSignup) error {
+			if hooks.signupConfirm != nil {
+				return hooks.signupConfirm(ctx, p)
+			}
+			return nil
+		},
+		SignupTaken: func(ctx context.Context, u *saperi.User) error {
+			if hooks.signupTaken != nil {
+				return hooks.signupTaken(ctx, u)
 			}
 			return nil
 		}})

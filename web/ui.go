@@ -349,6 +349,8 @@ func (s *Server) uiRoutes() {
 	e.POST("/setup", s.setupSubmit)
 	e.GET("/signup", s.signupPage)
 	e.POST("/signup", s.signupSubmit)
+	e.GET("/signup/confirm/:token", s.signupConfirmPage)
+	e.POST("/signup/confirm/:token", s.signupConfirmSubmit)
 	e.GET("/password/forgot", s.forgotPage)
 	e.POST("/password/forgot", s.forgotSubmit)
 	e.GET("/password/reset/:token", s.resetPage)

@@ -116,6 +116,13 @@ func (s *Server) logoutAllSubmit(c *gin.Context) {
 type signupData struct {
 	Hubs      []*saperi.Hub
 	Languages []string
+	// Unavailable: this server sends no mail, so nobody can sign up by
+	// themselves (service.Service.SignupOpen).
+	Unavailable bool
+	// Sent: the form was taken; Email is the address typed (normalised).
+	// The page is the same whether or not the address has an account.
+	Sent  bool
+	Email string
 }
 
 // signupLanguages are the languages a person can tick.
@@ -128,14 +135,23 @@ func (s *Server) signupPage(c *gin.Context) {
 		return
 	}
 	l := loc(c)
-	s.render(c, http.StatusOK, "signup", "ui.signup.title", view{Data: signupData{hubs, signupLanguages},
+	s.render(c, http.StatusOK, "signup", "ui.signup.title", view{Data: signupData{Hubs: hubs, Languages: signupLanguages,
+		Unavailable: !s.svc.SignupOpen()},
 		Form: url.Values{"kind": {"resident"}, "languages": {l.Lang()}, "lang": {l.Lang()}}})
 }
 
-// signupSubmit creates a profile (with the consent the person ticked,
-// recorded with its version and time) and a resident account, and logs
-// the person in.
+// signupSubmit takes the sign-up form (service.Service.SignUp): the
+// profile, with the consent the person ticked, and the account are
+// created only once the person opens the link mailed to the address
+// (signupConfirmSubmit). The answer is the same page whether or not the
+// address has an account ("we wrote to you"), so that the form tells
+// nobody who has one; only the other fields' errors and the throttle
+// answer otherwise, and they do not depend on the address.
 func (s *Server) signupSubmit(c *gin.Context) {
+	if !s.svc.SignupOpen() {
+		s.signupPage(c)
+		return
+	}
 	ctx := c.Request.Context()
 	_ = c.Request.ParseForm()
 	form := c.Request.PostForm
@@ -153,7 +169,7 @@ func (s *Server) signupSubmit(c *gin.Context) {
 			}
 		}
 		s.render(c, http.StatusBadRequest, "signup", "ui.signup.title", view{Form: f, Errors: errs, Error: msg,
-			Data: signupData{hubs, signupLanguages}})
+			Data: signupData{Hubs: hubs, Languages: signupLanguages}})
 	}
 	// Every submission counts, per address typed and per client.
 	now := s.Now().UTC()
@@ -172,7 +188,7 @@ func (s *Server) signupSubmit(c *gin.Context) {
 			}
 		}
 		s.render(c, http.StatusTooManyRequests, "signup", "ui.signup.title", view{Form: f, Error: l.T(e.Key, e.Args, e.Message),
-			Data: signupData{hubs, signupLanguages}})
+			Data: signupData{Hubs: hubs, Languages: signupLanguages}})
 		return
 	}
 	if err := s.Store.FailLogin(ctx, now, keys...); err != nil {
@@ -184,7 +200,7 @@ func (s *Server) signupSubmit(c *gin.Context) {
 		return
 	}
 	kind := saperi.ProfileKind(form.Get("kind"))
-	u, err := s.svc.SignUp(ctx, service.Signup{
+	err = s.svc.SignUp(ctx, service.Signup{
 		Profile: saperi.Profile{Kind: kind, Name: form.Get("name"), HubID: formID(c, "hub_id"), Area: form.Get("area"),
 			Languages: form["languages"], Lang: formLang(c, l.Lang()),
 			Contacts: saperi.Contacts{Email: form.Get("email"), Phone: form.Get("phone")}},
@@ -198,9 +214,6 @@ func (s *Server) signupSubmit(c *gin.Context) {
 		again(fieldErrors(l, err))
 		return
 	}
-	if _, err := s.login(c, u.Email, form.Get("password")); err != nil {
-		s.pageFail(c, err)
-		return
-	}
-	c.Redirect(http.StatusSeeOther, "/me?ok=ui.flash.welcome")
+	s.render(c, http.StatusOK, "signup", "ui.signup.title", view{Data: signupData{Sent: true,
+		Email: saperi.NormalizeEmail(form.Get("email"))}})
 }

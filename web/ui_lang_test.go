@@ -18,6 +18,7 @@ import (
 func TestUIPersonLanguage(t *testing.T) {
 	e := newEnv(t)
 	w := e.world()
+	ob := e.withMail()
 	ctx := context.Background()
 	lang := func(t *testing.T, profileID uint64) (string, []string) {
 		t.Helper()
@@ -43,9 +44,14 @@ func TestUIPersonLanguage(t *testing.T) {
 		}
 		f := url.Values{"kind": {"resident"}, "name": {"Amal Haddad"}, "email": {"amal@example.org"}, "password": {"una password lunga"},
 			"hub_id": {fmt.Sprint(w.hub1.ID)}, "area": {"Aurora"}, "languages": {"ar", "fr"}, "lang": {"ar"}, "consent": {"yes"}}
-		r := e.post("", "/signup", f)
+		sees(t, e.postWith("", "/signup", f, "Accept-Language", "ar"), 200, "كتبنا إليك على amal@example.org")
+		m := ob.to("amal@example.org")
+		if len(m) != 1 || m[0].Subject != "Saperi: أكمل تسجيلك" {
+			t.Fatalf("the confirmation mail is not in Arabic: %+v", m)
+		}
+		r := e.post("", ob.confirmPath("amal@example.org", 1), nil)
 		if r.Code != 303 {
-			t.Fatalf("signup: %d %s", r.Code, visible(r.Body.String()))
+			t.Fatalf("confirm: %d %s", r.Code, visible(r.Body.String()))
 		}
 		amal := sessionOf(t, r)
 		u, err := e.db.UserByEmail(ctx, "amal@example.org")

@@ -132,6 +132,7 @@ func TestUILanguages(t *testing.T) {
 
 func TestUISignupAndLogin(t *testing.T) {
 	e := newEnv(t)
+	ob := e.withMail()
 	var hub struct{ ID uint64 }
 	e.must(201, "POST", "/api/v1/hubs", map[string]any{"name": "Porta Palazzo", "area": "Aurora",
 		"point": map[string]float64{"lat": 45.08, "lon": 7.68}}, &hub)
@@ -157,12 +158,13 @@ func TestUISignupAndLogin(t *testing.T) {
 		sees(t, e.post("", "/signup", f), 400, "almeno 10 caratteri", "[Lucia Bianchi]")
 	})
 	var lucia string
-	t.Run("signs up, consent recorded, logged in", func(t *testing.T) {
+	t.Run("signs up, follows the mailed link, consent recorded, logged in", func(t *testing.T) {
 		f := cloneValues(form)
 		f.Set("consent", "yes")
-		w := e.post("", "/signup", f)
+		sees(t, e.post("", "/signup", f), 200, "Ti abbiamo scritto a lucia@example.org")
+		w := e.post("", ob.confirmPath("lucia@example.org", 1), nil)
 		if w.Code != 303 || w.Header().Get("Location") != "/me?ok=ui.flash.welcome" {
-			t.Fatalf("signup: %d %s", w.Code, visible(w.Body.String()))
+			t.Fatalf("confirm: %d %s", w.Code, visible(w.Body.String()))
 		}
 		lucia = sessionOf(t, w)
 		sees(t, e.get(lucia, "/me?ok=ui.flash.welcome"), 200, "Ciao, Lucia Bianchi", "Benvenuta", "Non hai ancora scritto niente")
@@ -171,7 +173,13 @@ func TestUISignupAndLogin(t *testing.T) {
 		if prof.Consent.By != "self" || prof.Consent.Version != ConsentVersion || !strings.HasPrefix(prof.Consent.Text, "Acconsento") || prof.Point == nil {
 			t.Fatalf("consent/point: %+v", prof)
 		}
-		sees(t, e.post("", "/signup", f), 400, "Esiste già un account con questa email")
+		// Signing up again with the address answers as for any address,
+		// and mails the account instead.
+		sees(t, e.post("", "/signup", f), 200, "Ti abbiamo scritto a lucia@example.org", "!Esiste già un account")
+		if got := ob.to("lucia@example.org"); len(got) != 2 || !strings.HasPrefix(got[0].File, "mail_signup-taken_") ||
+			!strings.HasPrefix(got[1].File, "mail_signup_") {
+			t.Fatalf("mails to lucia: %+v", got)
+		}
 	})
 	t.Run("login: wrong password, then right", func(t *testing.T) {
 		sees(t, e.post("", "/login", url.Values{"email": {"lucia@example.org"}, "password": {"sbagliata!!"}}), 401,

@@ -205,8 +205,9 @@ func runDigest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // startMail starts the transactional mail loop and the weekly scheduler
-// for serve; it returns the notifier, whose MatchConnected and
-// PasswordReset are the web server's hooks.
+// for serve; it returns the notifier, whose MatchConnected,
+// PasswordReset, SignupConfirm and SignupTaken are the hooks of the use
+// cases and the web server.
 func startMail(ctx context.Context, a *app, data string, mc mailConfig, log *slog.Logger, goFn func(func())) (*digest.Notifier, error) {
 	r, err := newRunner(ctx, a, data, mc, log)
 	if err != nil {

@@ -157,8 +157,10 @@ func (c serveConfig) server(ctx context.Context, a *app, log *slog.Logger, bg *b
 		return nil, err
 	}
 	var (
-		connected func(context.Context, *saperi.Match) error
-		reset     func(context.Context, *saperi.User) error
+		connected     func(context.Context, *saperi.Match) error
+		reset         func(context.Context, *saperi.User) error
+		signupConfirm func(context.Context, *saperi.PendingSignup) error
+		signupTaken   func(context.Context, *saperi.User) error
 	)
 	if c.digests {
 		n, err := startMail(bg.ctx, a, c.Data, c.mail, log, func(fn func()) { bg.run(func(context.Context) { fn() }) })
@@ -166,11 +168,12 @@ func (c serveConfig) server(ctx context.Context, a *app, log *slog.Logger, bg *b
 			return nil, err
 		}
 		connected, reset = n.MatchConnected, n.PasswordReset
+		signupConfirm, signupTaken = n.SignupConfirm, n.SignupTaken
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	svc := service.New(service.Deps{Store: a.db, Index: a.ix, Engine: a.engine, Now: time.Now, Log: log,
-		Connected: connected, Erased: erased(c.Data, log)})
+		Connected: connected, Erased: erased(c.Data, log), SignupConfirm: signupConfirm, SignupTaken: signupTaken})
 	return web.New(web.Deps{Service: svc, Store: a.db, Index: a.ix, Now: time.Now, Log: log,
 		Registry: reg, Version: Version, AllowedHosts: allowedHosts(c.addr, c.hosts), SetupCode: setupCode,
 		SecureCookies: c.secure, LinkSecret: secret, Reset: reset, ConceptNames: a.ix.ConceptName})
