@@ -34,7 +34,8 @@ func TestBrowserArabic(t *testing.T) {
 	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := start(t, t.TempDir(), "--demo=false")
+	data := t.TempDir()
+	p := start(t, data, "--demo=false")
 	var hub struct{ ID uint64 }
 	if st, err := p.postJSON(p.base+"/api/v1/hubs", map[string]any{"name": "Portineria di Porta Palazzo", "area": "Aurora",
 		"point": map[string]float64{"lat": 45.083, "lon": 7.686}}, &hub); err != nil || st != 201 {
@@ -140,8 +141,19 @@ func TestBrowserArabic(t *testing.T) {
 	run("consent and submit",
 		chromedp.Click(chromedp.CSS("#consent")),
 		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/postings/new?kind=offer"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash[role=status]`)),
 	)
+	if s := text("main"); !strings.Contains(s, "كتبنا إليك على amal@example.org") {
+		t.Fatalf("after signing up: %s", s)
+	}
+	// The mail is in Arabic too; its link completes the sign-up.
+	run("open the link in the mail",
+		chromedp.Navigate(u+outboxSignupPath(t, data, "amal@example.org", "أكمل التسجيل")),
+		chromedp.WaitVisible(chromedp.CSS(`html[dir=rtl] form.form button[type=submit]`)))
+	rtl("sign-up confirmation")
+	axeNotes = append(axeNotes, axeCheck(t, ctx, string(axe), "sign-up confirmation (ar)"))
+	run("confirm", chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/postings/new?kind=offer"]`)))
 
 	// 3. The form to post an offer.
 	run("post form", chromedp.Click(chromedp.CSS(`a[href="/postings/new?kind=offer"]`)), chromedp.WaitVisible(chromedp.CSS("#title")))

@@ -221,8 +221,23 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#area"), "Aurora"),
 		chromedp.Click(chromedp.CSS("#consent")),
 		chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
-		chromedp.WaitVisible(chromedp.CSS(`a[href="/postings/new?kind=offer"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash[role=status]`)),
 	)
+	// Nobody is logged in until the address is confirmed: the page says
+	// where the link went (the same page whether or not the address has
+	// an account), and the mail's link completes the sign-up.
+	if s := text("main"); !strings.Contains(s, "Ti abbiamo scritto a lucia@example.org: apri il link nella mail per completare l'iscrizione") {
+		t.Fatalf("after signing up: %s", s)
+	}
+	run("open the link in the mail",
+		chromedp.Navigate(u+outboxSignupPath(t, data, "lucia@example.org", "Completa l'iscrizione")),
+		chromedp.WaitVisible(chromedp.CSS(`form.form button[type=submit]`)))
+	if s := text("main"); !strings.Contains(s, "lucia@example.org") {
+		t.Fatalf("the confirmation page: %s", s)
+	}
+	axeNotes = append(axeNotes, axeCheck(t, ctx, string(axe), "sign-up confirmation"))
+	run("confirm", chromedp.Click(chromedp.CSS(`form.form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/postings/new?kind=offer"]`)))
 	run("post an offer",
 		chromedp.Click(chromedp.CSS(`a[href="/postings/new?kind=offer"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#title")),

@@ -76,22 +76,48 @@ func TestResetMailToOutbox(t *testing.T) {
 // returns the path of its link; the mail's text must contain want.
 func outboxResetPath(t *testing.T, data, want string) string {
 	t.Helper()
-	var files []string
-	for deadline := time.Now().Add(30 * time.Second); len(files) == 0; time.Sleep(20 * time.Millisecond) {
+	return outboxLinkPath(t, data, "mail_reset_*.eml", "", "/password/reset/", want)
+}
+
+// outboxSignupPath waits for the mail that confirms a sign-up for to in
+// DATA/outbox/ and returns the path of its link; the mail's text must
+// contain want.
+func outboxSignupPath(t *testing.T, data, to, want string) string {
+	t.Helper()
+	return outboxLinkPath(t, data, "mail_signup_*.eml", to, "/signup/confirm/", want)
+}
+
+// outboxLinkPath waits for a mail in DATA/outbox/ whose file name matches
+// glob (and whose recipient is to, unless empty) and returns the path of
+// its link that starts with prefix; the mail's text must contain want.
+func outboxLinkPath(t *testing.T, data, glob, to, prefix, want string) string {
+	t.Helper()
+	var raw []byte
+	for deadline := time.Now().Add(30 * time.Second); raw == nil; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("no reset mail in the outbox")
+			t.Fatalf("no mail %s to %q in the outbox", glob, to)
 		}
-		files, _ = filepath.Glob(filepath.Join(data, "outbox", "mail_reset_*.eml"))
-	}
-	raw, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
+		files, _ := filepath.Glob(filepath.Join(data, "outbox", glob))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, err := mail.ParseAddress(msg.Header.Get("To")); to == "" || (err == nil && a.Address == to) {
+				raw = b
+				break
+			}
+		}
 	}
 	text := textPart(t, raw)
 	if !strings.Contains(text, want) {
-		t.Fatalf("the reset mail lacks %q:\n%s", want, text)
+		t.Fatalf("the mail lacks %q:\n%s", want, text)
 	}
-	m := regexp.MustCompile(`https?://[^\s/]+(/password/reset/[A-Za-z0-9_\-.]+)`).FindStringSubmatch(text)
+	m := regexp.MustCompile(`https?://[^\s/]+(` + regexp.QuoteMeta(prefix) + `[A-Za-z0-9_\-.]+)`).FindStringSubmatch(text)
 	if m == nil {
 		t.Fatalf("no link in:\n%s", text)
 	}
