@@ -26,9 +26,11 @@ import (
 // MappingVersion is the version of the mapping and analysis chain below.
 // Bump it with any change to either (fields, analyzers, stop words,
 // articles, stemmer): an index built with another version is rebuilt from
-// the store when it is opened. TestMappingFingerprint fails when the
+// the store when it is opened; and with any change to how postings are
+// tagged with concepts (index/concept.go, tag.go), which the concepts
+// field holds. TestMappingFingerprint fails when the
 // mapping changes and this constant does not.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // versionKey names the internal (non-document) entry holding the version
 // the index was built with, as a decimal string.

@@ -135,7 +135,7 @@ func (ix *Index) conceptQs(t *saperi.Posting) []query.Query {
 		return nil
 	}
 	w := ix.opts.ConceptWeight
-	tags := ix.tag(t.Title, t.Tags, t.Description, strings.ToLower(strings.TrimSpace(t.Category)), postingLang(t))
+	tags := ix.tag(t.Title, t.Tags, t.Description, strings.ToLower(strings.TrimSpace(t.Category)), postingLangs(t))
 	boost := map[string]float64{}
 	raise := func(id string, b float64) { boost[id] = max(boost[id], b) }
 	for _, tg := range tags {

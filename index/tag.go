@@ -142,7 +142,11 @@ const untitled = 0.85
 
 // tag finds the concepts of a posting's title (and tags) and
 // description, written in lang, filed under category.
-func (ix *Index) tag(title string, tags []string, description, category, lang string) []tagged {
+func (ix *Index) tag(title string, tags []string, description, category string, langs []string) []tagged {
+	lang := "it"
+	if len(langs) > 0 {
+		lang = langs[0]
+	}
 	cs := ix.lex.concepts
 	if cs == nil {
 		return nil
@@ -192,9 +196,11 @@ func (ix *Index) tag(title string, tags []string, description, category, lang st
 		for _, h := range cs.find("it", ix.an.positioned(text), lang != "it") {
 			add(h, inTitle)
 		}
-		if fa, ok := ix.lex.foreign[lang]; ok {
-			for _, h := range cs.find(lang, positioned(fa, text, fold), false) {
-				add(h, inTitle)
+		for _, l := range langs {
+			if fa, ok := ix.lex.foreign[l]; ok {
+				for _, h := range cs.find(l, positioned(fa, text, fold), false) {
+					add(h, inTitle)
+				}
 			}
 		}
 	}
@@ -233,18 +239,34 @@ func postingLang(p *saperi.Posting) string {
 	return DetectLanguage(p.Title + "\n" + p.Description)
 }
 
+// postingLangs are the languages p's text is read in for concepts: the
+// one detected first, then the other languages the person says they
+// speak, as a short text often reads as Italian to detection ("Plumber
+// needed") while its author wrote in their own language. Each adds only
+// its own labels, and only for the languages of that person.
+func postingLangs(p *saperi.Posting) []string {
+	out := []string{postingLang(p)}
+	for _, l := range p.Languages {
+		l = strings.ToLower(strings.TrimSpace(l))
+		if l != "it" && slices.Contains(Languages, l) && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // Concepts returns the concepts of p's text, those of its title first:
 // the Italian labels of what it is about, found in any of the languages
 // Saperi reads. It implements matcher.Analyzer.
 func (ix *Index) Concepts(p *saperi.Posting) []matcher.ConceptMatch {
-	return ix.conceptMatches(ix.tag(p.Title, p.Tags, p.Description, strings.ToLower(strings.TrimSpace(p.Category)), postingLang(p)))
+	return ix.conceptMatches(ix.tag(p.Title, p.Tags, p.Description, strings.ToLower(strings.TrimSpace(p.Category)), postingLangs(p)))
 }
 
 // ConceptsOf returns the concepts found in a free text, such as a
 // person's story ("ho fatto la sarta per trent'anni"), read as a posting
 // of category (empty when unknown: then ambiguous labels do not count).
 func (ix *Index) ConceptsOf(text, category string) []matcher.ConceptMatch {
-	return ix.conceptMatches(ix.tag("", nil, text, category, DetectLanguage(text)))
+	return ix.conceptMatches(ix.tag("", nil, text, category, []string{DetectLanguage(text)}))
 }
 
 // Concept returns the concept with id, if the concept files have it.
@@ -274,7 +296,7 @@ func (ix *Index) conceptMatches(ts []tagged) []matcher.ConceptMatch {
 
 // conceptIDs are the ids a posting's concepts field holds.
 func (ix *Index) conceptIDs(p *saperi.Posting) []string {
-	ts := ix.tag(p.Title, p.Tags, p.Description, strings.ToLower(strings.TrimSpace(p.Category)), postingLang(p))
+	ts := ix.tag(p.Title, p.Tags, p.Description, strings.ToLower(strings.TrimSpace(p.Category)), postingLangs(p))
 	out := make([]string, len(ts))
 	for i, t := range ts {
 		out[i] = t.c.ID
