@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 
 	"github.com/saperi/saperi"
@@ -316,5 +317,46 @@ func TestConceptsInTheAuthorsLanguages(t *testing.T) {
 	p.Languages = []string{"it", "en"}
 	if got := conceptIDs(ix.Concepts(p)); !slices.Equal(got, []string{"t-idraulico"}) {
 		t.Fatalf("declared English: %v", got)
+	}
+}
+
+// SetConcepts re-tags the postings already indexed with a hub's concept,
+// without reopening; concepts that do not load change nothing.
+func TestSetConcepts(t *testing.T) {
+	st := newFakeStore()
+	ix := openConcepts(t, st)
+	p := posting(1, "Porto i bambini a scuola con la bici cargo", func(p *saperi.Posting) { p.Category = "commissioni" })
+	st.put(p)
+	if _, err := ix.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ix.Concept("bici-cargo"); ok {
+		t.Fatal("the concept is known before it is set")
+	}
+	cargo := []byte("[bici-cargo]\ncat: commissioni\nit: bici cargo | bicicletta da carico\n")
+	if err := ix.SetConcepts(context.Background(), cargo); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ix.Concept("bici-cargo"); !ok {
+		t.Fatal("the concept is not known after SetConcepts")
+	}
+	if !slices.Contains(ix.conceptIDs(p), "bici-cargo") {
+		t.Fatalf("the posting is not tagged: %v", ix.conceptIDs(p))
+	}
+	ix.mu.RLock()
+	res, err := ix.idx.Search(bleve.NewSearchRequest(termQ(fConcepts, "bici-cargo", 1)))
+	ix.mu.RUnlock()
+	if err != nil || res.Total != 1 {
+		t.Fatalf("the indexed posting does not hold the concept: %v %v", res, err)
+	}
+	bad := []byte("[x-bici]\ncat: commissioni\nparent: nessuno\nit: bici strana\n")
+	if err := ix.CheckConcepts(bad); err == nil {
+		t.Error("CheckConcepts accepted an unknown parent")
+	}
+	if err := ix.SetConcepts(context.Background(), bad); err == nil {
+		t.Error("SetConcepts accepted an unknown parent")
+	}
+	if _, ok := ix.Concept("bici-cargo"); !ok {
+		t.Error("a refused set changed the concepts")
 	}
 }

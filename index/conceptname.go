@@ -20,15 +20,15 @@ var sharedNames sync.Map // *lexicon → *conceptNames
 // when there is none (Italian, an unknown name, a hub's concept without
 // labels in lang). locale.Catalog.SetConceptNames takes it.
 func (ix *Index) ConceptName(name, lang string) string {
-	if ix.lex == nil {
+	if ix.lex() == nil {
 		return ""
 	}
-	v, _ := sharedNames.LoadOrStore(ix.lex, &conceptNames{})
+	v, _ := sharedNames.LoadOrStore(ix.lex(), &conceptNames{})
 	cn := v.(*conceptNames)
 	cn.once.Do(func() {
 		cn.m = map[string]map[string]string{}
 		byID := map[string]bool{}
-		for _, r := range ix.lex.raws {
+		for _, r := range ix.lex().raws {
 			if byID[r.ID] {
 				continue // a concept defined twice keeps its first definition
 			}

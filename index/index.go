@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -143,8 +144,13 @@ type Index struct {
 	relCache         map[string][]string // Related's answers; guarded by hubMu
 	salCache         map[string]float64  // Salience's answers; guarded by hubMu
 
-	// lex holds the concept files and the other languages' analysers.
-	lex *lexicon
+	// lexp holds the concept files (and the hubs' concepts) and the
+	// other languages' analysers; SetConcepts replaces it. base is it
+	// without the hubs' concepts.
+	lexp atomic.Pointer[lexicon]
+	base *lexicon
+	// shut is set by Close: a rebuild under way must not reopen the index.
+	shut bool
 
 	// syncMu serialises Sync and Rebuild: while a rebuild scans the store
 	// the outbox must not be drained into the old index, or the new one
@@ -184,12 +190,14 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 	}
 	ix := &Index{dir: dir, st: st, opts: opts, log: log, im: im, an: newAnalyzer(a), wake: make(chan struct{}, 1),
 		relCache: map[string][]string{}, salCache: map[string]float64{}}
-	if ix.lex, err = loadLexicon(a); err != nil {
+	if ix.base, err = loadLexicon(a); err != nil {
 		return nil, err
 	}
-	if ix.lex, err = ix.lex.with(opts.ExtraConcepts, opts.onlyExtraConcepts); err != nil {
+	lex, err := ix.base.with(opts.ExtraConcepts, opts.onlyExtraConcepts)
+	if err != nil {
 		return nil, err
 	}
+	ix.lexp.Store(lex)
 	if ix.curated, err = parseThesaurus(ix.an, strings.NewReader(curatedText)); err != nil {
 		return nil, fmt.Errorf("index: curated thesaurus: %w", err)
 	}
@@ -234,7 +242,7 @@ func Open(ctx context.Context, dir string, st Store, opts Options, log *slog.Log
 // value at Open means a rebuild, so a change of the concept files
 // re-tags every posting.
 func (ix *Index) version() string {
-	return strconv.Itoa(MappingVersion) + "." + ix.lex.concepts.version
+	return strconv.Itoa(MappingVersion) + "." + ix.lex().concepts.version
 }
 
 // openExisting opens dir when it holds an index of MappingVersion; else it
@@ -262,8 +270,8 @@ func (ix *Index) openExisting() (bleve.Index, string) {
 		ix.log.Warn("index: built by a newer version, will rebuild", "dir", ix.dir, "version", v, "want", MappingVersion)
 	case v < MappingVersion:
 		ix.log.Info("index: mapping changed, will rebuild", "dir", ix.dir, "version", v, "want", MappingVersion)
-	case concepts != ix.lex.concepts.version:
-		ix.log.Info("index: concept files changed, will rebuild", "dir", ix.dir, "concepts", concepts, "want", ix.lex.concepts.version)
+	case concepts != ix.lex().concepts.version:
+		ix.log.Info("index: concept files changed, will rebuild", "dir", ix.dir, "concepts", concepts, "want", ix.lex().concepts.version)
 	default:
 		return idx, ""
 	}
@@ -277,6 +285,7 @@ func (ix *Index) openExisting() (bleve.Index, string) {
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.shut = true
 	if ix.idx == nil {
 		return nil
 	}
@@ -464,6 +473,10 @@ func (ix *Index) build(ctx context.Context, path string) (int, error) {
 func (ix *Index) swap(tmp string) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if ix.shut {
+		_ = os.RemoveAll(tmp)
+		return ErrClosed
+	}
 	if ix.idx != nil {
 		if err := ix.idx.Close(); err != nil {
 			ix.log.Warn("index: close old index", "dir", ix.dir, "err", err)
@@ -516,4 +529,42 @@ func (ix *Index) DocCount() (uint64, error) {
 		return 0, fmt.Errorf("index: doc count: %w", err)
 	}
 	return n, nil
+}
+
+// lex is the lexicon in use.
+func (ix *Index) lex() *lexicon { return ix.lexp.Load() }
+
+// CheckConcepts reports whether extra, the hubs' concepts in the concept
+// file format, load together with the shipped ones (ids unique, parents
+// known, a category, labels), without changing anything.
+func (ix *Index) CheckConcepts(extra []byte) error {
+	_, err := ix.base.with(extra, false)
+	return err
+}
+
+// SetConcepts makes extra the hubs' concepts, added to the shipped ones,
+// and re-tags every posting: the index is rebuilt with them and swapped
+// in, searches going on meanwhile on the old one (with the new concepts
+// for the text they are given). Concepts that do not load change nothing.
+func (ix *Index) SetConcepts(ctx context.Context, extra []byte) error {
+	lex, err := ix.base.with(extra, false)
+	if err != nil {
+		return err
+	}
+	ix.syncMu.Lock()
+	defer ix.syncMu.Unlock()
+	if ix.closed() {
+		return ErrClosed
+	}
+	prev := ix.lex()
+	if prev.concepts.version == lex.concepts.version {
+		return nil
+	}
+	ix.lexp.Store(lex)
+	if err := ix.rebuildLocked(ctx); err != nil {
+		ix.lexp.Store(prev)
+		return err
+	}
+	_, err = ix.syncLocked(ctx)
+	return err
 }

@@ -130,7 +130,7 @@ func (ix *Index) retrieveQuery(q matcher.Query) query.Query {
 // Options.ConceptWeight times how surely the target is about it, its
 // broader and narrower concepts at half that.
 func (ix *Index) conceptQs(t *saperi.Posting) []query.Query {
-	cs := ix.lex.concepts
+	cs := ix.lex().concepts
 	if cs == nil {
 		return nil
 	}

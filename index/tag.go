@@ -147,7 +147,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 	if len(langs) > 0 {
 		lang = langs[0]
 	}
-	cs := ix.lex.concepts
+	cs := ix.lex().concepts
 	if cs == nil {
 		return nil
 	}
@@ -197,7 +197,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 			add(h, inTitle)
 		}
 		for _, l := range langs {
-			if fa, ok := ix.lex.foreign[l]; ok {
+			if fa, ok := ix.lex().foreign[l]; ok {
 				for _, h := range cs.find(l, positioned(fa, text, fold), false) {
 					add(h, inTitle)
 				}
@@ -271,10 +271,10 @@ func (ix *Index) ConceptsOf(text, category string) []matcher.ConceptMatch {
 
 // Concept returns the concept with id, if the concept files have it.
 func (ix *Index) Concept(id string) (matcher.Concept, bool) {
-	if ix.lex.concepts == nil {
+	if ix.lex().concepts == nil {
 		return matcher.Concept{}, false
 	}
-	c, ok := ix.lex.concepts.byID[id]
+	c, ok := ix.lex().concepts.byID[id]
 	if !ok {
 		return matcher.Concept{}, false
 	}
@@ -316,7 +316,7 @@ func (ix *Index) Salience(terms []string) []float64 {
 	ix.hubMu.RLock()
 	for i, t := range terms {
 		switch v, ok := ix.salCache[t]; {
-		case ix.lex.lowInfo[t]:
+		case ix.lex().lowInfo[t]:
 			out[i] = lowSalience
 		case ok:
 			out[i] = v
@@ -364,8 +364,8 @@ const lowSalience = 0.1
 // between postings of different categories it likely means different
 // things. It implements matcher.Analyzer.
 func (ix *Index) Ambiguous(term string) bool {
-	if ix.lex.concepts == nil {
+	if ix.lex().concepts == nil {
 		return false
 	}
-	return len(ix.lex.concepts.ambig[term]) > 0
+	return len(ix.lex().concepts.ambig[term]) > 0
 }

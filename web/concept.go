@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/saperi/saperi"
@@ -13,11 +16,11 @@ import (
 // expressions are the same, a concept says what a problem calls for
 // ("devo portare i bambini a scuola in bici" → "bici cargo"), so a need
 // reaches an offer with no word in common. Unlike synonyms they tag
-// postings when they are indexed, so the index loads them when it opens
-// (cmd hands the stored concepts to index.Options.ExtraConcepts) and
-// re-tags every posting then: a concept added or deleted applies from the
-// next start of the server (or `saperi reindex`). The API says so per
-// concept (pending).
+// postings when they are indexed: after a concept is added or deleted the
+// index is rebuilt with the stored concepts in the background (searches go
+// on meanwhile), and the API says per concept whether the running index
+// knows it yet (pending). At a start the index loads them too (cmd hands
+// them to index.Options.ExtraConcepts).
 
 type conceptInput struct {
 	ID       string   `json:"id"`
@@ -39,6 +42,50 @@ type hubConceptView struct {
 // (index.Index implements it).
 type conceptIndex interface {
 	Concept(id string) (matcher.Concept, bool)
+}
+
+// conceptSetter is the part of the index that takes the hubs' concepts
+// (index.Index implements it).
+type conceptSetter interface {
+	CheckConcepts(extra []byte) error
+	SetConcepts(ctx context.Context, extra []byte) error
+}
+
+// checkConcepts reports whether cs load together with the shipped
+// concepts; nil when the index cannot tell.
+func (s *Server) checkConcepts(cs []*saperi.Concept) error {
+	ci, ok := s.Index.(conceptSetter)
+	if !ok {
+		return nil
+	}
+	if err := ci.CheckConcepts(saperi.ConceptFile(cs)); err != nil {
+		return invalid("id", "error.concept.load", err.Error(), map[string]any{"Reason": err.Error()})
+	}
+	return nil
+}
+
+// applyConcepts hands the stored concepts to the index, which re-tags
+// every posting with them. Runs apart from the request; the lock makes
+// the last run read the latest concepts.
+func (s *Server) applyConcepts() {
+	ci, ok := s.Index.(conceptSetter)
+	if !ok {
+		return
+	}
+	s.conceptMu.Lock()
+	defer s.conceptMu.Unlock()
+	ctx := context.Background()
+	cs, err := s.Store.Concepts(ctx)
+	if err != nil {
+		s.log.Error("concepts: read", "err", err)
+		return
+	}
+	start := s.Now()
+	if err := ci.SetConcepts(ctx, saperi.ConceptFile(cs)); err != nil {
+		s.log.Warn("concepts: not applied; they apply at the next start", "concepts", len(cs), "err", err)
+		return
+	}
+	s.log.Info("concepts: applied", "concepts", len(cs), "took", s.Now().Sub(start).Round(time.Millisecond))
 }
 
 // loadedConcept reports whether the running index has concept id; ok is
@@ -108,10 +155,15 @@ func (s *Server) createConcept(c *gin.Context) {
 			return
 		}
 	}
+	if err := s.checkConcepts(append(slices.DeleteFunc(hubs, func(h *saperi.Concept) bool { return h.ID == x.ID }), x)); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if err := s.Store.CreateConcept(ctx, x, s.event(c, "concept.create", 0)); err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.bg.Go(s.applyConcepts)
 	c.Header("Location", "/api/v1/concepts/"+x.ID)
 	c.JSON(http.StatusCreated, s.viewConcept(x))
 }
@@ -124,5 +176,6 @@ func (s *Server) deleteConcept(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.bg.Go(s.applyConcepts)
 	c.Status(http.StatusNoContent)
 }

@@ -1,12 +1,16 @@
 package web
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/saperi/saperi/matcher"
 )
 
-// conceptJourney: an admin adds a hub concept (pending until the next
-// start), the bad ones are refused with a reason, a resident may not add
+// conceptJourney: an admin adds a hub concept (pending until the index has
+// re-tagged the postings with it, without a restart), the bad ones are
+// refused with a reason, a resident may not add
 // one, and deletion respects the broader concept of another. It returns
 // the answers for the OpenAPI check.
 func conceptJourney(t *testing.T) []recorded {
@@ -26,6 +30,19 @@ func conceptJourney(t *testing.T) []recorded {
 	e.must(200, "GET", "/api/v1/concepts", nil, &list)
 	if len(list.Items) != 2 {
 		t.Fatalf("list = %+v", list.Items)
+	}
+	// The running index takes them: a text with the problem phrase now
+	// gets the hub's concept, with no restart.
+	e.srv.Wait()
+	e.must(200, "GET", "/api/v1/concepts", nil, &list)
+	for _, c := range list.Items {
+		if c.Pending {
+			t.Errorf("still pending after the index re-tagged: %+v", c)
+		}
+	}
+	if ms := e.ix.ConceptsOf("Devo portare i bambini in bici a scuola", "commissioni"); !slices.ContainsFunc(ms,
+		func(m matcher.ConceptMatch) bool { return m.ID == "bici-cargo" }) {
+		t.Errorf("the running index does not know the new concept: %+v", ms)
 	}
 	for _, tc := range []struct {
 		name string

@@ -98,6 +98,7 @@ func newEnv(tb testing.TB) *env {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(srv.Wait) // before the index and the store close
 	token, err := auth.IssueToken(context.Background(), db, &saperi.APIToken{Name: "tests", Role: saperi.RoleAdmin,
 		CreatedBy: "tests", Created: testNow}, saperi.Event{At: testNow, Actor: "tests"})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -118,7 +119,16 @@ type Server struct {
 	metrics *metrics
 	apiDoc  []byte
 	jobs    sheetJobs
+	// conceptMu serialises handing the hubs' concepts to the index; bg
+	// counts the goroutines doing it (Wait).
+	conceptMu sync.Mutex
+	bg        sync.WaitGroup
 }
+
+// Wait waits for the work the server started apart from requests (the
+// index re-tagging postings with the hubs' concepts). Call it after the
+// HTTP server has stopped and before the index is closed.
+func (s *Server) Wait() { s.bg.Wait() }
 
 // New builds the server and its routes.
 func New(d Deps) (*Server, error) {
