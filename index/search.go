@@ -164,9 +164,15 @@ func (ix *Index) Similar(ctx context.Context, text string, n int) ([]matcher.Hit
 	if len(terms) > maxQueryTerms {
 		terms = terms[:maxQueryTerms]
 	}
-	qs := make([]query.Query, len(terms))
-	for i, t := range terms {
-		qs[i] = ix.fieldsQ(t, 1)
+	// As in retrieval, words that a large share of the postings use find
+	// no neighbour worth the name and would make the query visit most of
+	// the index: they are left out while rarer words remain.
+	common := ix.commonTerms(terms, ix.termStats(terms))
+	qs := make([]query.Query, 0, len(terms))
+	for _, t := range terms {
+		if !common[t] {
+			qs = append(qs, ix.fieldsQ(t, 1))
+		}
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), min(n, 100), 0, false)
 	req.SortBy([]string{"-_score", "_id"})

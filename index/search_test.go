@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"log/slog"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -87,5 +89,38 @@ func TestSearchRanksByWords(t *testing.T) {
 	got := ids(hits)
 	if total != 3 || len(got) != 3 || got[0] != 2 || slices.Contains(got, 4) {
 		t.Fatalf("search aiuto spesa anziana = %v (total %d), want 2 first, then 1 and 3, never 4", got, total)
+	}
+}
+
+// Similar leaves out the words most postings use: a text sharing only
+// those with a posting is no neighbour of it, and the query does not visit
+// most of the index for them.
+func TestSimilarLeavesOutCommonWords(t *testing.T) {
+	st := newFakeStore()
+	var ps []*saperi.Posting
+	for i := uint64(1); i <= 60; i++ {
+		ps = append(ps, posting(i, "Prova numero qualsiasi", func(p *saperi.Posting) { p.Description = "Scritto per la prova." }))
+	}
+	ps = append(ps, posting(61, "Violino per principianti", func(p *saperi.Posting) { p.Description = "Scritto per la prova." }))
+	st.put(ps...)
+	// Common from 10 postings (a thousand by default) keeps the test small.
+	ix, err := Open(context.Background(), filepath.Join(t.TempDir(), "index.bleve"), st,
+		Options{Now: func() time.Time { return now }, CommonMin: 10}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	hits, err := ix.Similar(context.Background(), "Prova: violino scritto", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(hits); !slices.Equal(got, []uint64{61}) {
+		t.Fatalf("Similar = %v, want only the posting with the rare word", got)
+	}
+	// With only common words, they count (a text of everyday words still
+	// finds its neighbours).
+	hits, err = ix.Similar(context.Background(), "prova scritto", 5)
+	if err != nil || len(hits) != 5 {
+		t.Fatalf("only common words: %v %v", ids(hits), err)
 	}
 }
