@@ -68,8 +68,13 @@ func (n *Notifier) PasswordReset(ctx context.Context, u *saperi.User) error {
 		}
 	}
 	key := fmt.Sprintf("mail/reset/%d/%d", u.ID, now.UnixNano())
-	rec := saperi.Send{Key: key, Kind: saperi.SendReset, To: u.Email, SubjectID: u.ID, Lang: langFor(n.R.T, langs),
-		State: saperi.SendPending, MessageID: n.R.messageID(key), Planned: now, Updated: now}
+	return n.plan(ctx, saperi.Send{Key: key, Kind: saperi.SendReset, To: u.Email, SubjectID: u.ID, Lang: langFor(n.R.T, langs)}, now)
+}
+
+// plan records rec as a mail to send now (its state, message id and times
+// filled in) and wakes the loop.
+func (n *Notifier) plan(ctx context.Context, rec saperi.Send, now time.Time) error {
+	rec.State, rec.MessageID, rec.Planned, rec.Updated = saperi.SendPending, n.R.messageID(rec.Key), now, now
 	if _, err := n.R.Store.PlanSends(ctx, []saperi.Send{rec}); err != nil {
 		return err
 	}
@@ -84,13 +89,8 @@ func (n *Notifier) PasswordReset(ctx context.Context, u *saperi.User) error {
 func (n *Notifier) SignupConfirm(ctx context.Context, p *saperi.PendingSignup) error {
 	now := n.R.Now()
 	key := fmt.Sprintf("mail/signup/%d", p.ID)
-	rec := saperi.Send{Key: key, Kind: saperi.SendSignup, To: p.Email, SubjectID: p.ID, Lang: langFor(n.R.T, choice(&p.Profile)),
-		State: saperi.SendPending, MessageID: n.R.messageID(key), Planned: now, Updated: now}
-	if _, err := n.R.Store.PlanSends(ctx, []saperi.Send{rec}); err != nil {
-		return err
-	}
-	n.wake()
-	return nil
+	return n.plan(ctx, saperi.Send{Key: key, Kind: saperi.SendSignup, To: p.Email, SubjectID: p.ID,
+		Lang: langFor(n.R.T, choice(&p.Profile))}, now)
 }
 
 // SignupTaken records a mail to account u saying that somebody tried to
@@ -101,14 +101,8 @@ func (n *Notifier) SignupConfirm(ctx context.Context, p *saperi.PendingSignup) e
 func (n *Notifier) SignupTaken(ctx context.Context, u *saperi.User) error {
 	now := n.R.Now()
 	key := fmt.Sprintf("mail/signup-taken/%d/%d", u.ID, now.UnixNano())
-	rec := saperi.Send{Key: key, Kind: saperi.SendSignupTaken, To: u.Email, SubjectID: u.ID,
-		Lang: langFor(n.R.T, n.accountLangs(ctx, u)), State: saperi.SendPending, MessageID: n.R.messageID(key),
-		Planned: now, Updated: now}
-	if _, err := n.R.Store.PlanSends(ctx, []saperi.Send{rec}); err != nil {
-		return err
-	}
-	n.wake()
-	return nil
+	return n.plan(ctx, saperi.Send{Key: key, Kind: saperi.SendSignupTaken, To: u.Email, SubjectID: u.ID,
+		Lang: langFor(n.R.T, n.accountLangs(ctx, u))}, now)
 }
 
 // accountLangs are the languages to write to account u in: the
