@@ -29,6 +29,12 @@ func statsFilter(c *gin.Context) (service.StatsFilter, error) {
 	return f, nil
 }
 
+// computeStats counts f for the caller, the gap at the engine's
+// proposal threshold.
+func (s *Server) computeStats(c *gin.Context, f service.StatsFilter) (*service.Stats, error) {
+	return service.ComputeStats(c.Request.Context(), s.Store, principal(c), f, s.svc.Threshold())
+}
+
 // getStats is GET /api/v1/stats: the figures of where needs go
 // unanswered, for an operator's hub or (admins) any hub or all.
 func (s *Server) getStats(c *gin.Context) {
@@ -37,7 +43,7 @@ func (s *Server) getStats(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f, s.svc.Threshold())
+	st, err := s.computeStats(c, f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -53,7 +59,7 @@ func (s *Server) getOpenData(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f, s.svc.Threshold())
+	st, err := s.computeStats(c, f)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -109,7 +115,7 @@ type outcomeRow struct {
 // charts.
 func (s *Server) statsData(c *gin.Context, f service.StatsFilter) (*statsView, error) {
 	ctx := c.Request.Context()
-	st, err := service.ComputeStats(ctx, s.Store, principal(c), f, s.svc.Threshold())
+	st, err := s.computeStats(c, f)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +203,7 @@ func (s *Server) statsCSV(c *gin.Context) {
 		s.pageFail(c, err)
 		return
 	}
-	st, err := service.ComputeStats(c.Request.Context(), s.Store, principal(c), f, s.svc.Threshold())
+	st, err := s.computeStats(c, f)
 	if err != nil {
 		s.pageFail(c, err)
 		return
