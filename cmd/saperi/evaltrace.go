@@ -46,8 +46,9 @@ func writeTrace(w io.Writer, a *app, q evalQuery, need *saperi.Posting, ranked [
 		}
 		return out
 	}
-	line := traceLine{QID: q.QID, Kind: q.Kind, Concepts: ids(a.ix.Concepts(need))}
-	for _, m := range a.ix.Concepts(need) {
+	ms := a.ix.Concepts(need)
+	line := traceLine{QID: q.QID, Kind: q.Kind, Concepts: ids(ms)}
+	for _, m := range ms {
 		line.Detail = append(line.Detail, traceConcept{m.ID, m.Strength, m.InTitle, m.Problem})
 	}
 	rel := map[string]bool{}
