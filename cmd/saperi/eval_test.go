@@ -109,6 +109,29 @@ func TestEvalDeskJSON(t *testing.T) {
 	if rep.Kinds["none"].Proposals.Abstain != 1 {
 		t.Fatalf("the need nothing answers got a proposal: %s", out.String())
 	}
+
+	// --trace: a line of every offer's concepts, then one per need with
+	// the relevant offer ranked, and its shared concepts.
+	tp := filepath.Join(dir, "trace.jsonl")
+	out.Reset()
+	if code := Main(context.Background(), []string{"eval", "--corpus", cp, "--queries", qp, "--trace", tp, "--log-level", "warn"}, &out, &errOut); code != 0 {
+		t.Fatalf("--trace: exit %d: %s", code, errOut.String())
+	}
+	raw, err := os.ReadFile(tp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("trace has %d lines, want 4:\n%s", len(lines), raw)
+	}
+	var n1 traceLine
+	if err := json.Unmarshal([]byte(lines[1]), &n1); err != nil {
+		t.Fatal(err)
+	}
+	if n1.QID != "n1" || len(n1.Offers) == 0 || n1.Offers[0].ID != "a" || !n1.Offers[0].Relevant || n1.Offers[0].Rank != 1 {
+		t.Fatalf("trace of n1: %+v", n1)
+	}
 }
 
 // TestProposalScores checks the proposal metrics on hand-counted results.
