@@ -154,8 +154,8 @@ func TestMappingFingerprint(t *testing.T) {
 	}
 	sum := sha256.Sum256(b)
 	got := hex.EncodeToString(sum[:])
-	if MappingVersion != 5 || got != mappingFingerprint {
-		t.Errorf("mapping fingerprint %s for version %d, recorded %s for version 5: "+
+	if MappingVersion != 6 || got != mappingFingerprint {
+		t.Errorf("mapping fingerprint %s for version %d, recorded %s for version 6: "+
 			"bump MappingVersion when the mapping changes, then record the new fingerprint", got, MappingVersion, mappingFingerprint)
 	}
 }

@@ -60,6 +60,10 @@ type conceptSet struct {
 	labels  map[string]map[string][]*label // lang → first term → labels
 	ambig   map[string]map[string]bool     // Italian term of a one-word it? label → categories
 	version string
+	// spread maps, per language, a term to the concepts whose labels use
+	// it; lowInfo are the filler words (see pairs).
+	spread  map[string]map[string]map[string]bool
+	lowInfo map[string]bool
 	// dropped are the labels left out: one filler word (lowInfo), or
 	// nothing left after analysis. Tests and logs report them.
 	dropped []string
@@ -250,6 +254,7 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 			}
 		}
 	}
+	cs.spread, cs.lowInfo = spread, lowInfo
 	for _, l := range all {
 		var telling []string
 		for _, t := range l.terms {
@@ -477,4 +482,70 @@ var lowInfoWords = []string{
 	"altro", "altra", "altri", "altre", "stesso", "stessa", "prima", "dopo", "fine", "inizio", "posto",
 	"mano", "mani", "dare", "avere", "essere", "stare", "andare", "venire", "vuole", "vogliono", "riesco",
 	"riesce", "facile", "difficile", "semplice", "paio", "po", "fa", "fatto", "fatta", "nessuno", "niente",
+}
+
+// Two words of a text near each other that the labels of a few concepts
+// both use name those concepts, more weakly than a label: "il lavello non
+// scarica più" holds no label, but "lavello" and "scarica" are both words
+// of the small plumbing's labels ("il lavello perde", "il lavandino non
+// scarica") and of few others'. The concept files list the ways a need is
+// said; pairs reach the ways they do not list.
+const (
+	// pairWindow is how many positions apart (stop words included) the
+	// two words may be.
+	pairWindow = 8
+	// pairShared is how many concepts may use both words: more, and the
+	// pair says nothing in particular.
+	pairShared = 5
+	// pairStrength scales a pair's strength against a label's: 0.5 when
+	// one concept uses both words, down to 0.25 when five do.
+	pairStrength = 0.5
+)
+
+// pairs finds the concepts that two words of ts within pairWindow name
+// together (see pairWindow). Words in the same label found (hits) already
+// say what they mean together, and filler words say nothing; the
+// strongest pair of each concept is kept.
+func (cs *conceptSet) pairs(lang string, ts []posTerm, hits []conceptHit) []conceptHit {
+	spread := cs.spread[lang]
+	usable := func(t string) bool { return len(spread[t]) > 0 && !cs.lowInfo[t] }
+	inLabel := func(i, j int) bool {
+		return slices.ContainsFunc(hits, func(h conceptHit) bool {
+			return len(h.at) > 1 && slices.Contains(h.at, i) && slices.Contains(h.at, j)
+		})
+	}
+	best := map[string]conceptHit{}
+	for i := range ts {
+		if !usable(ts[i].term) {
+			continue
+		}
+		for j := i + 1; j < len(ts) && ts[j].pos-ts[i].pos <= pairWindow; j++ {
+			a, b := ts[i].term, ts[j].term
+			if a == b || !usable(b) || inLabel(i, j) {
+				continue
+			}
+			var both []string
+			for id := range spread[a] {
+				if spread[b][id] {
+					both = append(both, id)
+				}
+			}
+			if len(both) == 0 || len(both) > pairShared {
+				continue
+			}
+			s := pairStrength * labelStrength(len(both))
+			for _, id := range both {
+				if h, ok := best[id]; ok && h.l.strength >= s {
+					continue
+				}
+				best[id] = conceptHit{l: &label{c: cs.byID[id], lang: lang, text: ts[i].word + " " + ts[j].word, terms: []string{a, b},
+					problem: true, strength: s}, words: []string{ts[i].word, ts[j].word}, at: []int{i, j}}
+			}
+		}
+	}
+	out := make([]conceptHit, 0, len(best))
+	for _, id := range slices.Sorted(mapsKeys(best)) {
+		out = append(out, best[id])
+	}
+	return out
 }

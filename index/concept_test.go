@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -358,5 +359,58 @@ func TestSetConcepts(t *testing.T) {
 	}
 	if _, ok := ix.Concept("bici-cargo"); !ok {
 		t.Error("a refused set changed the concepts")
+	}
+}
+
+// Two words near each other that few concepts' labels both use name those
+// concepts, at half a label's strength at most, when no label found them.
+func TestConceptPairs(t *testing.T) {
+	const pairConcepts = `
+[p-idraulico]
+cat: casa
+it: idraulico | lavandino intasato | rubinetto che perde
+
+[p-cucina]
+cat: cucina
+it: corso di cucina | ricette di casa
+
+[p-corsi]
+cat: scuola
+it: corso di lingua | scuola di cucina
+
+[p-orto]
+cat: verde
+it: orto urbano | semina stagionale
+
+[p-giardino]
+cat: verde
+it: giardino urbano | semina del prato
+`
+	ix, err := Open(context.Background(), filepath.Join(t.TempDir(), "index.bleve"), newFakeStore(),
+		Options{Now: func() time.Time { return now }, ExtraConcepts: []byte(pairConcepts), onlyExtraConcepts: true}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct {
+		name, text string
+		want       map[string]float64 // concept → strength
+	}{
+		{"two words of one concept's labels", "Il lavandino perde da ieri", map[string]float64{"p-idraulico": 0.425}},
+		{"too far apart", "Il lavandino è nuovo, ma il quadro che ho appeso ieri in salotto perde la cornice", map[string]float64{}},
+		{"filler words make no pair", "Lavoro a casa", map[string]float64{}},
+		{"a label says what its words mean together", "Un corso di cucina", map[string]float64{"p-cucina": 0.85}},
+		{"words two concepts share name both, less", "Una semina urbana", map[string]float64{"p-orto": 0.34, "p-giardino": 0.34}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := map[string]float64{}
+			for _, m := range ix.ConceptsOf(tc.text, "casa") {
+				got[m.ID] = m.Strength
+			}
+			if !maps.Equal(got, tc.want) {
+				t.Fatalf("ConceptsOf(%q) = %v, want %v", tc.text, got, tc.want)
+			}
+		})
 	}
 }

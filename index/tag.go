@@ -193,14 +193,31 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		// an Italian service: "permesso di soggiorno"), but only multiword
 		// ones in a foreign text, where a short Italian-looking word is
 		// most likely another language's.
-		for _, h := range cs.find("it", ix.an.positioned(text), lang != "it") {
+		its := ix.an.positioned(text)
+		itHits := cs.find("it", its, lang != "it")
+		for _, h := range itHits {
 			add(h, inTitle)
+		}
+		// Then the concepts no label found that two words name together
+		// (see pairWindow), in the text's own language.
+		pairs := func(l string, ts []posTerm, hits []conceptHit) {
+			for _, h := range cs.pairs(l, ts, hits) {
+				if _, ok := byID[h.l.c.ID]; !ok {
+					add(h, inTitle)
+				}
+			}
+		}
+		if lang == "it" {
+			pairs("it", its, itHits)
 		}
 		for _, l := range langs {
 			if fa, ok := ix.lex().foreign[l]; ok {
-				for _, h := range cs.find(l, positioned(fa, text, fold), false) {
+				fts := positioned(fa, text, fold)
+				fHits := cs.find(l, fts, false)
+				for _, h := range fHits {
 					add(h, inTitle)
 				}
+				pairs(l, fts, fHits)
 			}
 		}
 	}
