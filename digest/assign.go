@@ -27,8 +27,8 @@ type AssignOptions struct {
 	// MinScore drops candidates below this score: the engine's proposal
 	// threshold (default matcher.DefaultThreshold), and
 	// Relative those below this share of the need's best candidate
-	// (default 0.6): a weak proposal costs a person's attention and an
-	// offer's capacity.
+	// (default matcher.CloseToBest, as on the desk): a weak proposal
+	// costs a person's attention and an offer's capacity.
 	MinScore, Relative float64
 }
 
@@ -63,7 +63,7 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		o.MinScore = matcher.DefaultThreshold
 	}
 	if o.Relative <= 0 {
-		o.Relative = 0.6
+		o.Relative = matcher.CloseToBest
 	}
 	a := &Assignment{Problem: matcher.Problem{OfferCap: map[uint64]int{}, NeedCap: map[uint64]int{}, Exclude: map[matcher.Pair]bool{}},
 		ranked: map[matcher.Pair]matcher.Ranked{}, needs: map[uint64]*saperi.Posting{}}
