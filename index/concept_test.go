@@ -414,3 +414,23 @@ it: giardino urbano | semina del prato
 		})
 	}
 }
+
+// A concept found by a pair of words alone is a lead for ranking, never a
+// proposal: however well place and time fit, the pair scores under the
+// threshold, where the same concept named by a label on both sides is
+// proposed.
+func TestPairAloneIsNoProposal(t *testing.T) {
+	need := &saperi.Posting{ID: 1, Kind: saperi.Need, Category: "casa", Languages: []string{"it"}, Created: now, Updated: now}
+	offer := &saperi.Posting{ID: 2, Kind: saperi.Offer, Category: "casa", Languages: []string{"it"}, Created: now, Updated: now, Capacity: 1}
+	c := matcher.Concept{ID: "x", Name: "x", Category: "casa"}
+	score := func(strength float64) float64 {
+		sc := []matcher.SharedConcept{{Concept: c, Other: c, Via: matcher.ConceptSame, Strength: strength}}
+		return matcher.NewScorer(matcher.Weights{}).Score(need, matcher.Candidate{Posting: offer, Concepts: sc}, now).Score
+	}
+	if s := score(pairStrength * 1); s >= matcher.DefaultThreshold {
+		t.Errorf("a concept found by a pair scores %.3f, at or above the threshold %.2f", s, matcher.DefaultThreshold)
+	}
+	if s := score(1); s < matcher.DefaultThreshold {
+		t.Errorf("the concept named by labels scores %.3f, under the threshold %.2f", s, matcher.DefaultThreshold)
+	}
+}
