@@ -1,6 +1,13 @@
 package index
 
-import "testing"
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/saperi/saperi"
+)
 
 // BenchmarkAnalyze runs the Italian analysis chain over a posting of
 // typical length, as the engine does for every ranked candidate.
@@ -14,5 +21,24 @@ func BenchmarkAnalyze(b *testing.B) {
 		if len(ix.Analyze(text)) == 0 {
 			b.Fatal("no tokens")
 		}
+	}
+}
+
+// BenchmarkConcepts tags a posting of everyday length with the shipped
+// concept files: labels, then word pairs.
+func BenchmarkConcepts(b *testing.B) {
+	ix, err := Open(context.Background(), filepath.Join(b.TempDir(), "index.bleve"), newFakeStore(), Options{}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	p := &saperi.Posting{Kind: saperi.Need, Category: "casa", Languages: []string{"it"},
+		Title: "Il lavello della cucina non scarica più",
+		Description: "Da qualche giorno l'acqua del lavello scende piano e fa cattivo odore; ho provato con l'acqua calda e il bicarbonato " +
+			"ma niente. Abito al terzo piano senza ascensore, sono a casa il mattino. Mia figlia lavora fino a tardi e non sa " +
+			"come fare. Se serve compro io il pezzo da cambiare, il sifone o il tubo, basta che qualcuno mi dica quale."}
+	b.ReportAllocs()
+	for b.Loop() {
+		ix.Concepts(p)
 	}
 }

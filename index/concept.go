@@ -514,7 +514,12 @@ func (cs *conceptSet) pairs(lang string, ts []posTerm, hits []conceptHit) []conc
 			return len(h.at) > 1 && slices.Contains(h.at, i) && slices.Contains(h.at, j)
 		})
 	}
-	best := map[string]conceptHit{}
+	type pair struct {
+		i, j     int
+		strength float64
+	}
+	var best map[string]pair
+	var both []string
 	for i := range ts {
 		if !usable(ts[i].term) {
 			continue
@@ -524,28 +529,40 @@ func (cs *conceptSet) pairs(lang string, ts []posTerm, hits []conceptHit) []conc
 			if a == b || !usable(b) || inLabel(i, j) {
 				continue
 			}
-			var both []string
-			for id := range spread[a] {
-				if spread[b][id] {
-					both = append(both, id)
+			// The concepts using both words: over the smaller of the two
+			// sets, and no further than needed to know there are too many.
+			sa, sb := spread[a], spread[b]
+			if len(sb) < len(sa) {
+				sa, sb = sb, sa
+			}
+			both = both[:0]
+			for id := range sa {
+				if sb[id] {
+					if both = append(both, id); len(both) > pairShared {
+						break
+					}
 				}
 			}
 			if len(both) == 0 || len(both) > pairShared {
 				continue
 			}
 			s := pairStrength * labelStrength(len(both))
+			if best == nil {
+				best = map[string]pair{}
+			}
 			for _, id := range both {
-				if h, ok := best[id]; ok && h.l.strength >= s {
-					continue
+				if p, ok := best[id]; !ok || p.strength < s {
+					best[id] = pair{i, j, s}
 				}
-				best[id] = conceptHit{l: &label{c: cs.byID[id], lang: lang, text: ts[i].word + " " + ts[j].word, terms: []string{a, b},
-					problem: true, strength: s}, words: []string{ts[i].word, ts[j].word}, at: []int{i, j}}
 			}
 		}
 	}
 	out := make([]conceptHit, 0, len(best))
 	for _, id := range slices.Sorted(mapsKeys(best)) {
-		out = append(out, best[id])
+		p := best[id]
+		x, y := ts[p.i], ts[p.j]
+		out = append(out, conceptHit{l: &label{c: cs.byID[id], lang: lang, text: x.word + " " + y.word, terms: []string{x.term, y.term},
+			problem: true, strength: p.strength}, words: []string{x.word, y.word}, at: []int{p.i, p.j}})
 	}
 	return out
 }
