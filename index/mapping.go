@@ -30,7 +30,7 @@ import (
 // tagged with concepts (index/concept.go, tag.go), which the concepts
 // field holds. TestMappingFingerprint fails when the
 // mapping changes and this constant does not.
-const MappingVersion = 6
+const MappingVersion = 7
 
 // versionKey names the internal (non-document) entry holding the version
 // the index was built with, as a decimal string.

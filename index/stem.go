@@ -107,7 +107,8 @@ var distinctMasculine = func() map[string]string {
 		{"tasso", "tassi"}, {"collo", "colli"}, {"torto", "torti"}, {"manico", "manici"}, {"costo", "costi"},
 		{"partito", "partiti"}, {"corso", "corsi"}, {"banco", "banchi"}, {"testo", "testi"}, {"filo", "fili"},
 		{"punto", "punti"}, {"lotto", "lotti"}, {"speso", "spesi"}, {"messo", "messi"}, {"visto", "visti"},
-		{"cartello", "cartelli"}, {"pezzo", "pezzi"},
+		{"cartello", "cartelli"}, {"pezzo", "pezzi"}, {"tubo", "tubi"}, {"palo", "pali"}, {"mento", "menti"},
+		{"cero", "ceri"},
 	}
 	m := make(map[string]string, 2*len(pairs))
 	for _, p := range pairs {
