@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,8 +131,18 @@ func Plan(ctx context.Context, st Store, eng Candidates, now time.Time, o Assign
 		// Keep only what can be proposed, and one copy of each offer:
 		// at 100k people the candidates of every need are held until
 		// the assignment, and each came with its own copy of the offer.
+		// The share is of the best candidate that may still be proposed:
+		// one declined, already under way or with no room left is no
+		// yardstick.
+		best := 0.0
 		for _, r := range ranked {
-			if !matcher.Proposable(r, o.MinScore) || r.Score < o.Relative*ranked[0].Score {
+			if a.Problem.OfferCap[r.Posting.ID] > 0 && !slices.Contains(g.exclude, matcher.Pair{NeedID: n.ID, OfferID: r.Posting.ID}) {
+				best = r.Score
+				break
+			}
+		}
+		for _, r := range ranked {
+			if !matcher.Proposable(r, o.MinScore) || r.Score < o.Relative*best {
 				continue
 			}
 			r.Posting = offers.intern(r.Posting)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 
@@ -508,7 +509,11 @@ const (
 // strongest pair of each concept is kept.
 func (cs *conceptSet) pairs(lang string, ts []posTerm, hits []conceptHit) []conceptHit {
 	spread := cs.spread[lang]
-	usable := func(t string) bool { return len(spread[t]) > 0 && !cs.lowInfo[t] }
+	// Filler words say nothing; in other languages, whose filler words
+	// are not listed, nor do words of one or two letters (a, și, і).
+	usable := func(t string) bool {
+		return len(spread[t]) > 0 && !cs.lowInfo[t] && (lang == "it" || utf8.RuneCountInString(t) >= 3)
+	}
 	inLabel := func(i, j int) bool {
 		return slices.ContainsFunc(hits, func(h conceptHit) bool {
 			return len(h.at) > 1 && slices.Contains(h.at, i) && slices.Contains(h.at, j)

@@ -369,6 +369,7 @@ func TestConceptPairs(t *testing.T) {
 [p-idraulico]
 cat: casa
 it: idraulico | lavandino intasato | rubinetto che perde
+en: plumber | blocked sink | leaking tap
 
 [p-cucina]
 cat: cucina
@@ -398,7 +399,9 @@ it: giardino urbano | semina del prato
 	}{
 		{"two words of one concept's labels", "Il lavandino perde da ieri", map[string]float64{"p-idraulico": 0.425}},
 		{"too far apart", "Il lavandino è nuovo, ma il quadro che ho appeso ieri in salotto perde la cornice", map[string]float64{}},
-		{"filler words make no pair", "Lavoro a casa", map[string]float64{}},
+		{"filler words make no pair", "Cucina di casa", map[string]float64{}},
+		{"a pair adds nothing to a label found", "Il lavandino intasato perde", map[string]float64{"p-idraulico": 0.85}},
+		{"in the text's own language", "The sink is leaking", map[string]float64{"p-idraulico": 0.425}},
 		{"a label says what its words mean together", "Un corso di cucina", map[string]float64{"p-cucina": 0.85}},
 		{"words two concepts share name both, less", "Una semina urbana", map[string]float64{"p-orto": 0.34, "p-giardino": 0.34}},
 	}
@@ -413,24 +416,35 @@ it: giardino urbano | semina del prato
 			}
 		})
 	}
+	// Labels of every field come first: a pair in the title adds nothing
+	// to the concept a label names in the description.
+	p := &saperi.Posting{Title: "Il lavandino perde", Description: "Lavandino intasato da ieri", Category: "casa", Languages: []string{"it"}}
+	if ms := ix.Concepts(p); len(ms) != 1 || ms[0].ID != "p-idraulico" || ms[0].Strength != 0.85 || ms[0].InTitle {
+		t.Errorf("a pair in the title, a label in the description: %+v", ms)
+	}
 }
 
 // A concept found by a pair of words alone is a lead for ranking, never a
-// proposal: however well place and time fit, the pair scores under the
-// threshold, where the same concept named by a label on both sides is
-// proposed.
+// proposal: its relevance is under the threshold, so however well place
+// and time fit the pair scores under it, where the same concept named by
+// a label on both sides is proposed.
 func TestPairAloneIsNoProposal(t *testing.T) {
-	need := &saperi.Posting{ID: 1, Kind: saperi.Need, Category: "casa", Languages: []string{"it"}, Created: now, Updated: now}
-	offer := &saperi.Posting{ID: 2, Kind: saperi.Offer, Category: "casa", Languages: []string{"it"}, Created: now, Updated: now, Capacity: 1}
+	at := &saperi.Point{Lat: 45.07, Lon: 7.69}
+	slots := []saperi.Slot{{Day: 3, From: 540, To: 720}}
+	need := &saperi.Posting{ID: 1, Kind: saperi.Need, Category: "casa", Languages: []string{"it"}, Created: now, Updated: now,
+		Point: at, Slots: slots, Mode: saperi.InPerson}
+	offer := &saperi.Posting{ID: 2, Kind: saperi.Offer, Category: "casa", Languages: []string{"it"}, Created: now, Updated: now,
+		Point: at, Slots: slots, Mode: saperi.InPerson, Capacity: 1}
 	c := matcher.Concept{ID: "x", Name: "x", Category: "casa"}
-	score := func(strength float64) float64 {
+	rank := func(strength float64) matcher.Ranked {
 		sc := []matcher.SharedConcept{{Concept: c, Other: c, Via: matcher.ConceptSame, Strength: strength}}
-		return matcher.NewScorer(matcher.Weights{}).Score(need, matcher.Candidate{Posting: offer, Concepts: sc}, now).Score
+		return matcher.NewScorer(matcher.Weights{}).Score(need, matcher.Candidate{Posting: offer, Concepts: sc}, now)
 	}
-	if s := score(pairStrength * 1); s >= matcher.DefaultThreshold {
-		t.Errorf("a concept found by a pair scores %.3f, at or above the threshold %.2f", s, matcher.DefaultThreshold)
+	if r := rank(pairStrength * 1); r.Relevance >= matcher.DefaultThreshold || r.Score >= matcher.DefaultThreshold {
+		t.Errorf("a concept found by a pair: relevance %.3f, score %.3f (fit %.2f), at or above the threshold %.2f",
+			r.Relevance, r.Score, r.Fit, matcher.DefaultThreshold)
 	}
-	if s := score(1); s < matcher.DefaultThreshold {
-		t.Errorf("the concept named by labels scores %.3f, under the threshold %.2f", s, matcher.DefaultThreshold)
+	if r := rank(1); r.Score < matcher.DefaultThreshold || r.Fit < 0.9 {
+		t.Errorf("the concept named by labels: score %.3f (fit %.2f), want a proposal with a near-perfect fit", r.Score, r.Fit)
 	}
 }

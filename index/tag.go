@@ -136,6 +136,13 @@ type tagged struct {
 	strength float64
 }
 
+// counts reports whether t counts in a posting of category: an ambiguous
+// label counts in the concept's own category only, unless another label
+// of the concept is there too.
+func (t *tagged) counts(category string) bool {
+	return t.sure || t.c.Category == category || len(t.labels) >= 2
+}
+
 // untitled scales the strength of a concept found in a description only:
 // a description mentions things in passing that a title would not.
 const untitled = 0.85
@@ -185,6 +192,13 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 			t.label, t.words, t.problem = h.l.text, h.words, h.l.problem
 		}
 	}
+	type pairScan struct {
+		lang    string
+		ts      []posTerm
+		hits    []conceptHit
+		inTitle bool
+	}
+	var later []pairScan
 	scan := func(text string, inTitle bool) {
 		if strings.TrimSpace(text) == "" {
 			return
@@ -198,18 +212,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		for _, h := range itHits {
 			add(h, inTitle)
 		}
-		// Then the concepts no label found that two words name together
-		// (see pairWindow), in the text's own language.
-		pairs := func(l string, ts []posTerm, hits []conceptHit) {
-			for _, h := range cs.pairs(l, ts, hits) {
-				if _, ok := byID[h.l.c.ID]; !ok {
-					add(h, inTitle)
-				}
-			}
-		}
-		if lang == "it" {
-			pairs("it", its, itHits)
-		}
+		later = append(later, pairScan{"it", its, itHits, inTitle})
 		for _, l := range langs {
 			if fa, ok := ix.lex().foreign[l]; ok {
 				fts := positioned(fa, text, fold)
@@ -217,7 +220,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 				for _, h := range fHits {
 					add(h, inTitle)
 				}
-				pairs(l, fts, fHits)
+				later = append(later, pairScan{l, fts, fHits, inTitle})
 			}
 		}
 	}
@@ -226,6 +229,21 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		scan(tg, true)
 	}
 	scan(description, false)
+	// Then, once every field's labels are known, the concepts no label
+	// found (not even an ambiguous one, which a pair does not give its
+	// sense) that two words name together (see pairWindow), in the text's
+	// own language only: the filler words pairs skip are Italian, and the
+	// author's other languages would pair an Italian text's short words.
+	for _, p := range later {
+		if p.lang != lang {
+			continue
+		}
+		for _, h := range cs.pairs(p.lang, p.ts, p.hits) {
+			if _, ok := byID[h.l.c.ID]; !ok {
+				add(h, p.inTitle)
+			}
+		}
+	}
 
 	out := make([]tagged, 0, len(order))
 	for _, id := range order {
@@ -233,7 +251,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		// An ambiguous label counts in the concept's own category only,
 		// unless another label of the concept is there too: its
 		// neighbours give it its sense ("prese" and "corrente").
-		if !t.sure && t.c.Category != category && len(t.labels) < 2 {
+		if !t.counts(category) {
 			continue
 		}
 		t.sure = true

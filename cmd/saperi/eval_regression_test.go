@@ -52,7 +52,8 @@ func readRecorded(t *testing.T) recordedEval {
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		t.Fatalf("testdata/eval_recorded.json: %v", err)
 	}
-	if rec.AllNDCG10 <= 0 || rec.HardNDCG10 <= 0 || rec.Desk.AllNDCG10 <= 0 || rec.Desk.Precision <= 0 {
+	if rec.AllNDCG10 <= 0 || rec.HardNDCG10 <= 0 || rec.Desk.AllNDCG10 <= 0 || rec.Desk.HardNDCG10 <= 0 ||
+		rec.Desk.Precision <= 0 || rec.Desk.Abstain <= 0 {
 		t.Fatalf("recorded figures missing: %+v", rec)
 	}
 	return rec
