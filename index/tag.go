@@ -136,13 +136,6 @@ type tagged struct {
 	strength float64
 }
 
-// counts reports whether t counts in a posting of category: an ambiguous
-// label counts in the concept's own category only, unless another label
-// of the concept is there too.
-func (t *tagged) counts(category string) bool {
-	return t.sure || t.c.Category == category || len(t.labels) >= 2
-}
-
 // untitled scales the strength of a concept found in a description only:
 // a description mentions things in passing that a title would not.
 const untitled = 0.85
@@ -192,8 +185,8 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 			t.label, t.words, t.problem = h.l.text, h.words, h.l.problem
 		}
 	}
+	// The texts to look for pairs in, once every field's labels are known.
 	type pairScan struct {
-		lang    string
 		ts      []posTerm
 		hits    []conceptHit
 		inTitle bool
@@ -212,7 +205,9 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		for _, h := range itHits {
 			add(h, inTitle)
 		}
-		later = append(later, pairScan{"it", its, itHits, inTitle})
+		if lang == "it" {
+			later = append(later, pairScan{its, itHits, inTitle})
+		}
 		for _, l := range langs {
 			if fa, ok := ix.lex().foreign[l]; ok {
 				fts := positioned(fa, text, fold)
@@ -220,7 +215,9 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 				for _, h := range fHits {
 					add(h, inTitle)
 				}
-				later = append(later, pairScan{l, fts, fHits, inTitle})
+				if l == lang {
+					later = append(later, pairScan{fts, fHits, inTitle})
+				}
 			}
 		}
 	}
@@ -235,10 +232,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 	// own language only: the filler words pairs skip are Italian, and the
 	// author's other languages would pair an Italian text's short words.
 	for _, p := range later {
-		if p.lang != lang {
-			continue
-		}
-		for _, h := range cs.pairs(p.lang, p.ts, p.hits) {
+		for _, h := range cs.pairs(lang, p.ts, p.hits) {
 			if _, ok := byID[h.l.c.ID]; !ok {
 				add(h, p.inTitle)
 			}
@@ -251,7 +245,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		// An ambiguous label counts in the concept's own category only,
 		// unless another label of the concept is there too: its
 		// neighbours give it its sense ("prese" and "corrente").
-		if !t.counts(category) {
+		if !t.sure && t.c.Category != category && len(t.labels) < 2 {
 			continue
 		}
 		t.sure = true
