@@ -149,8 +149,16 @@ const (
 	wordShare = 0.8
 	wordScale = 0.8
 	// wordText is the share of the word evidence that depends on the
-	// candidate's text score relative to the best candidate's.
-	wordText = 0.3
+	// candidate's text score relative to the best candidate's: all of
+	// it, since BM25 knows better than a count of shared words how a
+	// text speaks of them (how often, in which field, in how long a text).
+	wordText = 1.0
+	// textAgree is the share of the whole relevance that follows the
+	// candidate's text score relative to the best candidate's. The text
+	// score (BM25 over the words and the indexed concepts) is a second,
+	// independent reading of the same question; where it disagrees with
+	// the concepts and words read above, the candidate is less sure.
+	textAgree = 0.2
 	// otherCategory weighs a word shared by postings of different
 	// categories, ambiguousOther one of several senses; categoryOther
 	// and categoryUnknown scale relevance.
@@ -275,9 +283,8 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 	if c.WordsOf > 0 && c.Words > 0 {
 		cov := clamp01(c.Words / c.WordsOf)
 		words = math.Sqrt(cov * (1 - math.Exp(-c.Words/wordScale)))
-		// How the candidate speaks of the words (how often, in which
-		// field, in how long a text) is what BM25 measures; relative to
-		// the best candidate it takes off up to wordText.
+		// How the candidate speaks of the words is what BM25 measures:
+		// relative to the best candidate it takes off up to wordText.
 		if c.relText > 0 {
 			words *= 1 - wordText + wordText*clamp01(c.relText)
 		}
@@ -291,6 +298,9 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 		category, catKey = categoryOther, "reason.category.other"
 	}
 	rel := clamp01((1 - (1-concept)*(1-ew)) * category)
+	if c.relText > 0 {
+		rel *= 1 - textAgree + textAgree*clamp01(c.relText)
+	}
 
 	b := saperi.Breakdown{}
 	total := 0.0

@@ -413,9 +413,32 @@ func TestRank(t *testing.T) {
 		}
 	})
 	t.Run("most relevant first", func(t *testing.T) {
-		got := ids(s.Rank(target, []matcher.Candidate{mk(1, 0.2, 9), mk(2, 2, 1), mk(3, 1, 5), mk(4, 0, 20)}, now))
+		// 4 has the best text score, through concepts the candidate
+		// does not share with the target: no relevance of its own.
+		got := ids(s.Rank(target, []matcher.Candidate{mk(1, 0.2, 9), mk(2, 2, 12), mk(3, 1, 10), mk(4, 0, 20)}, now))
 		if want := []uint64{2, 3, 1, 4}; !reflect.DeepEqual(got, want) {
 			t.Fatalf("Rank = %v, want %v", got, want)
+		}
+	})
+	t.Run("the text score reads the same words", func(t *testing.T) {
+		// The same words in common; BM25 says 5 speaks of them more
+		// (title, several times, a shorter text), so it is surer.
+		r := s.Rank(target, []matcher.Candidate{mk(6, 2, 2), mk(5, 2, 8)}, now)
+		if r[0].Posting.ID != 5 || !(r[0].Score > r[1].Score+0.3) || !(r[1].Relevance > 0) {
+			t.Fatalf("ranked %d %v, %d %v; want 5 first by more than 0.3, 6 still relevant",
+				r[0].Posting.ID, r[0].Score, r[1].Posting.ID, r[1].Score)
+		}
+	})
+	t.Run("the text score tempers a shared concept", func(t *testing.T) {
+		// The same concept; the index finds 8 a far weaker text match,
+		// which takes off at most a fifth of its relevance.
+		concept := []matcher.SharedConcept{{Via: matcher.ConceptSame, Strength: 1}}
+		a, b := mk(7, 0, 10), mk(8, 0, 1)
+		a.Concepts, b.Concepts = concept, concept
+		r := s.Rank(target, []matcher.Candidate{b, a}, now)
+		if r[0].Posting.ID != 7 || !(r[1].Relevance < 0.9*r[0].Relevance) || !(r[1].Relevance >= 0.8*r[0].Relevance) {
+			t.Fatalf("ranked %d (relevance %v), %d (relevance %v); want 7 first, 8 at 80-90%% of it",
+				r[0].Posting.ID, r[0].Relevance, r[1].Posting.ID, r[1].Relevance)
 		}
 	})
 	t.Run("one NaN spoils no other", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"context"
 	"io"
 	"log/slog"
@@ -127,6 +128,9 @@ func TestDemoWeeklyRunSharesConcepts(t *testing.T) {
 		}
 		if m.ProposedBy != saperi.ByEngine || m.Score < a.engine.Threshold {
 			t.Errorf("match %d: proposed by %s at %.3f, under the threshold %.2f", m.ID, m.ProposedBy, m.Score, a.engine.Threshold)
+		}
+		if os.Getenv("SAPERI_SHOW_PROPOSALS") != "" {
+			t.Logf("%.3f %q ← %q", m.Score, need.Title, offer.Title)
 		}
 		if !shareConcept(a.ix.Concepts(need), a.ix.Concepts(offer)) {
 			bare++
