@@ -1,10 +1,10 @@
 package main
 
 import (
-	"os"
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
