@@ -294,6 +294,37 @@ func TestEngineFor(t *testing.T) {
 	})
 }
 
+// TestExplainOutsideThePool: a pair the index did not retrieve is scored
+// as at most as strong a text match as the weakest it did, never as the
+// best (an operator's proposal must not outscore the ranked list).
+func TestExplainOutsideThePool(t *testing.T) {
+	ctx := context.Background()
+	e, st, ix := world(t)
+	// 2 and 12 retrieved, 2 the strong text match; 14, the same offer as
+	// 12, not retrieved.
+	ix.hits = []matcher.Hit{{ID: 2, Score: 10}, {ID: 12, Score: 2}}
+	p := *st.posts[12]
+	p.ID = 14
+	st.posts[14] = &p
+	pooled, err := e.Explain(ctx, st.posts[1], st.posts[12], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside, err := e.Explain(ctx, st.posts[1], st.posts[14], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, err := e.Explain(ctx, st.posts[1], st.posts[2], now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRanked(t, outside)
+	if !(outside.Score > 0) || outside.Score > pooled.Score || !(pooled.Score < best.Score) {
+		t.Errorf("scores: not retrieved %v, weakest retrieved %v, best %v; want 0 < not retrieved ≤ weakest < best",
+			outside.Score, pooled.Score, best.Score)
+	}
+}
+
 func TestEngineErrors(t *testing.T) {
 	boom := errors.New("disk on fire")
 	tests := []struct {

@@ -6,10 +6,13 @@ package matcher
 //
 // What 0.5 means: the offer and the need share a specific concept named
 // clearly on both sides (or, without one, most of the need's telling
-// words), and place, time, language and load are not against it. One
-// shared leaf concept named by telling labels on both sides scores 0.85 in
-// relevance, a proposal whatever the fit; a broad grouping of ten narrower
-// concepts about 0.58, a proposal only when place, time and load fit well; a
+// words, in a strong text match), and place, time, language and load are
+// not against it. One shared leaf concept named by telling labels on both
+// sides scores 0.85 in relevance for the best text match of the pool, a
+// proposal whatever the fit, down to 0.68 for the weakest, a proposal when
+// the fit is fair; a broad grouping of ten narrower concepts 0.46 to 0.58,
+// a proposal only for a good text match when place, time and load fit
+// well; a
 // concept named only by a broad word (documenti, lezioni), a broader or
 // narrower concept, or a word or two in common alone stay below.
 // Calibrated on the desk development set (see docs/matching-eval.md);

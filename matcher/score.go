@@ -72,9 +72,10 @@ func (w Weights) Validate() error {
 // about it.
 type Candidate struct {
 	Posting *saperi.Posting
-	// TextScore is the raw relevance from the index (BM25). It orders
-	// retrieval; ranking uses it only to break ties, as it is relative to
-	// the other candidates and says nothing of a pair on its own.
+	// TextScore is the raw relevance from the index (BM25 over the words
+	// and the indexed concepts). It orders retrieval; ranking reads it
+	// relative to the best candidate's (see Scorer), as on its own it says
+	// nothing of a pair, and breaks ties on it.
 	TextScore float64
 	// Terms are the target's words found in the candidate, each with the
 	// Salience it counted for.
@@ -87,9 +88,13 @@ type Candidate struct {
 	// Active is the number of active matches the candidate already has.
 	Active int
 	// relText is TextScore relative to the best of the candidates ranked
-	// with it, in (0,1]; zero when unknown (see Rank).
+	// with it, in (0,1]; zero when unknown (a candidate scored alone).
 	relText float64
 }
+
+// weakestText is the relative text score of a candidate ranked with
+// others though the index gave it none: no text evidence to speak of.
+const weakestText = 0.01
 
 // Ranked is a scored candidate: Score is Relevance × (a + (1−a)·Fit),
 // with a the relevance share of the weights (see Scorer).
@@ -105,6 +110,8 @@ type Ranked struct {
 	// Reasons say in words why, what matched first; trivial ones (both
 	// speak Italian, the same mode, a free offerer) are left out.
 	Reasons []saperi.Reason `json:"reasons"`
+	// relText is the candidate's relText (see Candidate).
+	relText float64
 }
 
 // Scorer ranks candidates by relevance × fit.
@@ -114,8 +121,12 @@ type Ranked struct {
 // narrower one less, one found only in descriptions less), and the
 // target's words the candidate speaks of, each weighed by its salience
 // (filler words little; a synonym SynonymCredit; a word shared across
-// categories less, a word of several senses much less), combined as
-// independent evidence; then less when the categories differ.
+// categories less, a word of several senses much less; and as strongly as
+// the index's BM25 says the candidate speaks of them, relative to the best
+// candidate), combined as independent evidence; then less when the
+// categories differ; then × 0.8 to 1 by the candidate's text score relative
+// to the best candidate's (textAgree), a second reading of the same
+// question.
 //
 // Fit, in [0,1], is the weighted mean of proximity, availability,
 // language, mode, freshness and load. The text and category weights
@@ -212,8 +223,11 @@ func (s Scorer) Rank(target *saperi.Posting, cands []Candidate, now time.Time) [
 		}
 	}
 	for _, c := range cands {
-		if best > 0 && finite(c.TextScore) && c.TextScore > 0 {
-			c.relText = c.TextScore / best
+		if best > 0 {
+			c.relText = weakestText
+			if finite(c.TextScore) && c.TextScore > 0 {
+				c.relText = max(c.TextScore/best, weakestText)
+			}
 		}
 		out = append(out, s.Score(target, c, now))
 		if finite(c.TextScore) {
@@ -340,7 +354,7 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 		concepts = []SharedConcept{}
 	}
 	return Ranked{Posting: cand, Score: round4(clamp01(score)), Relevance: round4(rel), Fit: round4(fit), Breakdown: b,
-		Terms: terms, Concepts: concepts, Reasons: append(matchedReasons(c), reasons...)}
+		Terms: terms, Concepts: concepts, Reasons: append(matchedReasons(c), reasons...), relText: c.relText}
 }
 
 // fitSheet collects the fit features of one candidate: each feature's

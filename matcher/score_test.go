@@ -403,7 +403,9 @@ func TestRank(t *testing.T) {
 		return matcher.Candidate{Posting: posting(saperi.Offer, id, 100+id), Words: words, WordsOf: 2, TextScore: text}
 	}
 	t.Run("ties broken by text score, then id", func(t *testing.T) {
-		cands := []matcher.Candidate{mk(9, 1, 1), mk(3, 1, 1), mk(7, 1, 2), mk(5, 1, 1)}
+		// No words in common: all score 0, the text score and then the id
+		// alone decide.
+		cands := []matcher.Candidate{mk(9, 0, 1), mk(3, 0, 1), mk(7, 0, 2), mk(5, 0, 1)}
 		for range 5 {
 			rand.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 			got := ids(s.Rank(target, cands, now))
@@ -424,6 +426,8 @@ func TestRank(t *testing.T) {
 		// The same words in common; BM25 says 5 speaks of them more
 		// (title, several times, a shorter text), so it is surer.
 		r := s.Rank(target, []matcher.Candidate{mk(6, 2, 2), mk(5, 2, 8)}, now)
+		checkRanked(t, r[0])
+		checkRanked(t, r[1])
 		if r[0].Posting.ID != 5 || !(r[0].Score > r[1].Score+0.3) || !(r[1].Relevance > 0) {
 			t.Fatalf("ranked %d %v, %d %v; want 5 first by more than 0.3, 6 still relevant",
 				r[0].Posting.ID, r[0].Score, r[1].Posting.ID, r[1].Score)
@@ -436,6 +440,8 @@ func TestRank(t *testing.T) {
 		a, b := mk(7, 0, 10), mk(8, 0, 1)
 		a.Concepts, b.Concepts = concept, concept
 		r := s.Rank(target, []matcher.Candidate{b, a}, now)
+		checkRanked(t, r[0])
+		checkRanked(t, r[1])
 		if r[0].Posting.ID != 7 || !(r[1].Relevance < 0.9*r[0].Relevance) || !(r[1].Relevance >= 0.8*r[0].Relevance) {
 			t.Fatalf("ranked %d (relevance %v), %d (relevance %v); want 7 first, 8 at 80-90%% of it",
 				r[0].Posting.ID, r[0].Relevance, r[1].Posting.ID, r[1].Relevance)
