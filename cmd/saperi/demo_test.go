@@ -130,7 +130,7 @@ func TestDemoWeeklyRunSharesConcepts(t *testing.T) {
 			t.Errorf("match %d: proposed by %s at %.3f, under the threshold %.2f", m.ID, m.ProposedBy, m.Score, a.engine.Threshold)
 		}
 		if os.Getenv("SAPERI_SHOW_PROPOSALS") != "" {
-			t.Logf("%.3f %q ← %q", m.Score, need.Title, offer.Title)
+			t.Logf("%.3f %q ← %q %v", m.Score, need.Title, offer.Title, m.Reasons)
 		}
 		if !shareConcept(a.ix.Concepts(need), a.ix.Concepts(offer)) {
 			bare++
