@@ -9,11 +9,12 @@ import (
 )
 
 // proposalFixture is a hub with a broken ceiling lamp to fix, an
-// electrician nearby, a cook whose offer shares only the word "cucina",
-// and a need nothing answers.
+// electrician nearby, a volunteer who changes light bulbs (related, less
+// suitable), a cook whose offer shares only the word "cucina", and a need
+// nothing answers.
 type proposalFixture struct {
-	lamp, piano                saperi.Posting
-	electrician, cook, cleaner saperi.Posting
+	lamp, piano                       saperi.Posting
+	electrician, bulbs, cook, cleaner saperi.Posting
 }
 
 func (e *env) proposalFixture() proposalFixture {
@@ -39,13 +40,15 @@ func (e *env) proposalFixture() proposalFixture {
 	post(&f.electrician, bruno, "offer", "Piccoli lavori elettrici", "Cambio prese e interruttori, monto lampadari.", "casa")
 	post(&f.cook, carla, "offer", "Insegno a cucinare piatti peruviani", "Cucina peruviana per principianti, a casa mia.", "cucina")
 	post(&f.cleaner, dario, "offer", "Pulizie di casa", "Aiuto a fare le pulizie, lavare i pavimenti e i vetri.", "casa")
+	post(&f.bulbs, dario, "offer", "Aiuto a cambiare le lampadine agli anziani", "Salgo io sulla scala.", "casa")
 	return f
 }
 
 // TestCandidatesProposalsAndOthers: the API marks the proposals (at or
 // above the threshold), the desk lists only those under "Proponi" and
-// folds the rest as less suitable; with nothing above the threshold both
-// say so plainly.
+// folds the less suitable ones that share something with the posting,
+// leaving out those that share nothing; with nothing above the threshold
+// both say so plainly.
 func TestCandidatesProposalsAndOthers(t *testing.T) {
 	e := newEnv(t)
 	f := e.proposalFixture()
@@ -93,30 +96,53 @@ func TestCandidatesProposalsAndOthers(t *testing.T) {
 		}
 	})
 
-	t.Run("desk: proposals listed, the rest folded", func(t *testing.T) {
+	// relevance is what the API says of each candidate of a posting.
+	relevance := func(id uint64) map[string]candidateView {
+		var out candidateList
+		e.must(200, "GET", fmt.Sprintf("/api/v1/postings/%d/candidates", id), nil, &out)
+		m := map[string]candidateView{}
+		for _, c := range out.Items {
+			m[c.Posting.Title] = c
+		}
+		return m
+	}
+
+	t.Run("desk: proposals listed, the related folded, the unrelated left out", func(t *testing.T) {
+		api := relevance(f.lamp.ID)
+		if b, c := api[f.bulbs.Title], api[f.cook.Title]; b.Proposal || b.Relevance < minOtherRelevance || c.Relevance >= minOtherRelevance {
+			t.Fatalf("the fixture no longer tells: bulbs %+v, cook %+v", b, c)
+		}
 		w := e.get(e.token, fmt.Sprintf("/desk/postings/%d", f.lamp.ID))
 		body := w.Body.String()
-		sees(t, w, 200, "Chi potrebbe rispondere", "Piccoli lavori elettrici", "!Per ora nessuna offerta adatta")
+		sees(t, w, 200, "Chi potrebbe rispondere", "Piccoli lavori elettrici", "!Per ora nessuna offerta adatta",
+			"Altre offerte, meno adatte (1)", "!Insegno a cucinare piatti peruviani", "!Ancora nessuna proposta.")
 		fold := strings.Index(body, `<details class="others">`)
 		elec := strings.Index(body, "<h3>Piccoli lavori elettrici</h3>")
-		if elec < 0 || (fold >= 0 && elec > fold) {
-			t.Fatalf("the electrician is not among the proposals (at %d, fold at %d)", elec, fold)
+		bulbs := strings.Index(body, "<h3>"+f.bulbs.Title+"</h3>")
+		if elec < 0 || fold < 0 || elec > fold || bulbs < fold {
+			t.Fatalf("the electrician at %d, the light bulbs at %d, the fold at %d: want electrician < fold < bulbs", elec, bulbs, fold)
 		}
-		if cook := strings.Index(body, "<h3>Insegno a cucinare piatti peruviani</h3>"); cook >= 0 && (fold < 0 || cook < fold) {
-			t.Errorf("the cook is listed as a proposal (at %d, fold at %d)", cook, fold)
-		}
-		if fold >= 0 && !strings.Contains(visible(body[fold:]), "Altre offerte, meno adatte") {
-			t.Errorf("the fold has no title")
+		if !strings.Contains(visible(body), "Ancora nessuna proposta: scegline una tra i candidati qui sopra") {
+			t.Errorf("no pointer to the candidates listed")
 		}
 	})
 
 	t.Run("desk: nothing fits the piano, said plainly", func(t *testing.T) {
+		api := relevance(f.piano.ID)
+		if len(api) == 0 {
+			t.Fatal("no weaker candidates for the piano: the case tests nothing")
+		}
+		for title, c := range api {
+			if c.Relevance >= minOtherRelevance {
+				t.Fatalf("%s shares something with the piano (%v): the case tests nothing", title, c.Relevance)
+			}
+		}
 		w := e.get(e.token, fmt.Sprintf("/desk/postings/%d", f.piano.ID))
 		body := w.Body.String()
-		sees(t, w, 200, "Per ora nessuna offerta adatta", "Altre offerte, meno adatte (2)")
-		fold := strings.Index(body, `<details class="others">`)
-		if fold < 0 || strings.Contains(body[:fold], `action="/desk/propose"`) {
-			t.Errorf("a proposal is listed before the fold, or nothing is folded (at %d)", fold)
+		sees(t, w, 200, "Per ora nessuna offerta adatta", "!Altre offerte, meno adatte", "!Pulizie di casa",
+			"Ancora nessuna proposta.", "!scegline una tra i candidati")
+		if strings.Contains(body, `<details class="others">`) || strings.Contains(body, `action="/desk/propose"`) {
+			t.Errorf("a candidate that shares nothing with the piano is listed")
 		}
 	})
 }

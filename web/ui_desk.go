@@ -250,14 +250,22 @@ func (s *Server) deskPostingPage(c *gin.Context) {
 func (s *Server) candidateCards(k *cardKit, kind saperi.Kind, ranked []matcher.Ranked) (proposals, others []candidateCard) {
 	for _, v := range s.candidateList(k.l, kind, ranked).Items {
 		card := candidateCard{v, k.who(v.Posting.ProfileID, v.Posting)}
-		if v.Proposal {
+		switch {
+		case v.Proposal:
 			proposals = append(proposals, card)
-		} else {
+		case v.Relevance >= minOtherRelevance:
 			others = append(others, card)
 		}
 	}
 	return proposals, others
 }
+
+// minOtherRelevance is the relevance from which a candidate that is not a
+// proposal is still listed on the desk, folded among the less suitable:
+// below it the two share nothing worth naming (a cooking class for a
+// broken lamp, near and free the same morning), and its card would be
+// noise with trivial reasons. The API lists every candidate.
+const minOtherRelevance = 0.05
 
 // proposeSubmit proposes need × offer from the candidates list.
 func (s *Server) proposeSubmit(c *gin.Context) {
