@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -128,9 +127,6 @@ func TestDemoWeeklyRunSharesConcepts(t *testing.T) {
 		}
 		if m.ProposedBy != saperi.ByEngine || m.Score < a.engine.Threshold {
 			t.Errorf("match %d: proposed by %s at %.3f, under the threshold %.2f", m.ID, m.ProposedBy, m.Score, a.engine.Threshold)
-		}
-		if os.Getenv("SAPERI_SHOW_PROPOSALS") != "" {
-			t.Logf("%.3f %q ← %q %v", m.Score, need.Title, offer.Title, m.Reasons)
 		}
 		if !shareConcept(a.ix.Concepts(need), a.ix.Concepts(offer)) {
 			bare++
