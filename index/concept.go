@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -266,7 +267,12 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 		lang := l.lang
 		switch {
 		case len(telling) >= 2:
-			l.strength = 1
+			// Several telling words say it fully, unless the labels of
+			// other concepts use them all too ("operatore socio
+			// sanitario" names the care worker and the course to become
+			// one): then the label says less which of them is meant,
+			// though less so than one broad word does.
+			l.strength = math.Sqrt(labelStrength(sharedBy(spread[lang], telling)))
 		default:
 			// One telling word (or only filler words, in foreign labels):
 			// as sure as the words together are to this concept. A word

@@ -136,6 +136,40 @@ func TestLabelStrengthOfWordsTogether(t *testing.T) {
 	if i < 0 || ix.Concepts(p)[i].Strength != 1 {
 		t.Errorf("the concept's own name in a title: %+v", ix.Concepts(p))
 	}
+	// A label of several telling words is sure of its concept unless
+	// another concept's labels use all of them too.
+	const shared = `
+[s-oss]
+cat: salute
+it: operatore socio sanitario | assistenza a domicilio
+
+[s-corso-oss]
+cat: lavoro
+it: corso per operatore socio sanitario | qualifica professionale
+`
+	sx, err := Open(context.Background(), filepath.Join(t.TempDir(), "shared.bleve"), newFakeStore(),
+		Options{ExtraConcepts: []byte(shared), onlyExtraConcepts: true}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sx.Close()
+	for _, tc := range []struct {
+		text string
+		want map[string]float64
+	}{
+		{"Sono operatore socio sanitario", map[string]float64{"s-oss": 0.7603}}, // √0.8 × 0.85 in a description
+		{"Assistenza a domicilio", map[string]float64{"s-oss": 0.85}},
+		// The longer label holds the shorter one's words: they name the course.
+		{"Un corso per operatore socio sanitario", map[string]float64{"s-corso-oss": 0.85}},
+	} {
+		got := map[string]float64{}
+		for _, m := range sx.ConceptsOf(tc.text, "salute") {
+			got[m.ID] = m.Strength
+		}
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("ConceptsOf(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
 	if s := sharedBy(map[string]map[string]bool{"a": {"x": true, "y": true}, "b": {"x": true}}, []string{"a", "b"}); s != 1 {
 		t.Errorf("sharedBy = %d, want 1", s)
 	}
@@ -402,7 +436,9 @@ it: giardino urbano | semina del prato
 		{"filler words make no pair", "Cucina di casa", map[string]float64{}},
 		{"a pair adds nothing to a label found", "Il lavandino intasato perde", map[string]float64{"p-idraulico": 0.85}},
 		{"in the text's own language", "The sink is leaking", map[string]float64{"p-idraulico": 0.425}},
-		{"a label says what its words mean together", "Un corso di cucina", map[string]float64{"p-cucina": 0.85}},
+		// p-corsi's labels use corso and cucina too: the label is a little
+		// less sure of its concept, √0.8 × 0.85, and names p-corsi not at all.
+		{"a label says what its words mean together", "Un corso di cucina", map[string]float64{"p-cucina": 0.7603}},
 		{"words two concepts share name both, less", "Una semina urbana", map[string]float64{"p-orto": 0.34, "p-giardino": 0.34}},
 	}
 	for _, tc := range tests {

@@ -98,7 +98,7 @@ var DefaultOptions = Options{
 	FuzzyWeight:      0.3,
 	CommonShare:      0.02,
 	CommonMin:        1000,
-	ConceptWeight:    2,
+	ConceptWeight:    1.5,
 }
 
 // withDefaults fills in the zero fields of o.

@@ -2,6 +2,7 @@ package matcher
 
 import (
 	"math"
+	"strings"
 
 	"github.com/saperi/saperi"
 )
@@ -114,6 +115,12 @@ func sharedConcepts(want, have []ConceptMatch) []SharedConcept {
 			}
 			sc := SharedConcept{Concept: w.Concept, Other: h.Concept, Via: via, Words: w.Words, OtherWords: h.Words,
 				InTitle: w.InTitle || h.InTitle, Strength: strength(w) * strength(h)}
+			if sameLabel(w, h) {
+				// Both name it with the same words: whichever of the
+				// concepts those words may name, they mean the same one,
+				// so the label's doubt counts once.
+				sc.Strength = max(strength(w), strength(h))
+			}
 			if best == nil || (via == ConceptSame && best.Via != ConceptSame) || (via == best.Via && sc.Strength > best.Strength) {
 				best = &sc
 			}
@@ -123,6 +130,14 @@ func sharedConcepts(want, have []ConceptMatch) []SharedConcept {
 		}
 	}
 	return out
+}
+
+// sameLabel reports whether a and b were found by the same label of
+// several words. One word on both sides is not enough: it may be a decoy
+// (cucina, the room and the food), which its strength already doubts.
+func sameLabel(a, b ConceptMatch) bool {
+	l := strings.TrimSpace(a.Label)
+	return strings.Contains(l, " ") && strings.EqualFold(l, strings.TrimSpace(b.Label))
 }
 
 // strength is m's strength, 1 when unknown (zero).

@@ -586,3 +586,33 @@ func TestSpecificity(t *testing.T) {
 		t.Errorf("shared strength %v, want 0.4", got)
 	}
 }
+
+// Both sides naming a concept with the same label of several words mean
+// the same thing, whatever else those words may name: the label's doubt
+// counts once. The same single word on both sides may be a decoy (cucina,
+// the room and the food) and counts on each side.
+func TestSharedConceptSameLabel(t *testing.T) {
+	c := matcher.Concept{ID: "c"}
+	shared := func(a, b string) float64 {
+		t.Helper()
+		sc := matcher.SharedConceptsOf([]matcher.ConceptMatch{{Concept: c, Label: a, Strength: 0.9}},
+			[]matcher.ConceptMatch{{Concept: c, Label: b, Strength: 0.8}})
+		if len(sc) != 1 {
+			t.Fatalf("shared %+v", sc)
+		}
+		return sc[0].Strength
+	}
+	for _, tc := range []struct {
+		name, a, b string
+		want       float64
+	}{
+		{"the same label of several words", "operatore socio sanitario", "Operatore socio sanitario ", 0.9},
+		{"two labels", "operatore socio sanitario", "assistenza a domicilio", 0.72},
+		{"the same single word", "cucina", "cucina", 0.72},
+		{"no label known", "", "", 0.72},
+	} {
+		if got := shared(tc.a, tc.b); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("%s: strength %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
