@@ -16,12 +16,21 @@ const (
 	FMode         = "mode"
 	FFreshness    = "freshness"
 	FLoad         = "load"
+	// FAgreement is not weighted: its value is the factor, 0.8 to 1, by
+	// which relevance follows the candidate's text score relative to the
+	// best candidate's (matcher.Scorer), so a reader of the breakdown sees
+	// why concept and text contribute less than their values say.
+	FAgreement = "agreement"
 )
 
 // Features lists the weighted feature names in display order (the
 // concept factor is part of relevance, with text, and has no weight of its
 // own).
 var Features = []string{FText, FCategory, FProximity, FAvailability, FLanguage, FMode, FFreshness, FLoad}
+
+// Factors lists every name in a Breakdown: the concept factor, the
+// weighted features and the text agreement.
+var Factors = append(append([]string{FConcept}, Features...), FAgreement)
 
 // Factor is one feature's part in a score: its value in [0,1], its weight
 // (normalised so all weights sum to one) and the product. Key and Args name

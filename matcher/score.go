@@ -133,7 +133,8 @@ type Ranked struct {
 // together are the share a of the score that relevance alone fixes: the
 // score is relevance × (a + (1−a)·fit), so fit moves a relevant pair by
 // at most 1−a and never lifts an unrelated one. The breakdown splits the
-// score into contributions that add up to it.
+// score into contributions that add up to it; the category and agreement
+// factors, without weight, show the multipliers of relevance.
 type Scorer struct {
 	Weights Weights
 	// FreshDays is the half-life, in days, of the freshness feature.
@@ -312,9 +313,12 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 		category, catKey = categoryOther, "reason.category.other"
 	}
 	rel := clamp01((1 - (1-concept)*(1-ew)) * category)
+	agree, agreeArgs := 1.0, map[string]any(nil)
 	if c.relText > 0 {
-		rel *= 1 - textAgree + textAgree*clamp01(c.relText)
+		agree = 1 - textAgree + textAgree*clamp01(c.relText)
+		agreeArgs = map[string]any{"Percent": max(1, int(math.Round(100*clamp01(c.relText))))}
 	}
+	rel *= agree
 
 	b := saperi.Breakdown{}
 	total := 0.0
@@ -332,6 +336,7 @@ func (s Scorer) Score(target *saperi.Posting, c Candidate, now time.Time) Ranked
 	relPart(saperi.FConcept, concept, cShare, "reason.concept", conceptArgs(c.Concepts))
 	relPart(saperi.FText, words, wShare, "reason.text", wordArgs(c.Terms))
 	b[saperi.FCategory] = saperi.Factor{Value: round4(category), Key: catKey, Args: catArgs}
+	b[saperi.FAgreement] = saperi.Factor{Value: round4(agree), Key: "reason.agreement", Args: agreeArgs}
 
 	// Fit.
 	fs := &fitSheet{b: b, rel: rel, sum: sum, weight: weight}

@@ -23,11 +23,11 @@ func checkRanked(tb testing.TB, r matcher.Ranked) {
 	if math.IsNaN(r.Score) || r.Score < 0 || r.Score > 1 {
 		tb.Fatalf("score %v outside [0,1]", r.Score)
 	}
-	if len(r.Breakdown) != len(saperi.Features)+1 {
-		tb.Fatalf("breakdown has %d factors, want %d: %v", len(r.Breakdown), len(saperi.Features)+1, r.Breakdown)
+	if len(r.Breakdown) != len(saperi.Factors) {
+		tb.Fatalf("breakdown has %d factors, want %d: %v", len(r.Breakdown), len(saperi.Factors), r.Breakdown)
 	}
 	var sumW, sumC float64
-	for _, f := range append([]string{saperi.FConcept}, saperi.Features...) {
+	for _, f := range saperi.Factors {
 		fac, ok := r.Breakdown[f]
 		if !ok {
 			tb.Fatalf("breakdown lacks %s", f)
@@ -445,6 +445,15 @@ func TestRank(t *testing.T) {
 		if r[0].Posting.ID != 7 || !(r[1].Relevance < 0.9*r[0].Relevance) || !(r[1].Relevance >= 0.8*r[0].Relevance) {
 			t.Fatalf("ranked %d (relevance %v), %d (relevance %v); want 7 first, 8 at 80-90%% of it",
 				r[0].Posting.ID, r[0].Relevance, r[1].Posting.ID, r[1].Relevance)
+		}
+		// The breakdown says so: the best keeps all (100 % of the best
+		// text match), the other shows the factor its relevance took.
+		best, other := r[0].Breakdown[saperi.FAgreement], r[1].Breakdown[saperi.FAgreement]
+		if best.Value != 1 || best.Args["Percent"] != 100 {
+			t.Errorf("best text match's agreement %+v, want 1 at 100%%", best)
+		}
+		if math.Abs(other.Value-r[1].Relevance/r[0].Relevance) > 2e-3 || other.Args["Percent"] != 10 {
+			t.Errorf("weaker text match's agreement %+v, relevance %v of %v (text score 1 of 10)", other, r[1].Relevance, r[0].Relevance)
 		}
 	})
 	t.Run("one NaN spoils no other", func(t *testing.T) {

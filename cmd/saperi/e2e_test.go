@@ -345,7 +345,7 @@ func TestServeDemoAndShutdown(t *testing.T) {
 		}
 		if len(c.Items) > 0 {
 			withCandidates++
-			if len(c.Items[0].Breakdown) != len(saperi.Features)+1 { // and the concept factor
+			if len(c.Items[0].Breakdown) != len(saperi.Factors) {
 				t.Fatalf("breakdown %v", c.Items[0].Breakdown)
 			}
 		}
