@@ -23,8 +23,8 @@ func TestProposals(t *testing.T) {
 	}{
 		{"nothing above the threshold", ranked(0.39, 0.2), 0.4, 3, 0},
 		{"stops at the threshold", ranked(0.6, 0.55, 0.3, 0.1), 0.4, 3, 2},
-		{"stops where one answers clearly better", ranked(0.9, 0.8, 0.79), 0.4, 3, 1},
-		{"close to the best", ranked(0.9, 0.81, 0.82), 0.4, 3, 3},
+		{"stops where one answers clearly better", ranked(0.9, 0.6, 0.59), 0.4, 3, 1},
+		{"close to the best", ranked(0.9, 0.7, 0.68), 0.4, 3, 3},
 		{"at most n", ranked(0.9, 0.85, 0.83, 0.82), 0.4, 3, 3},
 		{"zero threshold is the default", ranked(DefaultThreshold, DefaultThreshold-0.01), 0, 3, 1},
 		{"zero n is MaxProposals", ranked(0.9, 0.9, 0.9, 0.9, 0.9), 0.4, 0, MaxProposals},
