@@ -48,10 +48,14 @@ type label struct {
 	ambiguous bool     // from it?: counts only with the category or another label
 	problem   bool
 	// strength is how surely the label names its concept, in (0,1]: a
-	// label of two or more telling words fully; one word less the more
+	// label of two or more telling words fully, less when the labels of
+	// other concepts use all of them too; one word less the more
 	// concepts share it ("documenti", "lezioni" name many; "idraulico"
 	// one), as counted over the concept files themselves.
 	strength float64
+	// several is set for a label of two or more telling words (not for
+	// the pairs of words found in a text, which are no label).
+	several bool
 }
 
 // conceptSet is the loaded concept files: the concepts and, per language,
@@ -273,6 +277,7 @@ func buildConcepts(raws []*rawConcept, it termsFunc, foreign map[string]termsFun
 			// one): then the label says less which of them is meant,
 			// though less so than one broad word does.
 			l.strength = math.Sqrt(labelStrength(sharedBy(spread[lang], telling)))
+			l.several = true
 		default:
 			// One telling word (or only filler words, in foreign labels):
 			// as sure as the words together are to this concept. A word

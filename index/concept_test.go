@@ -165,6 +165,9 @@ it: corso per operatore socio sanitario | qualifica professionale
 		got := map[string]float64{}
 		for _, m := range sx.ConceptsOf(tc.text, "salute") {
 			got[m.ID] = m.Strength
+			if want := map[string]float64{"operatore socio sanitario": 0.8944, "assistenza a domicilio": 1, "corso per operatore socio sanitario": 1}[m.Label]; m.LabelStrength != want {
+				t.Errorf("%q: label %q of strength %v, want %v", tc.text, m.Label, m.LabelStrength, want)
+			}
 		}
 		if !maps.Equal(got, tc.want) {
 			t.Errorf("ConceptsOf(%q) = %v, want %v", tc.text, got, tc.want)
@@ -446,6 +449,9 @@ it: giardino urbano | semina del prato
 			got := map[string]float64{}
 			for _, m := range ix.ConceptsOf(tc.text, "casa") {
 				got[m.ID] = m.Strength
+				if m.Strength < 0.5 && m.LabelStrength != 0 { // a pair of words is no label
+					t.Errorf("%q: a pair with label strength %v", tc.text, m.LabelStrength)
+				}
 			}
 			if !maps.Equal(got, tc.want) {
 				t.Fatalf("ConceptsOf(%q) = %v, want %v", tc.text, got, tc.want)

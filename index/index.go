@@ -70,9 +70,10 @@ type Options struct {
 	// this off.
 	CommonShare float64
 	CommonMin   int
-	// ConceptWeight weighs a concept the target shares with a posting
-	// (found in the target's title; 0.7 of it from its description), the
-	// broader or narrower concepts at half.
+	// ConceptWeight weighs a concept the target shares with a posting,
+	// times how surely the target is about it (the concept's strength:
+	// less from its description or from a label other concepts may also
+	// mean), the broader or narrower concepts at half.
 	ConceptWeight float64
 	// ExtraConcepts are concepts in the format of the concept files
 	// (index/concepts/README.md) added to those that ship with Saperi:

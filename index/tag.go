@@ -121,12 +121,15 @@ func (l *lexicon) with(extra []byte, only bool) (*lexicon, error) {
 
 // tagged is a concept found in a posting, with the best evidence for it.
 type tagged struct {
-	c       *concept
-	label   string   // the label that matched, as written in the file
-	words   []string // the words of the posting that matched it
-	inTitle bool
-	problem bool
-	sure    bool // an unambiguous label, or the concept's own category
+	c     *concept
+	label string // the label that matched, as written in the file
+	// labelStrength is that label's own strength when it has several
+	// telling words (see matcher.ConceptMatch.LabelStrength), else 0.
+	labelStrength float64
+	words         []string // the words of the posting that matched it
+	inTitle       bool
+	problem       bool
+	sure          bool // an unambiguous label, or the concept's own category
 	// labels are the distinct labels of the concept found, by their
 	// terms (presa and prese are one).
 	labels map[string]bool
@@ -134,6 +137,15 @@ type tagged struct {
 	// its strongest label's, less for a one found only in the
 	// description.
 	strength float64
+}
+
+// severalStrength is l's own strength when it has several telling words,
+// else 0.
+func severalStrength(l *label) float64 {
+	if l.several {
+		return l.strength
+	}
+	return 0
 }
 
 // untitled scales the strength of a concept found in a description only:
@@ -161,8 +173,8 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		}
 		t, ok := byID[h.l.c.ID]
 		if !ok {
-			t = &tagged{c: h.l.c, label: h.l.text, words: h.words, inTitle: inTitle, problem: h.l.problem, sure: sure, strength: strength,
-				labels: map[string]bool{strings.Join(h.l.terms, " "): true}}
+			t = &tagged{c: h.l.c, label: h.l.text, labelStrength: severalStrength(h.l), words: h.words, inTitle: inTitle, problem: h.l.problem,
+				sure: sure, strength: strength, labels: map[string]bool{strings.Join(h.l.terms, " "): true}}
 			byID[h.l.c.ID] = t
 			order = append(order, h.l.c.ID)
 			return
@@ -182,7 +194,7 @@ func (ix *Index) tag(title string, tags []string, description, category string, 
 		t.inTitle = t.inTitle || inTitle
 		t.sure = t.sure || sure
 		if better {
-			t.label, t.words, t.problem = h.l.text, h.words, h.l.problem
+			t.label, t.labelStrength, t.words, t.problem = h.l.text, severalStrength(h.l), h.words, h.l.problem
 		}
 	}
 	// The texts to look for pairs in, once every field's labels are known.
@@ -318,7 +330,7 @@ func (ix *Index) conceptMatches(ts []tagged) []matcher.ConceptMatch {
 	out := make([]matcher.ConceptMatch, len(ts))
 	for i, t := range ts {
 		out[i] = matcher.ConceptMatch{Concept: conceptOf(t.c), Label: t.label, Words: t.words, InTitle: t.inTitle, Problem: t.problem,
-			Strength: math.Round(t.strength*1e4) / 1e4}
+			Strength: math.Round(t.strength*1e4) / 1e4, LabelStrength: math.Round(t.labelStrength*1e4) / 1e4}
 	}
 	return out
 }

@@ -48,10 +48,16 @@ type ConceptMatch struct {
 	// the concept ("le prese non vanno") rather than naming it.
 	Problem bool `json:"problem"`
 	// Strength is how surely the text is about the concept, in (0,1]: a
-	// label of several telling words says it fully, one word shared by
-	// the labels of many concepts ("documenti") less, a mention in the
-	// description less than in the title.
+	// label of several telling words says it fully unless the labels of
+	// other concepts use all of them too, one word shared by the labels of
+	// many concepts ("documenti") less, a mention in the description less
+	// than in the title.
 	Strength float64 `json:"strength"`
+	// LabelStrength is, for a label of several telling words, how surely
+	// that label names the concept (1 when no other concept's labels use
+	// all its words); 0 for one word or a pair of words. It is part of
+	// Strength.
+	LabelStrength float64 `json:"label_strength,omitempty"`
 }
 
 // Ways a concept of the target relates to one of the candidate.
@@ -76,7 +82,8 @@ type SharedConcept struct {
 	InTitle bool `json:"in_title"`
 	// Strength is how surely both are about it: the product of the two
 	// postings' strengths (a concept named clearly on one side and by a
-	// broad word on the other is a weak link).
+	// broad word on the other is a weak link), except that the doubt of a
+	// label of several words that both use counts once.
 	Strength float64 `json:"strength"`
 }
 
@@ -115,11 +122,11 @@ func sharedConcepts(want, have []ConceptMatch) []SharedConcept {
 			}
 			sc := SharedConcept{Concept: w.Concept, Other: h.Concept, Via: via, Words: w.Words, OtherWords: h.Words,
 				InTitle: w.InTitle || h.InTitle, Strength: strength(w) * strength(h)}
-			if sameLabel(w, h) {
+			if ls, ok := sameLabel(w, h); ok {
 				// Both name it with the same words: whichever of the
 				// concepts those words may name, they mean the same one,
 				// so the label's doubt counts once.
-				sc.Strength = max(strength(w), strength(h))
+				sc.Strength = min(1, sc.Strength/ls)
 			}
 			if best == nil || (via == ConceptSame && best.Via != ConceptSame) || (via == best.Via && sc.Strength > best.Strength) {
 				best = &sc
@@ -133,11 +140,16 @@ func sharedConcepts(want, have []ConceptMatch) []SharedConcept {
 }
 
 // sameLabel reports whether a and b were found by the same label of
-// several words. One word on both sides is not enough: it may be a decoy
-// (cucina, the room and the food), which its strength already doubts.
-func sameLabel(a, b ConceptMatch) bool {
-	l := strings.TrimSpace(a.Label)
-	return strings.Contains(l, " ") && strings.EqualFold(l, strings.TrimSpace(b.Label))
+// several telling words that other concepts' labels may also mean, and
+// that label's strength. One word on both sides is not enough: it may be
+// a decoy (cucina, the room and the food), which its strength already
+// doubts; nor is a pair of words, which is no label.
+func sameLabel(a, b ConceptMatch) (float64, bool) {
+	ls := a.LabelStrength
+	if !(ls > 0 && ls < 1) || ls != b.LabelStrength || a.Label == "" {
+		return 0, false
+	}
+	return ls, strings.EqualFold(strings.TrimSpace(a.Label), strings.TrimSpace(b.Label))
 }
 
 // strength is m's strength, 1 when unknown (zero).

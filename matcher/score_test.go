@@ -596,32 +596,35 @@ func TestSpecificity(t *testing.T) {
 	}
 }
 
-// Both sides naming a concept with the same label of several words mean
-// the same thing, whatever else those words may name: the label's doubt
-// counts once. The same single word on both sides may be a decoy (cucina,
-// the room and the food) and counts on each side.
+// Both sides naming a concept with the same label of several words, a
+// label other concepts' words may also mean, mean the same thing whatever
+// else it names: the label's doubt counts once, where the two postings'
+// other doubts (a mention in a description) still count. The same single
+// word on both sides may be a decoy (cucina, the room and the food), and
+// the same pair of words is no label: both count on each side.
 func TestSharedConceptSameLabel(t *testing.T) {
 	c := matcher.Concept{ID: "c"}
-	shared := func(a, b string) float64 {
-		t.Helper()
-		sc := matcher.SharedConceptsOf([]matcher.ConceptMatch{{Concept: c, Label: a, Strength: 0.9}},
-			[]matcher.ConceptMatch{{Concept: c, Label: b, Strength: 0.8}})
-		if len(sc) != 1 {
-			t.Fatalf("shared %+v", sc)
-		}
-		return sc[0].Strength
+	const oss = "operatore socio sanitario"
+	type side struct {
+		label         string
+		strength, own float64
 	}
 	for _, tc := range []struct {
-		name, a, b string
-		want       float64
+		name string
+		a, b side
+		want float64
 	}{
-		{"the same label of several words", "operatore socio sanitario", "Operatore socio sanitario ", 0.9},
-		{"two labels", "operatore socio sanitario", "assistenza a domicilio", 0.72},
-		{"the same single word", "cucina", "cucina", 0.72},
-		{"no label known", "", "", 0.72},
+		{"the same shared label, title and description", side{oss, 0.9, 0.9}, side{oss, 0.765, 0.9}, 0.765},
+		{"the same shared label, two titles", side{oss, 0.9, 0.9}, side{" Operatore socio sanitario", 0.9, 0.9}, 0.9},
+		{"two labels", side{oss, 0.9, 0.9}, side{"assistenza a domicilio", 0.85, 1}, 0.765},
+		{"the same label no other concept uses", side{"riparazione lavatrice", 1, 1}, side{"riparazione lavatrice", 0.85, 1}, 0.85},
+		{"the same single word", side{"cucina", 0.8, 0}, side{"cucina", 0.8, 0}, 0.64},
+		{"the same pair of words", side{"lavandino perde", 0.5, 0}, side{"lavandino perde", 0.5, 0}, 0.25},
 	} {
-		if got := shared(tc.a, tc.b); math.Abs(got-tc.want) > 1e-9 {
-			t.Errorf("%s: strength %v, want %v", tc.name, got, tc.want)
+		sc := matcher.SharedConceptsOf([]matcher.ConceptMatch{{Concept: c, Label: tc.a.label, Strength: tc.a.strength, LabelStrength: tc.a.own}},
+			[]matcher.ConceptMatch{{Concept: c, Label: tc.b.label, Strength: tc.b.strength, LabelStrength: tc.b.own}})
+		if len(sc) != 1 || math.Abs(sc[0].Strength-tc.want) > 1e-9 {
+			t.Errorf("%s: shared %+v, want strength %v", tc.name, sc, tc.want)
 		}
 	}
 }
