@@ -42,3 +42,19 @@ func BenchmarkConcepts(b *testing.B) {
 		ix.Concepts(p)
 	}
 }
+
+// BenchmarkBuildConcepts builds the shipped concept set from the analysed
+// files, as every process does at start-up and as a hub's change of its
+// own concepts does again: the labels' strengths are counted here.
+func BenchmarkBuildConcepts(b *testing.B) {
+	l, err := loadLexicon(newAnalyzerForTest(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := buildConcepts(l.raws, l.it, l.foreignTF, l.lowInfo, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

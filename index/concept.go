@@ -296,10 +296,13 @@ func sharedBy(spread map[string]map[string]bool, terms []string) int {
 	if len(terms) == 0 {
 		return 0
 	}
+	// Over the rarest term's concepts: every label of many words asks,
+	// at start-up and whenever a hub's concepts change.
+	rare := slices.MinFunc(terms, func(a, b string) int { return len(spread[a]) - len(spread[b]) })
 	n := 0
-	for id := range spread[terms[0]] {
+	for id := range spread[rare] {
 		all := true
-		for _, t := range terms[1:] {
+		for _, t := range terms {
 			if !spread[t][id] {
 				all = false
 				break

@@ -2,7 +2,6 @@ package matcher
 
 import (
 	"math"
-	"strings"
 
 	"github.com/saperi/saperi"
 )
@@ -146,10 +145,7 @@ func sharedConcepts(want, have []ConceptMatch) []SharedConcept {
 // doubts; nor is a pair of words, which is no label.
 func sameLabel(a, b ConceptMatch) (float64, bool) {
 	ls := a.LabelStrength
-	if !(ls > 0 && ls < 1) || ls != b.LabelStrength || a.Label == "" {
-		return 0, false
-	}
-	return ls, strings.EqualFold(strings.TrimSpace(a.Label), strings.TrimSpace(b.Label))
+	return ls, ls > 0 && ls < 1 && a.Label != "" && a.Label == b.Label
 }
 
 // strength is m's strength, 1 when unknown (zero).

@@ -615,7 +615,7 @@ func TestSharedConceptSameLabel(t *testing.T) {
 		want float64
 	}{
 		{"the same shared label, title and description", side{oss, 0.9, 0.9}, side{oss, 0.765, 0.9}, 0.765},
-		{"the same shared label, two titles", side{oss, 0.9, 0.9}, side{" Operatore socio sanitario", 0.9, 0.9}, 0.9},
+		{"the same shared label, two titles", side{oss, 0.9, 0.9}, side{oss, 0.9, 0.9}, 0.9},
 		{"two labels", side{oss, 0.9, 0.9}, side{"assistenza a domicilio", 0.85, 1}, 0.765},
 		{"the same label no other concept uses", side{"riparazione lavatrice", 1, 1}, side{"riparazione lavatrice", 0.85, 1}, 0.85},
 		{"the same single word", side{"cucina", 0.8, 0}, side{"cucina", 0.8, 0}, 0.64},
